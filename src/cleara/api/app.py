@@ -1,0 +1,111 @@
+"""The FastAPI application factory: `uvicorn --factory cleara.api.app:create_app`."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.metadata import PackageNotFoundError, version
+
+from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+
+from cleara.api.errors import install_exception_handlers
+from cleara.api.logging import configure_logging
+from cleara.api.middleware import (
+    REQUEST_ID_HEADER,
+    BodyGuardMiddleware,
+    ExceptionGuardMiddleware,
+    RequestContextMiddleware,
+)
+from cleara.api.routers import health
+from cleara.settings import Settings, get_settings
+from cleara.store.base import Stores
+
+TITLE = "Cleara API"
+DESCRIPTION = (
+    "Clean, validate, deduplicate and enrich data over HTTP.\n\n"
+    "Every response carries a `Request-Id` header. Errors share one shape: "
+    '`{"error": {"type", "code", "message", "param", "request_id", "doc_url"}}`.'
+)
+OPENAPI_TAGS = [{"name": "health", "description": "Liveness and readiness probes."}]
+
+
+def create_app(settings: Settings | None = None, *, stores: Stores | None = None) -> FastAPI:
+    """Build the application. Without `stores`, they are built from settings at startup
+    (after applying migrations) and closed at shutdown; injected stores are left open."""
+    settings = settings if settings is not None else get_settings()
+    app = FastAPI(
+        title=TITLE,
+        version=_package_version(),
+        description=DESCRIPTION,
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+        openapi_tags=OPENAPI_TAGS,
+        lifespan=_lifespan,
+        middleware=_middleware(settings),
+    )
+    app.state.settings = settings
+    app.state.stores = stores
+    install_exception_handlers(app)
+    include_routers(app)
+    return app
+
+
+def include_routers(app: FastAPI) -> None:
+    """Mount every router of the service; new routers are added here."""
+    app.include_router(health.router)
+
+
+def _middleware(settings: Settings) -> list[Middleware]:
+    """The middleware stack, outermost first."""
+    docs_base_url = settings.docs_base_url
+    stack = [Middleware(RequestContextMiddleware, docs_base_url=docs_base_url)]
+    if settings.cors_origins:
+        stack.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=settings.cors_origins,
+                allow_methods=["*"],
+                allow_headers=["*"],
+                expose_headers=[REQUEST_ID_HEADER],
+            )
+        )
+    stack += [
+        Middleware(ExceptionGuardMiddleware, docs_base_url=docs_base_url),
+        Middleware(
+            BodyGuardMiddleware,
+            max_body_bytes=settings.max_body_bytes,
+            docs_base_url=docs_base_url,
+        ),
+    ]
+    return stack
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    configure_logging(settings.log_level)
+    if app.state.stores is not None:
+        yield
+        return
+    # Imported here so that apps with injected stores never load the store backends.
+    from cleara.store.factory import apply_migrations, build_stores
+
+    await run_in_threadpool(apply_migrations, settings)
+    stores = await run_in_threadpool(build_stores, settings)
+    app.state.stores = stores
+    try:
+        yield
+    finally:
+        app.state.stores = None
+        await run_in_threadpool(stores.close)
+
+
+def _package_version() -> str:
+    try:
+        return version("cleara")
+    except PackageNotFoundError:
+        return "0.0.0"
