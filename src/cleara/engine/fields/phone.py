@@ -380,7 +380,8 @@ def infer_region(texts: Sequence[str]) -> str | None:
     """The region under which most of the numbers written without `+` are valid, or None.
 
     Candidates are the regions of the column's `+` numbers, most frequent first, then
-    `COMMON_REGIONS`; the first candidate with the highest count wins ties.
+    `COMMON_REGIONS`; the first candidate under which 90% of them are valid wins, else the
+    one with the most valid numbers.
     """
     distinct = [_spreadsheet_number(t.strip()) for t in dict.fromkeys(texts)]
     international = [t for t in distinct if _is_international(t)]
@@ -392,10 +393,10 @@ def infer_region(texts: Sequence[str]) -> str | None:
     best_region, best_count = None, 0
     for region in candidates:
         count = sum(1 for text in national if _valid_in(text, region))
+        if count >= 0.9 * len(national):  # the first well-fitting candidate: frequent first
+            return region
         if count > best_count:
             best_region, best_count = region, count
-        if best_count == len(national):
-            break
     return best_region if best_count * 2 > len(national) else None
 
 
