@@ -1,0 +1,1 @@
+"""Semantic column types: the taxonomy, header understanding and column-type detection."""

@@ -1,0 +1,199 @@
+"""Header names to semantic types, by normalized synonym lookup in several languages.
+
+This is the deterministic first stage of schema detection: `E-mail Addr`, `Tel.`, `DOB`,
+`Zip/Postal`, `PLZ`, `Código Postal` and `fname` all resolve without a model.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Abbreviations expanded token by token before lookup.
+_ABBREVIATIONS: dict[str, str] = {
+    "addr": "address", "adr": "address", "tel": "telephone", "ph": "phone", "no": "number",
+    "num": "number", "nr": "number", "fname": "first name", "lname": "last name",
+    "mname": "middle name", "dob": "date of birth", "bday": "birthday", "zip": "zip",
+    "st": "state", "ctry": "country", "cntry": "country", "co": "company", "org": "organization",
+    "amt": "amount", "qty": "quantity", "pct": "percent", "dept": "department", "mob": "mobile",
+    "cell": "cell", "www": "website", "eml": "email", "fn": "first name", "ln": "last name",
+    "yr": "year", "lat": "latitude", "lng": "longitude", "lon": "longitude", "long": "longitude",
+    "tz": "timezone", "curr": "currency", "ccy": "currency", "sex": "gender", "dt": "date",
+    "ts": "timestamp", "id": "id", "uid": "id", "pcode": "postcode", "cp": "codigo postal",
+}  # fmt: skip
+
+_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "email": (
+        "email", "e mail", "email address", "e mail address", "mail", "correo",
+        "correo electronico", "courriel", "adresse email", "adresse e mail", "mail adresse",
+        "e mail adresse", "emailadresse", "endereco de email", "indirizzo email",
+        "posta elettronica", "e mailadres", "emailadres", "contact email", "work email",
+    ),
+    "phone": (
+        "phone", "phone number", "telephone", "telephone number", "mobile", "mobile phone",
+        "cell", "cell phone", "cellphone", "contact number", "work phone", "home phone", "fax",
+        "telefono", "movil", "celular", "numero de telefono", "telephone portable", "portable",
+        "numero de telephone", "telefon", "telefonnummer", "handy", "mobiltelefon",
+        "telefone", "telemovel", "cellulare", "numero di telefono", "telefoonnummer",
+        "mobiel", "mobile number", "phone no", "telephone no",
+    ),
+    "url": (
+        "url", "website", "web site", "web", "homepage", "home page", "site", "link",
+        "web address", "sitio web", "pagina web", "site web", "site internet", "webseite",
+        "sito web", "sito", "webpagina",
+    ),
+    "ip_address": ("ip", "ip address", "ipv4", "ipv6", "direccion ip", "adresse ip"),
+    "full_name": (
+        "name", "full name", "fullname", "customer name", "contact name", "contact",
+        "person", "client name", "nombre completo", "nom complet", "vollstandiger name",
+        "nome completo", "nome", "naam", "volledige naam", "customer", "client",
+    ),
+    "first_name": (
+        "first name", "firstname", "given name", "forename", "first", "nombre", "prenom",
+        "vorname", "primeiro nome", "nome proprio", "voornaam",
+    ),
+    "last_name": (
+        "last name", "lastname", "surname", "family name", "last", "apellido", "apellidos",
+        "nom", "nom de famille", "nachname", "familienname", "sobrenome", "apelido",
+        "cognome", "achternaam",
+    ),
+    "middle_name": ("middle name", "middle", "middle initial", "segundo nombre"),
+    "name_prefix": ("prefix", "title", "salutation", "anrede", "civilite", "tratamiento"),
+    "name_suffix": ("suffix", "name suffix"),
+    "gender": ("gender", "sexo", "genero", "sexe", "genre", "geschlecht", "sesso", "geslacht"),
+    "date_of_birth": (
+        "date of birth", "birth date", "birthdate", "birthday", "born", "fecha de nacimiento",
+        "date de naissance", "geburtsdatum", "data de nascimento", "data di nascita",
+        "geboortedatum",
+    ),
+    "age": ("age", "edad", "alter", "idade", "eta", "leeftijd"),
+    "street_address": (
+        "street", "street address", "address line 1", "address 1", "address1", "addressline1",
+        "calle", "direccion", "rue", "strasse", "adresse", "rua", "morada", "via", "indirizzo",
+        "straat", "straatnaam", "line 1", "street 1",
+    ),
+    "address_line2": (
+        "address line 2", "address 2", "address2", "addressline2", "line 2", "street 2",
+        "apartment", "suite", "unit", "apt", "complemento",
+    ),
+    "address": (
+        "address", "full address", "mailing address", "postal address", "billing address",
+        "shipping address", "home address", "domicilio", "adresse postale", "anschrift",
+        "endereco", "adres",
+    ),
+    "city": (
+        "city", "town", "locality", "municipality", "ciudad", "localidad", "ville", "stadt",
+        "ort", "wohnort", "cidade", "citta", "comune", "stad", "plaats", "woonplaats",
+    ),
+    "state": (
+        "state", "province", "region", "state province", "county state", "estado", "provincia",
+        "region", "etat", "bundesland", "land region", "regione", "staat",
+    ),
+    "postal_code": (
+        "zip", "zip code", "zipcode", "postal code", "postcode", "post code", "zip postal",
+        "postal", "codigo postal", "code postal", "plz", "postleitzahl", "cep", "cap",
+        "codice postale", "postcode nl", "cp",
+    ),
+    "country": (
+        "country", "country code", "nation", "pais", "pays", "land", "staat land", "paese",
+        "country name", "iso country",
+    ),
+    "county": ("county", "district", "condado", "comte", "landkreis", "kreis", "provincie"),
+    "latitude": ("latitude", "lat", "latitud", "breitengrad", "breedtegraad"),
+    "longitude": ("longitude", "lng", "lon", "longitud", "langengrad", "lengtegraad"),
+    "company": (
+        "company", "company name", "organization", "organisation", "employer", "business",
+        "account name", "empresa", "compania", "entreprise", "societe", "firma",
+        "unternehmen", "azienda", "societa", "bedrijf", "organizacion",
+    ),
+    "job_title": (
+        "job title", "title", "position", "role", "occupation", "designation", "cargo",
+        "puesto", "poste", "fonction", "beruf", "position titel", "berufsbezeichnung",
+        "profissao", "ruolo", "functie",
+    ),
+    "department": ("department", "division", "team", "departamento", "departement", "abteilung"),
+    "industry": ("industry", "sector", "vertical", "industria", "branche", "settore"),
+    "date": (
+        "date", "created", "created at", "created date", "updated", "updated at", "order date",
+        "signup date", "join date", "fecha", "datum", "data", "date de creation",
+    ),
+    "datetime": ("datetime", "timestamp", "created timestamp", "event time", "fecha y hora"),
+    "time": ("time", "hora", "heure", "uhrzeit", "ora", "tijd"),
+    "year": ("year", "ano", "annee", "jahr", "anno", "jaar"),
+    "currency_amount": (
+        "amount", "price", "total", "revenue", "cost", "salary", "balance", "value",
+        "importe", "precio", "monto", "montant", "prix", "betrag", "preis", "valor", "preco",
+        "importo", "prezzo", "bedrag", "prijs", "order total", "amount usd",
+    ),
+    "currency_code": (
+        "currency", "currency code", "moneda", "devise", "wahrung", "moeda", "valuta",
+    ),
+    "percentage": ("percent", "percentage", "rate", "discount", "porcentaje", "pourcentage"),
+    "boolean": (
+        "active", "is active", "enabled", "subscribed", "opt in", "optin", "verified",
+        "consent", "newsletter", "flag", "activo", "actif", "aktiv",
+    ),
+    "integer": ("count", "quantity", "number of", "cantidad", "quantite", "anzahl", "quantidade"),
+    "identifier": (
+        "id", "customer id", "record id", "account id", "user id", "order id", "code", "sku",
+        "reference", "ref", "key", "number", "customer number", "account number",
+    ),
+    "uuid": ("uuid", "guid"),
+    "credit_card": ("credit card", "card number", "cc number", "credit card number"),
+    "iban": ("iban", "bank account", "account iban"),
+    "national_id": (
+        "ssn", "social security number", "national id", "tax id", "nif", "dni", "nie",
+        "cpf", "codice fiscale", "bsn", "steuer id", "passport",
+    ),
+    "language": ("language", "lang", "idioma", "langue", "sprache", "lingua", "taal", "locale"),
+    "timezone": ("timezone", "time zone", "zona horaria", "fuseau horaire", "zeitzone"),
+    "categorical": ("status", "type", "category", "segment", "tier", "stage", "source", "channel"),
+    "text": ("notes", "note", "comments", "comment", "description", "remarks", "message", "bio"),
+}  # fmt: skip
+
+_SPLIT_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def normalize_header(header: str) -> str:
+    """Lower-case, accent-free, separator-free form of a header, with abbreviations expanded."""
+    text = _SPLIT_CAMEL.sub(" ", header.strip())
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    tokens = [t for t in _NON_ALNUM.split(text) if t]
+    expanded = " ".join(_ABBREVIATIONS.get(t, t) for t in tokens)
+    return expanded.strip()
+
+
+@lru_cache(maxsize=1)
+def _synonym_index() -> dict[str, str]:
+    index: dict[str, str] = {}
+    for type_name, synonyms in _SYNONYMS.items():
+        for synonym in synonyms:
+            index.setdefault(normalize_header(synonym), type_name)
+    return index
+
+
+def header_type(header: str) -> str | None:
+    """The semantic type a header names, or None when it is not recognized."""
+    key = normalize_header(header)
+    if not key:
+        return None
+    index = _synonym_index()
+    if key in index:
+        return index[key]
+    # Fall back to the longest synonym contained in the header as whole words
+    # (`billing email` -> email, `customer phone number` -> phone).
+    padded = f" {key} "
+    best: tuple[int, str] | None = None
+    for synonym, type_name in index.items():
+        contained = len(synonym) >= 3 and f" {synonym} " in padded
+        if contained and (best is None or len(synonym) > best[0]):
+            best = (len(synonym), type_name)
+    return best[1] if best else None
+
+
+def synonyms() -> dict[str, tuple[str, ...]]:
+    """The curated synonym list, by semantic type."""
+    return dict(_SYNONYMS)
