@@ -15,10 +15,10 @@ from typing import Annotated
 import typer
 
 import cleara
-from cleara.cli import db, serve
+from cleara.cli import clean, db, serve, validate
 
 #: Modules whose `register(app)` adds commands, in help order.
-COMMAND_MODULES: tuple[ModuleType, ...] = (serve, db)
+COMMAND_MODULES: tuple[ModuleType, ...] = (serve, db, validate, clean)
 
 app = typer.Typer(
     name="cleara",

@@ -291,3 +291,37 @@ def test_any_text_gives_a_result(text: str, country: str | None) -> None:
         assert result.value is None
     else:
         assert result.valid is False or isinstance(result.value, str)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "123 Main St, Springfield, IL 62704",
+        "9118 Martin Junctions Apt. 760, Aliciamouth, IA 50336",
+        "12233 Todd Radial, Feliciafurt, KY 41704",
+        "6507 Jackson Crescent Suite 034, North Jessicaport, NJ 08428",
+        "301 Barnes Garden, Port Amandastad, SD 57050",
+    ],
+)
+def test_plain_addresses_take_the_fast_path_with_usaddress_labels(text: str) -> None:
+    import usaddress
+
+    from cleara.engine.fields.address import simple_us_tokens
+
+    assert simple_us_tokens(text) == tuple(usaddress.parse(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "123 North St, Springfield, IL 62704",  # directional as the street name
+        "123 Main St Ste, Springfield, IL 62704",  # unit type without an id
+        "PO Box 12, Springfield, IL 62704",
+        "123 Main St, Springfield, XX 62704",  # not a state
+        "123 Main Foo, Springfield, IL 62704",  # not a street suffix
+    ],
+)
+def test_unusual_addresses_fall_back_to_the_crf(text: str) -> None:
+    from cleara.engine.fields.address import simple_us_tokens
+
+    assert simple_us_tokens(text) is None

@@ -268,7 +268,67 @@ def _group(tokens: list[tuple[str, str]]) -> _Labeled:
 
 @lru_cache(maxsize=_CACHE_SIZE)
 def _us_tokens(text: str) -> tuple[tuple[str, str], ...]:
-    return tuple(usaddress.parse(text))
+    simple = simple_us_tokens(text)
+    return simple if simple is not None else tuple(usaddress.parse(text))
+
+
+# `<number> <street words> <suffix> [<unit type> <unit id>], <city>, <ST> <ZIP>`: the shape
+# of most US addresses. Labelled directly (as usaddress labels it) when every word is
+# unambiguous; anything else goes to usaddress's CRF model.
+_SIMPLE_US = re.compile(
+    r"^(?P<number>\d{1,6}) (?P<street>[A-Za-z][A-Za-z']*(?: [A-Za-z][A-Za-z']*)*?)"
+    r" (?P<suffix>[A-Za-z]+\.?)(?: (?P<unit_type>[A-Za-z]+\.?) (?P<unit_id>[A-Za-z0-9-]{1,8}))?"
+    r", (?P<city>[A-Za-z][A-Za-z']*(?: [A-Za-z][A-Za-z']*)*), (?P<state>[A-Za-z]{2})"
+    r" (?P<zip>\d{5}(?:-\d{4})?)$"
+)
+_DIRECTIONAL_WORDS = frozenset(
+    [
+        "N",
+        "S",
+        "E",
+        "W",
+        "NE",
+        "NW",
+        "SE",
+        "SW",
+        "NORTH",
+        "SOUTH",
+        "EAST",
+        "WEST",
+        "NORTHEAST",
+        "NORTHWEST",
+        "SOUTHEAST",
+        "SOUTHWEST",
+    ]
+)
+
+
+def simple_us_tokens(text: str) -> tuple[tuple[str, str], ...] | None:
+    """usaddress-style labelled tokens for a plain one-line US address, else None."""
+    match = _SIMPLE_US.match(text)
+    if match is None:
+        return None
+    parts = match.groupdict()
+    suffixes, units = street_suffixes(), unit_designators()
+    street, city = parts["street"].split(), parts["city"].split()
+    reserved = suffixes.keys() | units.keys() | _DIRECTIONAL_WORDS
+    if (
+        parts["suffix"].rstrip(".").upper() not in suffixes
+        or any(word.upper() in reserved for word in street)
+        or (parts["unit_type"] and parts["unit_type"].rstrip(".").upper() not in units)
+        or state.us_state_code(parts["state"]) != parts["state"].upper()
+    ):
+        return None
+    tokens = [(parts["number"], "AddressNumber")]
+    tokens += [(word, "StreetName") for word in street]
+    if parts["unit_type"]:
+        tokens += [(parts["suffix"], "StreetNamePostType"), (parts["unit_type"], "OccupancyType")]
+        tokens.append((parts["unit_id"] + ",", "OccupancyIdentifier"))
+    else:
+        tokens.append((parts["suffix"] + ",", "StreetNamePostType"))
+    tokens += [(word, "PlaceName") for word in city[:-1]] + [(city[-1] + ",", "PlaceName")]
+    tokens += [(parts["state"], "StateName"), (parts["zip"], "ZipCode")]
+    return tuple(tokens)
 
 
 def _street(parts: dict[str, str]) -> str | None:

@@ -96,6 +96,8 @@ def clean_text(text: str) -> tuple[str, list[str]]:
 
 @lru_cache(maxsize=65536)
 def _clean_cached(text: str) -> tuple[str, tuple[str, ...]]:
+    if _is_plain(text):
+        return text, ()
     applied: set[str] = set()
     current = text
     for _ in range(_MAX_PASSES):
@@ -105,6 +107,11 @@ def _clean_cached(text: str) -> tuple[str, tuple[str, ...]]:
         applied.update(rules)
         current = cleaned
     return current, tuple(rule for rule in RULE_PRIORITY if rule in applied)
+
+
+def _is_plain(text: str) -> bool:
+    """Printable ASCII with single inner spaces and no outer ones: nothing to clean."""
+    return text.isascii() and text.isprintable() and "  " not in text and text == text.strip()
 
 
 def _clean_once(text: str) -> tuple[str, list[str]]:

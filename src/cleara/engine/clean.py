@@ -1,0 +1,442 @@
+"""Cleaning a whole table: column types -> column-level inference -> per-value cleaning ->
+record-level checks -> cleaned rows, a change log, problems and a per-column summary.
+
+The work is split into `TableCleaner.fit` (decide per-column settings from a sample) and
+`TableCleaner.clean_rows` (clean any number of chunks), so files of any size stream through
+with flat memory while decisions such as day-first dates hold for the whole column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from cleara.engine.fields.base import FieldOptions, FieldResult, FieldType, JsonScalar, as_text
+from cleara.engine.fields.registry import get_field
+from cleara.engine.gc_tuning import batch_gc
+from cleara.engine.schema.headers import header_type
+from cleara.engine.schema.types import cleaner_for, is_known_type
+from cleara.engine.table import InputError, Record, column_values, to_table
+
+_CACHE_LIMIT = 200_000  # distinct values remembered per column before the cache is reset
+_COUNTRY_AWARE = frozenset({"phone", "address", "postal_code", "state", "date", "datetime"})
+_ZIP_STATE_COUNTRIES = frozenset({"US", "PR", "GU", "VI", "AS", "MP"})
+
+
+@dataclass(frozen=True, slots=True)
+class CleanOptions:
+    """What to clean and how to render it."""
+
+    columns: tuple[str, ...] | None = None  # only these columns; None cleans every column
+    country: str | None = None  # default country (ISO alpha-2) for phones, dates, addresses
+    phone_format: Literal["e164", "international", "national"] = "e164"
+    date_format: str | None = None  # strftime pattern; None writes ISO 8601
+    dayfirst: bool | None = None  # force the day/month order of every date column
+    name_case: Literal["title", "keep"] = "title"
+    invalid: Literal["keep", "null"] = "keep"  # what to write for values that fail validation
+    check_mx: bool = False
+
+    def field_options(self) -> FieldOptions:
+        return FieldOptions(
+            country=self.country.upper() if self.country else None,
+            phone_format=self.phone_format,
+            date_format=self.date_format,
+            dayfirst=self.dayfirst,
+            name_case=self.name_case,
+            check_mx=self.check_mx,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    row: int
+    column: str
+    before: JsonScalar
+    after: JsonScalar
+    rule: str
+    confidence: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    row: int
+    column: str
+    code: str
+    severity: str
+    message: str
+
+
+@dataclass(slots=True)
+class ColumnCounts:
+    """What happened to one column's values in some rows."""
+
+    values: int = 0  # non-null values after cleaning
+    changed: int = 0
+    invalid: int = 0
+    null: int = 0
+    issues: dict[str, int] = field(default_factory=dict)
+
+    def add(self, other: ColumnCounts) -> None:
+        self.values += other.values
+        self.changed += other.changed
+        self.invalid += other.invalid
+        self.null += other.null
+        for code, count in other.issues.items():
+            self.issues[code] = self.issues.get(code, 0) + count
+
+
+@dataclass(slots=True)
+class ColumnSummary(ColumnCounts):
+    column: str = ""
+    type: str = "text"  # the semantic or field type the column was cleaned as
+    cleaner: str = "text"  # the field type that cleaned it
+    type_source: str = "default"  # "schema" (caller), "header" (header name) or "default"
+    inferred: dict[str, Any] = field(default_factory=dict)  # column-level decisions
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready, the column's name and types first."""
+        head = ("column", "type", "cleaner", "type_source")
+        data = asdict(self)
+        return {**{k: data[k] for k in head}, **{k: v for k, v in data.items() if k not in head}}
+
+
+@dataclass(slots=True)
+class ChunkResult:
+    rows: list[Record]
+    changes: list[Change]
+    problems: list[Problem]
+    counts: dict[str, ColumnCounts] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class CleanResult:
+    """Cleaned records plus everything needed to explain them."""
+
+    columns: list[str]
+    records: list[Record]
+    changes: list[Change]
+    problems: list[Problem]
+    summary: list[ColumnSummary]
+
+    def report(self) -> dict[str, Any]:
+        """The change log, problems and summary as plain JSON-ready data."""
+        return {
+            "changes": [asdict(c) for c in self.changes],
+            "problems": [asdict(p) for p in self.problems],
+            "summary": [s.as_dict() for s in self.summary],
+        }
+
+    def to_dataframe(self) -> Any:
+        """The cleaned records as a pandas DataFrame, in the input's column order."""
+        import pandas as pd
+
+        return pd.DataFrame.from_records(self.records, columns=self.columns)
+
+
+@dataclass(slots=True)
+class _ColumnPlan:
+    column: str
+    summary: ColumnSummary
+    cleaner: FieldType
+    options: FieldOptions
+    cache: dict[Hashable, FieldResult] = field(default_factory=dict)
+
+
+class TableCleaner:
+    """Cleans rows of one table shape. Call `fit` once, then `clean_rows` for each chunk."""
+
+    def __init__(
+        self,
+        columns: Sequence[str],
+        *,
+        schema: Mapping[str, str] | None = None,
+        options: CleanOptions | None = None,
+    ) -> None:
+        self.columns = list(columns)
+        self.options = options or CleanOptions()
+        self._plans = self._plan_columns(schema or {})
+        self._country_column = self._first_column_cleaned_as("country")
+        self._state_column = self._first_column_cleaned_as("state")
+        self._cross_checked = [
+            (column, plan.summary.cleaner)
+            for column, plan in self._plans.items()
+            if plan.summary.cleaner in ("phone", "address", "postal_code")
+        ]
+
+    @property
+    def summary(self) -> list[ColumnSummary]:
+        return [plan.summary for plan in self._plans.values()]
+
+    def fit(self, rows: Sequence[Mapping[str, JsonScalar]]) -> TableCleaner:
+        """Decide column-level settings (date order, decimal mark, phone region) from `rows`."""
+        requested = self.options.field_options()
+        base = requested
+        if base.country is None:
+            base = base.with_country(self._dominant_country(rows))
+        for plan in self._plans.values():
+            plan.options = plan.cleaner.infer(column_values(rows, plan.column), base)
+            plan.summary.inferred = _decisions(base, plan.options)
+            if base.country != requested.country and plan.summary.cleaner in _COUNTRY_AWARE:
+                plan.summary.inferred.setdefault("country", base.country)
+        return self
+
+    def _dominant_country(self, rows: Sequence[Mapping[str, JsonScalar]]) -> str | None:
+        """The most common country of the country column, the default for other columns."""
+        if self._country_column is None:
+            return None
+        plan = self._plans[self._country_column]
+        counts: dict[str, int] = {}
+        for row in rows:
+            result = self._clean_cell(plan, row, None)
+            if result.valid and isinstance(result.value, str):
+                counts[result.value] = counts.get(result.value, 0) + 1
+        return max(counts, key=lambda code: counts[code]) if counts else None
+
+    def clean_rows(self, rows: Sequence[Mapping[str, JsonScalar]], start: int = 0) -> ChunkResult:
+        """Clean a chunk of rows; `start` is the index of its first row in the whole table."""
+        chunk = ChunkResult([], [], [], {column: ColumnCounts() for column in self._plans})
+        for offset, row in enumerate(rows):
+            index = start + offset
+            cleaned = dict(row)
+            results = self._clean_record(row, cleaned, index, chunk)
+            chunk.problems.extend(self._record_checks(index, results))
+            chunk.rows.append(cleaned)
+        self.add_counts(chunk.counts)
+        return chunk
+
+    def add_counts(self, counts: Mapping[str, ColumnCounts]) -> None:
+        """Add a chunk's counts to the summary (for chunks cleaned in other processes)."""
+        for column, count in counts.items():
+            self._plans[column].summary.add(count)
+
+    def clear_caches(self) -> None:
+        """Forget cached results (e.g. before sending the cleaner to another process)."""
+        for plan in self._plans.values():
+            plan.cache.clear()
+
+    # -- planning ---------------------------------------------------------------------------
+
+    def _plan_columns(self, schema: Mapping[str, str]) -> dict[str, _ColumnPlan]:
+        unknown = [c for c in schema if c not in self.columns]
+        if unknown:
+            raise InputError(f"schema names columns the data does not have: {unknown}")
+        selected = self.options.columns
+        if selected is not None:
+            missing = [c for c in selected if c not in self.columns]
+            if missing:
+                raise InputError(f"options.columns names columns the data lacks: {missing}")
+        plans: dict[str, _ColumnPlan] = {}
+        for column in self.columns:
+            if selected is not None and column not in selected:
+                continue
+            type_name, source = self._column_type(column, schema)
+            cleaner = cleaner_for(type_name)
+            summary = ColumnSummary(
+                column=column, type=type_name, cleaner=cleaner, type_source=source
+            )
+            plans[column] = _ColumnPlan(column, summary, get_field(cleaner), FieldOptions())
+        return plans
+
+    @staticmethod
+    def _column_type(column: str, schema: Mapping[str, str]) -> tuple[str, str]:
+        if column in schema:
+            type_name = schema[column]
+            if not is_known_type(type_name):
+                raise InputError(f"unknown type {type_name!r} in schema", column=column)
+            return type_name, "schema"
+        detected = header_type(column)
+        if detected is not None:
+            return detected, "header"
+        return "text", "default"
+
+    def _first_column_cleaned_as(self, cleaner: str) -> str | None:
+        for plan in self._plans.values():
+            if plan.summary.cleaner == cleaner:
+                return plan.column
+        return None
+
+    # -- cleaning ---------------------------------------------------------------------------
+
+    def _clean_record(
+        self,
+        row: Mapping[str, JsonScalar],
+        cleaned: Record,
+        index: int,
+        chunk: ChunkResult,
+    ) -> dict[str, FieldResult]:
+        results: dict[str, FieldResult] = {}
+        row_country: str | None = None
+        if self._country_column is not None:
+            country = self._clean_cell(self._plans[self._country_column], row, None)
+            results[self._country_column] = country
+            row_country = (
+                country.value if country.valid and isinstance(country.value, str) else None
+            )
+        for column, plan in self._plans.items():
+            result = results.get(column) or self._clean_cell(plan, row, row_country)
+            results[column] = result
+            self._apply(plan, index, row.get(column), result, cleaned, chunk)
+        return results
+
+    def _clean_cell(
+        self, plan: _ColumnPlan, row: Mapping[str, JsonScalar], row_country: str | None
+    ) -> FieldResult:
+        value = row.get(plan.column)
+        key = (type(value).__name__, value, row_country)
+        result = plan.cache.get(key)
+        if result is None:
+            options = plan.options.with_country(row_country) if row_country else plan.options
+            result = plan.cleaner.validate(value, options)
+            if len(plan.cache) >= _CACHE_LIMIT:
+                plan.cache.clear()
+            plan.cache[key] = result
+        return result
+
+    def _apply(
+        self,
+        plan: _ColumnPlan,
+        index: int,
+        before: JsonScalar,
+        result: FieldResult,
+        cleaned: Record,
+        chunk: ChunkResult,
+    ) -> None:
+        summary = chunk.counts[plan.column]
+        column = plan.column
+        if result.value is None and result.valid:
+            summary.null += 1
+        else:
+            summary.values += 1
+        for issue in result.issues:
+            summary.issues[issue.code] = summary.issues.get(issue.code, 0) + 1
+            chunk.problems.append(Problem(index, column, issue.code, issue.severity, issue.message))
+        if result.valid:
+            after = result.value
+            rule = (
+                "null_token"
+                if after is None
+                else result.rule or f"{plan.summary.cleaner}.normalize"
+            )
+        else:
+            summary.invalid += 1
+            if self.options.invalid == "keep":
+                return
+            after, rule = None, "invalid_to_null"
+        if before is None and after is None:
+            return
+        if _unchanged(before, after):
+            if before != after:
+                cleaned[column] = before  # same text; keep the caller's representation
+            return
+        cleaned[column] = after
+        summary.changed += 1
+        chunk.changes.append(
+            Change(index, column, before, after, rule, round(result.confidence, 4))
+        )
+
+    def _record_checks(self, index: int, results: Mapping[str, FieldResult]) -> list[Problem]:
+        problems: list[Problem] = []
+        row_country = _valid_value(results, self._country_column)
+        for column, cleaner in self._cross_checked:
+            result = results[column]
+            if not result.valid or result.value is None:
+                continue
+            found = result.components.get("country")
+            if row_country and found and str(found).upper() != row_country:
+                problems.append(_country_mismatch(index, column, cleaner, found, row_country))
+            if cleaner == "postal_code" and self._state_column is not None:
+                problem = self._zip_state_check(index, column, result, results, row_country)
+                if problem is not None:
+                    problems.append(problem)
+        return problems
+
+    def _zip_state_check(
+        self,
+        index: int,
+        column: str,
+        result: FieldResult,
+        results: Mapping[str, FieldResult],
+        row_country: str | None,
+    ) -> Problem | None:
+        if row_country is not None and row_country not in _ZIP_STATE_COUNTRIES:
+            return None
+        zip_state = result.components.get("state")
+        state = _valid_value(results, self._state_column)
+        if not zip_state or not state or str(zip_state).upper() == state.upper():
+            return None
+        return Problem(
+            index,
+            column,
+            "zip_state_mismatch",
+            "warning",
+            f"ZIP code {result.value} belongs to {zip_state}, but the state column says {state}",
+        )
+
+
+def _valid_value(results: Mapping[str, FieldResult], column: str | None) -> str | None:
+    if column is None or column not in results:
+        return None
+    result = results[column]
+    return result.value if result.valid and isinstance(result.value, str) else None
+
+
+def _country_mismatch(index: int, column: str, cleaner: str, found: Any, row: str) -> Problem:
+    return Problem(
+        index,
+        column,
+        f"{cleaner}_country_mismatch",
+        "warning",
+        f"{cleaner.replace('_', ' ')} is from {found}, but the record's country is {row}",
+    )
+
+
+def _unchanged(before: JsonScalar, after: JsonScalar) -> bool:
+    if before == after and type(before) is type(after):
+        return True
+    return isinstance(before, str) and after is not None and as_text(after) == before
+
+
+def _decisions(base: FieldOptions, inferred: FieldOptions) -> dict[str, Any]:
+    """The column-level settings that inference decided, for the summary."""
+    decided: dict[str, Any] = {}
+    for name in getattr(type(inferred), "__dataclass_fields__", {}):
+        value = getattr(inferred, name)
+        if name not in FieldOptions.__dataclass_fields__ or value != getattr(base, name):
+            decided[name] = value
+    return decided
+
+
+def clean(
+    data: Iterable[Mapping[str, Any]] | Any,
+    *,
+    schema: Mapping[str, str] | None = None,
+    options: CleanOptions | None = None,
+    **option_values: Any,
+) -> CleanResult:
+    """Clean records (a list of dicts) or a pandas DataFrame.
+
+    >>> result = clean([{"email": " Ann@Example.COM ", "phone": "(415) 555-2671"}], country="US")
+    >>> result.records[0]["phone"]
+    '+14155552671'
+    """
+    if options is None:
+        options = _options_from(option_values)
+    elif option_values:
+        raise TypeError("pass either options= or option keywords, not both")
+    table = to_table(data)
+    with batch_gc():
+        cleaner = TableCleaner(table.columns, schema=schema, options=options).fit(table.rows)
+        chunk = cleaner.clean_rows(table.rows)
+    return CleanResult(table.columns, chunk.rows, chunk.changes, chunk.problems, cleaner.summary)
+
+
+def _options_from(values: Mapping[str, Any]) -> CleanOptions:
+    known = set(CleanOptions.__dataclass_fields__)
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise TypeError(f"unknown clean options: {unknown}; known: {sorted(known)}")
+    settings = dict(values)
+    if settings.get("columns") is not None:
+        settings["columns"] = tuple(settings["columns"])
+    return CleanOptions(**settings)

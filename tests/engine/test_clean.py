@@ -1,0 +1,148 @@
+"""Table cleaning: types from headers or schema, column inference, change log, checks."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from cleara.engine.clean import CleanOptions, TableCleaner, clean
+from cleara.engine.table import InputError
+
+MESSY = [
+    {
+        "Full Name": "SMITH, JOHN",
+        "E-mail": " John.Smith@Example.COM ",
+        "Tel.": "(415) 555-2671",
+        "DOB": "03/04/2021",
+        "Country": "usa",
+        "Zip": "2134",
+        "State": "Massachusetts",
+    },
+    {
+        "Full Name": "mary o'brien",
+        "E-mail": "N/A",
+        "Tel.": "020 7946 0958",
+        "DOB": "13/04/2021",
+        "Country": "United Kingdom",
+        "Zip": "SW1A1AA",
+        "State": None,
+    },
+]
+
+
+def _change(result, row, column):
+    return next(c for c in result.changes if c.row == row and c.column == column)
+
+
+def test_clean_normalizes_every_typed_column_and_logs_each_change():
+    result = clean(MESSY)
+    first, second = result.records
+    assert first["Full Name"] == "John Smith"
+    assert first["E-mail"] == "John.Smith@example.com"
+    assert first["Tel."] == "+14155552671"
+    assert first["Country"] == "US"
+    assert first["Zip"] == "02134"
+    assert first["State"] == "MA"
+    assert second["Tel."] == "+442079460958"  # region from the record's own country column
+    assert second["E-mail"] is None
+    assert second["Zip"] == "SW1A 1AA"
+    change = _change(result, 0, "Tel.")
+    assert change.before == "(415) 555-2671"
+    assert change.after == "+14155552671"
+    assert change.rule.startswith("phone.")
+    assert _change(result, 1, "E-mail").rule == "null_token"
+
+
+def test_day_first_is_decided_for_the_whole_column():
+    result = clean(MESSY)
+    assert result.records[0]["DOB"] == "2021-04-03"  # 13/04 elsewhere proves day-first
+    summary = next(s for s in result.summary if s.column == "DOB")
+    assert summary.inferred["dayfirst"] is True
+
+
+def test_month_first_column_reads_the_same_text_differently():
+    rows = [{"date": "03/04/2021"}, {"date": "04/13/2021"}]
+    assert clean(rows).records[0]["date"] == "2021-03-04"
+
+
+def test_schema_overrides_headers_and_unknown_headers_stay_text():
+    rows = [{"col1": " a@B.com ", "col2": "  some   text "}]
+    result = clean(rows, schema={"col1": "email"})
+    assert result.records[0] == {"col1": "a@b.com", "col2": "some text"}
+    kinds = {s.column: (s.type, s.type_source) for s in result.summary}
+    assert kinds == {"col1": ("email", "schema"), "col2": ("text", "default")}
+
+
+def test_only_selected_columns_are_touched():
+    rows = [{"email": " A@B.COM ", "phone": "(415) 555-2671"}]
+    result = clean(rows, columns=["email"], country="US")
+    assert result.records[0] == {"email": "A@b.com", "phone": "(415) 555-2671"}
+
+
+def test_invalid_values_are_kept_or_nulled_on_request():
+    rows = [{"email": "not an email"}]
+    kept = clean(rows)
+    assert kept.records[0]["email"] == "not an email"
+    assert [p.code for p in kept.problems] == ["email_invalid"]
+    assert kept.summary[0].invalid == 1
+    nulled = clean(rows, invalid="null")
+    assert nulled.records[0]["email"] is None
+    assert nulled.changes[0].rule == "invalid_to_null"
+
+
+def test_zip_state_mismatch_is_reported_per_record():
+    rows = [{"zip": "10001", "state": "CA", "country": "US"}]
+    codes = [p.code for p in clean(rows).problems]
+    assert "zip_state_mismatch" in codes
+
+
+def test_phone_country_mismatch_is_reported():
+    rows = [{"phone": "+44 20 7946 0958", "country": "US"}]
+    problems = clean(rows).problems
+    assert [(p.column, p.code) for p in problems] == [("phone", "phone_country_mismatch")]
+
+
+def test_dataframe_in_dataframe_out():
+    frame = pd.DataFrame({"email": [" X@Y.ORG ", None], "n": [1, 2]})
+    result = clean(frame)
+    out = result.to_dataframe()
+    assert list(out.columns) == ["email", "n"]
+    assert out["email"].tolist()[0] == "X@y.org"
+
+
+def test_numbers_keep_their_type_when_unchanged():
+    result = clean([{"amount": 12}, {"amount": "12"}], schema={"amount": "number"})
+    assert result.records == [{"amount": 12}, {"amount": "12"}]
+    assert result.changes == []
+
+
+def test_chunks_share_column_decisions_and_row_numbers():
+    rows = [{"date": "13/04/2021"}, {"date": "03/04/2021"}]
+    cleaner = TableCleaner(["date"], options=CleanOptions()).fit(rows)
+    second = cleaner.clean_rows(rows[1:], start=1)
+    assert second.rows == [{"date": "2021-04-03"}]
+    assert second.changes[0].row == 1
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"schema": {"missing": "email"}}, "schema names columns"),
+        ({"schema": {"email": "colour"}}, "unknown type"),
+        ({"columns": ["nope"]}, "options.columns"),
+    ],
+)
+def test_bad_requests_name_the_problem(kwargs, message):
+    with pytest.raises(InputError, match=message):
+        clean([{"email": "a@b.com"}], **kwargs)
+
+
+def test_unknown_option_is_a_type_error():
+    with pytest.raises(TypeError, match="unknown clean options"):
+        clean([{"a": 1}], colour="red")
+
+
+def test_empty_input_gives_empty_output():
+    result = clean([])
+    assert result.records == []
+    assert result.columns == []
