@@ -136,8 +136,25 @@ class FieldType:
 
 
 NULL_TOKENS = frozenset(
-    {"", "n/a", "n.a.", "null", "none", "nil", "nan", "-", "--", "?", "#n/a", "(null)",
-     "undefined", "missing", "unknown", "not available", "<na>"}
+    {
+        "",
+        "n/a",
+        "n.a.",
+        "null",
+        "none",
+        "nil",
+        "nan",
+        "-",
+        "--",
+        "?",
+        "#n/a",
+        "(null)",
+        "undefined",
+        "missing",
+        "unknown",
+        "not available",
+        "<na>",
+    }
 )
 
 
@@ -167,9 +184,7 @@ def null_result(value: JsonScalar, type_name: str) -> FieldResult:
     return FieldResult(input=value, type=type_name, valid=True, value=None, rule=rule)
 
 
-def invalid(
-    value: str, type_name: str, code: str, message: str, **components: Any
-) -> FieldResult:
+def invalid(value: str, type_name: str, code: str, message: str, **components: Any) -> FieldResult:
     """An invalid result that keeps the original value and names the reason."""
     return FieldResult(
         input=value,
