@@ -8,7 +8,7 @@ import sys
 
 from bench.report import console, machine
 
-BENCHMARKS = ("service", "clean")
+BENCHMARKS = ("service", "fields", "clean")
 
 
 def main(argv: list[str]) -> int:
