@@ -19,7 +19,8 @@ from cleara.api.middleware import (
     ExceptionGuardMiddleware,
     RequestContextMiddleware,
 )
-from cleara.api.routers import health
+from cleara.api.platform_deps import PlatformMiddleware, install_platform, platform_lifespan
+from cleara.api.routers import account, auth, clean, health, keys, usage, validate
 from cleara.settings import Settings, get_settings
 from cleara.store.base import Stores
 
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None, *, stores: Stores | None = None
     app.state.settings = settings
     app.state.stores = stores
     install_exception_handlers(app)
+    install_platform(app)
     include_routers(app)
     return app
 
@@ -57,6 +59,12 @@ def create_app(settings: Settings | None = None, *, stores: Stores | None = None
 def include_routers(app: FastAPI) -> None:
     """Mount every router of the service; new routers are added here."""
     app.include_router(health.router)
+    app.include_router(validate.router)
+    app.include_router(clean.router)
+    app.include_router(auth.router)
+    app.include_router(account.router)
+    app.include_router(keys.router)
+    app.include_router(usage.router)
 
 
 def _middleware(settings: Settings) -> list[Middleware]:
@@ -80,6 +88,8 @@ def _middleware(settings: Settings) -> list[Middleware]:
             max_body_bytes=settings.max_body_bytes,
             docs_base_url=docs_base_url,
         ),
+        # Innermost: rate-limit and cache headers, stored responses, usage metering.
+        Middleware(PlatformMiddleware),
     ]
     return stack
 
@@ -89,7 +99,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
     configure_logging(settings.log_level)
     if app.state.stores is not None:
-        yield
+        async with platform_lifespan(app, app.state.stores):
+            yield
         return
     # Imported here so that apps with injected stores never load the store backends.
     from cleara.store.factory import apply_migrations, build_stores
@@ -98,7 +109,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     stores = await run_in_threadpool(build_stores, settings)
     app.state.stores = stores
     try:
-        yield
+        async with platform_lifespan(app, stores):
+            yield
     finally:
         app.state.stores = None
         await run_in_threadpool(stores.close)

@@ -15,10 +15,10 @@ from typing import Annotated
 import typer
 
 import cleara
-from cleara.cli import clean, db, serve, validate
+from cleara.cli import clean, db, keys, serve, validate
 
 #: Modules whose `register(app)` adds commands, in help order.
-COMMAND_MODULES: tuple[ModuleType, ...] = (serve, db, validate, clean)
+COMMAND_MODULES: tuple[ModuleType, ...] = (serve, db, validate, clean, keys)
 
 app = typer.Typer(
     name="cleara",

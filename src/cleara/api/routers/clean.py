@@ -1,0 +1,377 @@
+"""POST /v1/clean: clean a table sent as JSON records or as a file upload."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+from fastapi import APIRouter, Request, Response
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from cleara.api.deps import SettingsDep
+from cleara.api.errors import ApiError
+from cleara.api.platform_deps import DATA_ENDPOINT, note_records
+from cleara.api.schemas import ERROR_RESPONSES
+from cleara.engine.clean import CleanOptions, CleanResult, clean
+from cleara.engine.fields.base import JsonScalar
+from cleara.engine.schema.types import column_types
+from cleara.engine.table import InputError
+from cleara.io.errors import TableError
+from cleara.io.formats import (
+    TableFormat,
+    format_from_bytes,
+    format_from_content_type,
+    format_from_extension,
+)
+from cleara.io.tabular import read_upload, write_bytes
+
+router = APIRouter(prefix="/v1", tags=["clean"], dependencies=[DATA_ENDPOINT])
+
+_EXAMPLE_RECORDS: list[Any] = [
+    {
+        "name": "SMITH, JOHN",
+        "email": " John.Smith@GMIAL.com ",
+        "phone": "(415) 555-2671",
+        "signup": "03/04/2021",
+        "country": "usa",
+    }
+]
+
+
+class CleanOptionsIn(BaseModel):
+    """How to clean. Every field is optional."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    columns: list[str] | None = Field(None, description="Clean only these columns.")
+    country: str | None = Field(
+        None, pattern=r"^[A-Za-z]{2}$", description="Default country (ISO 3166-1 alpha-2)."
+    )
+    phone_format: Literal["e164", "international", "national"] = "e164"
+    date_format: str | None = Field(None, description="strftime pattern; ISO 8601 when null.")
+    dayfirst: bool | None = Field(None, description="Force day/month order of every date.")
+    name_case: Literal["title", "keep"] = "title"
+    invalid: Literal["keep", "null"] = Field(
+        "keep", description="Keep invalid values as they were, or write null."
+    )
+    check_mx: bool = False
+
+    def to_engine(self) -> CleanOptions:
+        values = self.model_dump()
+        values["columns"] = tuple(self.columns) if self.columns is not None else None
+        return CleanOptions(**values)
+
+
+class CleanRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+        json_schema_extra={
+            "examples": [{"records": _EXAMPLE_RECORDS, "options": {"country": "US"}}]
+        },
+    )
+
+    records: list[dict[str, JsonScalar]]
+    schema_: dict[str, Any] | None = Field(
+        None,
+        alias="schema",
+        description='Column types: `{"col": "email"}` or the auto-schema mapping.',
+    )
+    options: CleanOptionsIn = Field(default_factory=CleanOptionsIn)
+
+
+class ChangeOut(BaseModel):
+    row: int
+    column: str
+    before: JsonScalar
+    after: JsonScalar
+    rule: str
+    confidence: float
+
+
+class ProblemOut(BaseModel):
+    row: int
+    column: str
+    code: str
+    severity: str
+    message: str
+
+
+class ColumnSummaryOut(BaseModel):
+    column: str
+    type: str
+    cleaner: str
+    type_source: str
+    values: int
+    changed: int
+    invalid: int
+    null: int
+    issues: dict[str, int]
+    inferred: dict[str, Any]
+
+
+class CleanResponse(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "columns": ["email"],
+                    "records": [{"email": "john.smith@gmail.com"}],
+                    "changes": [
+                        {
+                            "row": 0,
+                            "column": "email",
+                            "before": " John.Smith@GMIAL.com ",
+                            "after": "john.smith@gmail.com",
+                            "rule": "email.typo",
+                            "confidence": 0.9,
+                        }
+                    ],
+                    "problems": [],
+                    "summary": [],
+                }
+            ]
+        }
+    )
+
+    columns: list[str]
+    records: list[dict[str, JsonScalar]]
+    changes: list[ChangeOut]
+    problems: list[ProblemOut]
+    summary: list[ColumnSummaryOut]
+
+
+_FILE_TYPES = {
+    "text/csv", "text/tab-separated-values", "application/x-ndjson", "application/jsonl",
+    "application/vnd.apache.parquet", "application/octet-stream",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}  # fmt: skip
+
+_MEDIA_TYPES = {
+    TableFormat.CSV: "text/csv",
+    TableFormat.TSV: "text/tab-separated-values",
+    TableFormat.JSON: "application/json",
+    TableFormat.JSONL: "application/x-ndjson",
+    TableFormat.PARQUET: "application/vnd.apache.parquet",
+    TableFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+_OPENAPI_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/CleanRequest"}},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {
+                        "file": {"type": "string", "format": "binary"},
+                        "schema": {"type": "string", "description": "JSON column types"},
+                        "options": {"type": "string", "description": "JSON options object"},
+                        "output": {"type": "string", "enum": ["json", "file"]},
+                    },
+                }
+            },
+            **{t: {"schema": {"type": "string", "format": "binary"}} for t in _FILE_TYPES},
+        },
+    }
+}
+
+
+@router.post(
+    "/clean",
+    response_model=CleanResponse,
+    responses={
+        **ERROR_RESPONSES,
+        200: {
+            "description": "Cleaned records with the change log, problems and summary; "
+            "or the cleaned file in the upload's format when `output=file`.",
+        },
+    },
+    openapi_extra=_OPENAPI_BODY,
+    summary="Clean a table",
+)
+async def clean_table(request: Request, settings: SettingsDep) -> Any:
+    """Clean records sent as JSON, as a multipart upload (`file`) or as a raw file body.
+
+    For uploads, `output=file` (form field or query parameter) returns the cleaned file in
+    the same format, with the counts in `Cleara-Changes` and `Cleara-Problems` headers.
+    """
+    body = await _read_input(request)
+    if len(body.records) > settings.max_records:
+        raise ApiError(
+            413,
+            "too_many_records",
+            f"This request has {len(body.records)} records; the limit is "
+            f"{settings.max_records} per request. Split the input or use `cleara clean`.",
+            param="records",
+        )
+    result = await run_in_threadpool(_run_clean, body)
+    note_records(len(body.records))
+    if body.output_format is not None:
+        return _file_response(result, body.output_format)
+    return {
+        "columns": result.columns,
+        "records": result.records,
+        **result.report(),
+    }
+
+
+class _Input:
+    def __init__(
+        self,
+        records: list[dict[str, JsonScalar]],
+        schema: dict[str, Any] | None,
+        options: CleanOptionsIn,
+        output_format: TableFormat | None = None,
+        columns: list[str] | None = None,
+    ) -> None:
+        self.records = records
+        self.schema = schema
+        self.options = options
+        self.output_format = output_format
+        self.columns = columns
+
+
+def _run_clean(body: _Input) -> CleanResult:
+    try:
+        schema = column_types(body.schema) if body.schema is not None else None
+    except ValueError as exc:
+        raise ApiError(422, "invalid_schema", str(exc), param="schema") from None
+    try:
+        records: Any = body.records
+        if body.columns is not None:  # keep the file's column order, even for empty columns
+            records = [{c: row.get(c) for c in body.columns} for row in body.records]
+        return clean(records, schema=schema, options=body.options.to_engine())
+    except InputError as exc:
+        raise ApiError(422, "invalid_input", str(exc), param=_param(exc)) from None
+
+
+def _param(exc: InputError) -> str | None:
+    if exc.row is not None:
+        return f"records.{exc.row}" + (f".{exc.column}" if exc.column else "")
+    if exc.column is not None:
+        return f"schema.{exc.column}"
+    return None
+
+
+async def _read_input(request: Request) -> _Input:
+    content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+    if content_type == "multipart/form-data":
+        return await _read_multipart(request)
+    if content_type in ("application/json", ""):
+        return _parse_json_body(await request.body())
+    data = await request.body()
+    upload_format = format_from_content_type(content_type)
+    if upload_format is None and content_type == "application/octet-stream":
+        upload_format = _sniff_format(data)
+    if upload_format is None:
+        raise ApiError(415, "unsupported_media_type", f"Cannot read {content_type!r} bodies.")
+    columns, rows = _read_file(data, f"upload.{upload_format.value}", None)
+    output = request.query_params.get("output", "json")
+    options = _json_form_field(request.query_params.get("options"), "options")
+    return _Input(
+        rows,
+        _json_form_field(request.query_params.get("schema"), "schema"),
+        _options(options),
+        _output_format(output, upload_format),
+        columns,
+    )
+
+
+def _parse_json_body(raw: bytes) -> _Input:
+    try:
+        payload = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ApiError(400, "invalid_json", f"Request body is not valid JSON: {exc}") from None
+    try:
+        parsed = CleanRequest.model_validate(payload)
+    except ValidationError as exc:
+        raise RequestValidationError(exc.errors()) from None
+    return _Input(parsed.records, parsed.schema_, parsed.options)
+
+
+async def _read_multipart(request: Request) -> _Input:
+    form = await request.form()
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile):
+        raise ApiError(
+            422, "missing_file", "Send the table as a form field named `file`.", param="file"
+        )
+    data = await upload.read()
+    columns, rows = _read_file(data, upload.filename, upload.content_type)
+    schema = _json_form_field(form.get("schema"), "schema")
+    options = _options(_json_form_field(form.get("options"), "options"))
+    output = form.get("output") or request.query_params.get("output", "json")
+    file_format = _upload_format(upload.filename, upload.content_type)
+    return _Input(rows, schema, options, _output_format(str(output), file_format), columns)
+
+
+def _read_file(
+    data: bytes, filename: str | None, content_type: str | None
+) -> tuple[list[str], list[dict[str, JsonScalar]]]:
+    try:
+        return read_upload(data, filename=filename, content_type=content_type)
+    except TableError as exc:
+        raise ApiError(422, "invalid_file", str(exc), param="file") from None
+
+
+def _sniff_format(data: bytes) -> TableFormat:
+    try:
+        return format_from_bytes(data)
+    except TableError as exc:
+        raise ApiError(415, "unsupported_media_type", str(exc)) from None
+
+
+def _upload_format(filename: str | None, content_type: str | None) -> TableFormat | None:
+    return (format_from_extension(filename) if filename else None) or format_from_content_type(
+        content_type
+    )
+
+
+def _json_form_field(raw: object, name: str) -> dict[str, Any] | None:
+    if raw is None or raw == "":
+        return None
+    try:
+        value = json.loads(str(raw))
+    except ValueError:
+        raise ApiError(400, "invalid_json", f"`{name}` is not valid JSON.", param=name) from None
+    if not isinstance(value, dict):
+        raise ApiError(422, "validation_error", f"`{name}` must be a JSON object.", param=name)
+    return value
+
+
+def _options(raw: dict[str, Any] | None) -> CleanOptionsIn:
+    try:
+        return CleanOptionsIn.model_validate(raw or {})
+    except ValidationError as exc:
+        errors = [{**e, "loc": ("options", *e["loc"])} for e in exc.errors()]
+        raise RequestValidationError(errors) from None
+
+
+def _output_format(output: str, file_format: TableFormat | None) -> TableFormat | None:
+    if output == "json":
+        return None
+    if output != "file":
+        raise ApiError(
+            422, "validation_error", "`output` must be `json` or `file`.", param="output"
+        )
+    return file_format or TableFormat.CSV
+
+
+def _file_response(result: CleanResult, file_format: TableFormat) -> Response:
+    data = write_bytes(result.columns, result.records, file_format)
+    extension = file_format.value
+    return Response(
+        content=data,
+        media_type=_MEDIA_TYPES[file_format],
+        headers={
+            "Content-Disposition": f'attachment; filename="cleaned.{extension}"',
+            "Cleara-Changes": str(len(result.changes)),
+            "Cleara-Problems": str(len(result.problems)),
+        },
+    )
