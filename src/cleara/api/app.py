@@ -20,7 +20,7 @@ from cleara.api.middleware import (
     RequestContextMiddleware,
 )
 from cleara.api.platform_deps import PlatformMiddleware, install_platform, platform_lifespan
-from cleara.api.routers import account, auth, clean, health, keys, usage, validate
+from cleara.api.routers import account, auth, clean, enrich, health, keys, usage, validate
 from cleara.settings import Settings, get_settings
 from cleara.store.base import Stores
 
@@ -65,6 +65,7 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(account.router)
     app.include_router(keys.router)
     app.include_router(usage.router)
+    app.include_router(enrich.router)
 
 
 def _middleware(settings: Settings) -> list[Middleware]:

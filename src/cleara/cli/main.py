@@ -15,10 +15,10 @@ from typing import Annotated
 import typer
 
 import cleara
-from cleara.cli import clean, db, keys, serve, validate
+from cleara.cli import clean, db, enrich, keys, serve, validate
 
 #: Modules whose `register(app)` adds commands, in help order.
-COMMAND_MODULES: tuple[ModuleType, ...] = (serve, db, validate, clean, keys)
+COMMAND_MODULES: tuple[ModuleType, ...] = (serve, db, validate, clean, enrich, keys)
 
 app = typer.Typer(
     name="cleara",

@@ -1,0 +1,314 @@
+"""Enrichment of a whole table: geographic fields, contact intelligence and (optionally)
+model predictions for the remaining missing values.
+
+    >>> result = enrich([{"zip": "02134", "city": None, "state": None}])
+    >>> result.records[0]["city"], result.records[0]["state"]
+    ('Allston', 'MA')
+
+Only missing values are filled; values already present are never changed. Contradicting
+values are reported in `conflicts`. Every filled value is listed in `enrichments` with its
+source, calibrated confidence and an explanation; fields the table lacks (coordinates,
+time zone, email and phone facts) are appended as new columns on the right.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from cleara.engine.enrich.base import GEO_FIELDS, Candidate, Conflict, Enrichment, is_missing
+from cleara.engine.enrich.contact import ContactEnricher
+from cleara.engine.enrich.geo import GeoEnricher, read_country
+from cleara.engine.enrich.impute import ColumnModel, impute
+from cleara.engine.fields.base import JsonScalar
+from cleara.engine.fields.country import country_info
+from cleara.engine.fields.state import state_name
+from cleara.engine.schema.headers import header_type
+from cleara.engine.schema.types import column_types
+from cleara.engine.table import InputError, Record, to_table
+
+_STYLE_SAMPLE = 500
+
+
+@dataclass(slots=True)
+class EnrichResult:
+    """Enriched records and everything needed to explain them."""
+
+    columns: list[str]  # the input's columns in order, then the added ones
+    records: list[Record]
+    enrichments: list[Enrichment]
+    conflicts: list[Conflict]
+    added_columns: list[str] = field(default_factory=list)
+    models: list[ColumnModel] = field(default_factory=list)
+
+    def report(self) -> dict[str, Any]:
+        """Enrichments, conflicts, added columns and per-column model figures as JSON data."""
+        counts = Counter(e.source for e in self.enrichments)
+        return {
+            "rows": len(self.records),
+            "filled": {"total": len(self.enrichments), **dict(sorted(counts.items()))},
+            "added_columns": self.added_columns,
+            "enrichments": [e.as_dict() for e in self.enrichments],
+            "conflicts": [c.as_dict() for c in self.conflicts],
+            "models": [m.as_dict() for m in self.models],
+        }
+
+    def to_dataframe(self) -> Any:
+        """The enriched records as a pandas DataFrame, input columns first."""
+        import pandas as pd
+
+        return pd.DataFrame.from_records(self.records, columns=self.columns)
+
+
+# -- column roles -----------------------------------------------------------------------------
+
+
+def column_roles(
+    columns: Sequence[str],
+    rows: Sequence[Mapping[str, JsonScalar]],
+    schema: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """Column -> semantic type: the caller's schema, else detection, else the header name."""
+    given = dict(schema or {})
+    unknown = [c for c in given if c not in columns]
+    if unknown:
+        raise InputError(f"schema names columns the data does not have: {unknown}")
+    detected = _detected_types([c for c in columns if c not in given], rows)
+    types: dict[str, str] = {}
+    for column in columns:
+        found = given.get(column) or detected.get(column)
+        if found in (None, "text"):
+            found = header_type(column) or "text"
+        types[column] = found
+    return types
+
+
+def _detected_types(
+    columns: Sequence[str], rows: Sequence[Mapping[str, JsonScalar]]
+) -> dict[str, str]:
+    if not columns or not rows:
+        return {}
+    try:
+        from cleara.engine.schema.detect import detect_column_types
+
+        return detect_column_types(columns, rows)
+    except Exception:
+        return {}
+
+
+def _first_of_type(types: Mapping[str, str], wanted: str) -> str | None:
+    return next((c for c, t in types.items() if t == wanted), None)
+
+
+# -- value styles -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Styles:
+    """How the table writes states, countries and cities, so filled values look the same."""
+
+    state_names: bool = False
+    country_form: str = "alpha_2"  # alpha_2, alpha_3 or name
+    upper_cities: bool = False
+
+
+def _styles(rows: Sequence[Mapping[str, JsonScalar]], roles: Mapping[str, str]) -> _Styles:
+    def sample(role: str) -> list[str]:
+        column = roles.get(role)
+        if column is None:
+            return []
+        values = (row.get(column) for row in rows[:_STYLE_SAMPLE])
+        return [str(v).strip() for v in values if not is_missing(v)]
+
+    states, countries, cities = sample("state"), sample("country"), sample("city")
+    long_states = sum(1 for s in states if len(s) > 3)
+    lengths = Counter(3 if len(c) == 3 else 2 if len(c) == 2 else 0 for c in countries)
+    form = (
+        {2: "alpha_2", 3: "alpha_3", 0: "name"}[lengths.most_common(1)[0][0]]
+        if countries
+        else "alpha_2"
+    )
+    upper = sum(1 for c in cities if c.isupper())
+    return _Styles(
+        state_names=long_states * 2 > len(states),
+        country_form=form,
+        upper_cities=bool(cities) and upper * 2 > len(cities),
+    )
+
+
+def _styled(field_name: str, value: JsonScalar, styles: _Styles, country: str | None) -> JsonScalar:
+    if not isinstance(value, str):
+        return value
+    if field_name == "state" and styles.state_names:
+        return state_name(value, country or "US") or value
+    if field_name == "country" and styles.country_form != "alpha_2":
+        info = country_info(value)
+        if info is not None:
+            return info.alpha_3 if styles.country_form == "alpha_3" else info.name
+    if field_name == "city" and styles.upper_cities:
+        return value.upper()
+    return value
+
+
+# -- the pipeline -----------------------------------------------------------------------------
+
+
+class _Selection:
+    """Which fields and columns the caller asked to enrich (everything when None)."""
+
+    def __init__(self, fields: Sequence[str] | None, known: set[str]) -> None:
+        self.fields = None if fields is None else set(fields)
+        if self.fields is not None:
+            unknown = sorted(self.fields - known)
+            if unknown:
+                raise InputError(
+                    f"fields names unknown fields {unknown}; choose from {sorted(known)}"
+                )
+
+    def wants(self, *names: str) -> bool:
+        return self.fields is None or any(name in self.fields for name in names)
+
+
+class _Enricher:
+    def __init__(
+        self,
+        columns: list[str],
+        rows: list[Record],
+        types: Mapping[str, str],
+        min_confidence: float,
+        fields: Sequence[str] | None,
+    ) -> None:
+        self.columns = columns
+        self.rows = rows
+        self.min_confidence = min_confidence
+        self.roles = {f: c for f in GEO_FIELDS if (c := _first_of_type(types, f)) is not None}
+        emails = [c for c, t in types.items() if t == "email"]
+        phones = [c for c, t in types.items() if t == "phone"]
+        self.contact = ContactEnricher(emails, phones, rows)
+        self.geo = GeoEnricher(self.roles, rows)
+        self.styles = _styles(rows, self.roles)
+        self.new_geo = {f: _free_name(f, columns) for f in GEO_FIELDS if f not in self.roles}
+        self.new_contact = {name: _free_name(name, columns) for name in self.contact.new_columns()}
+        known = set(GEO_FIELDS) | set(columns) | set(self.new_contact) | {"model"}
+        self.selection = _Selection(fields, known)
+        self.enrichments: list[Enrichment] = []
+        self.conflicts: list[Conflict] = []
+        self.extra: list[dict[str, JsonScalar]] = [{} for _ in rows]
+
+    def run_lookups(self) -> None:
+        country_column = self.roles.get("country")
+        for index, row in enumerate(self.rows):
+            country_text = row.get(country_column) if country_column else None
+            row_country = None if is_missing(country_text) else read_country(str(country_text))
+            facts = self.contact.derive(row, row_country)
+            candidates, conflicts = self.geo.derive(index, row, facts.phone)
+            self.conflicts.extend(conflicts)
+            for name, candidate in facts.candidates.items():
+                self._add(index, self.new_contact[name], name, candidate)
+            if candidates:
+                self._apply_geo(index, row, candidates)
+
+    def _apply_geo(self, index: int, row: Record, candidates: Mapping[str, Candidate]) -> None:
+        country = candidates.get("country")
+        country_code = str(country.value) if country is not None else None
+        for name, candidate in candidates.items():
+            column = self.roles.get(name)
+            if column is None:
+                self._add(index, self.new_geo[name], name, candidate)
+                continue
+            if not is_missing(row.get(column)) or candidate.confidence < self.min_confidence:
+                continue
+            if not self.selection.wants(name, column):
+                continue
+            value = _styled(name, candidate.value, self.styles, country_code)
+            row[column] = value
+            self._record(index, column, value, candidate)
+
+    def _add(self, index: int, column: str, name: str, candidate: Candidate) -> None:
+        if candidate.confidence < self.min_confidence or not self.selection.wants(name, column):
+            return
+        self.extra[index][column] = candidate.value
+        self._record(index, column, candidate.value, candidate)
+
+    def _record(self, index: int, column: str, value: JsonScalar, candidate: Candidate) -> None:
+        self.enrichments.append(
+            Enrichment(
+                index,
+                column,
+                value,
+                candidate.source,
+                round(candidate.confidence, 4),
+                candidate.explanation,
+            )
+        )
+
+    def run_models(self) -> list[ColumnModel]:
+        targets = [c for c in self.columns if self.selection.wants(c, "model")]
+        result = impute(
+            self.columns, self.rows, targets=targets, min_confidence=self.min_confidence
+        )
+        for prediction in result.predictions:
+            self.rows[prediction.row][prediction.column] = prediction.value
+            self.enrichments.append(
+                Enrichment(
+                    prediction.row,
+                    prediction.column,
+                    prediction.value,
+                    "model",
+                    prediction.confidence,
+                    prediction.explanation,
+                )
+            )
+        return result.models
+
+    def result(self, models: list[ColumnModel]) -> EnrichResult:
+        used = set().union(*(extra.keys() for extra in self.extra)) if self.extra else set()
+        added = [c for c in [*self.new_geo.values(), *self.new_contact.values()] if c in used]
+        records = [
+            {**{c: row.get(c) for c in self.columns}, **{c: extra.get(c) for c in added}}
+            for row, extra in zip(self.rows, self.extra, strict=True)
+        ]
+        self.enrichments.sort(key=lambda e: e.row)
+        return EnrichResult(
+            self.columns + added, records, self.enrichments, self.conflicts, added, models
+        )
+
+
+def _free_name(name: str, columns: Sequence[str]) -> str:
+    """`name`, or `enriched_<name>` when the table already has a column of that name."""
+    return name if name not in columns else f"enriched_{name}"
+
+
+def enrich(
+    data: Iterable[Mapping[str, Any]] | Any,
+    *,
+    schema: Mapping[str, Any] | None = None,
+    predict_missing: bool = False,
+    min_confidence: float = 0.9,
+    fields: Sequence[str] | None = None,
+) -> EnrichResult:
+    """Fill what is missing in records (a list of dicts) or a pandas DataFrame.
+
+    `schema` gives column types (`{"zip": "postal_code"}` or the auto-schema mapping);
+    `predict_missing` also trains a model per column for the values lookups cannot fill;
+    only values with a calibrated confidence of at least `min_confidence` are filled;
+    `fields` limits enrichment to these geographic fields (`city`, `timezone`, ...),
+    columns (input or added) and `model` (predictions for every column).
+    """
+    if not 0.0 <= min_confidence <= 1.0:
+        raise InputError(f"min_confidence must be between 0 and 1, got {min_confidence}")
+    if isinstance(fields, str):
+        raise InputError("fields must be a list of field or column names, not one string")
+    table = to_table(data)
+    try:
+        types_given = column_types(dict(schema)) if schema is not None else None
+    except ValueError as error:
+        raise InputError(str(error)) from None
+    types = column_roles(table.columns, table.rows, types_given)
+    rows = [{c: row.get(c) for c in table.columns} for row in table.rows]
+    enricher = _Enricher(table.columns, rows, types, min_confidence, fields)
+    enricher.run_lookups()
+    models = enricher.run_models() if predict_missing else []
+    return enricher.result(models)

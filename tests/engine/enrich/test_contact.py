@@ -1,0 +1,33 @@
+"""Contact intelligence from email addresses and phone numbers."""
+
+from __future__ import annotations
+
+from cleara.engine.enrich import enrich
+
+
+def test_email_types_role_and_organization() -> None:
+    rows = [
+        {"email": "ann@gmail.com"},
+        {"email": "info@acme-widgets.com"},
+        {"email": "x@mailinator.com"},
+        {"email": "not an email"},
+    ]
+    result = enrich(rows)
+    types = [r["email_type"] for r in result.records]
+    assert types == ["free", "corporate", "disposable", None]
+    assert result.records[1]["email_role"] is True
+    assert result.records[0]["email_role"] is False
+    assert result.records[1]["email_organization"] == "acme-widgets.com"
+    assert result.records[0]["email_organization"] is None
+    assert all(e.source == "email" for e in result.enrichments)
+
+
+def test_phone_facts() -> None:
+    result = enrich([{"phone": "+1 415 555 2671"}, {"phone": "+44 7400 123456"}])
+    us, uk = result.records
+    assert us["phone_country"] == "US"
+    assert uk["phone_country"] == "GB"
+    assert uk["phone_type"] == "mobile"
+    assert us["phone_timezone"] == "America/Los_Angeles"
+    assert "San Francisco" in str(us["phone_region"])
+    assert result.columns[0] == "phone"
