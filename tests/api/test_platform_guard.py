@@ -7,8 +7,12 @@ import re
 import time
 
 import pytest
+from fastapi.testclient import TestClient
 from platform_backends import ClientFactory, make_client
 
+from cleara.platform.api_keys import ApiKey
+from cleara.platform.key_cache import KEY_CACHE_SECONDS
+from cleara.platform.service import build_platform
 from cleara.platform.signing import signature_header
 from platform_fixtures import (
     ManualClock,
@@ -25,6 +29,7 @@ BODY = {"type": "email", "values": ["Jane@Example.com"]}
 
 
 REVOKED_EMAIL, QUOTA_EMAIL, STRANGER_EMAIL = unique_email(), unique_email(), unique_email()
+USED_EMAIL, ELSEWHERE_EMAIL, UPGRADED_EMAIL = unique_email(), unique_email(), unique_email()
 A_EMAIL, B_EMAIL, SIGNER_EMAIL, LOGS_EMAIL = (unique_email() for _ in range(4))
 
 
@@ -67,6 +72,59 @@ def test_missing_and_invalid_keys(make_client: ClientFactory) -> None:
         platform.keys.revoke(key.account_id, key.id)
         assert (
             error_code(client.post(VALIDATE, json=BODY, headers=auth(secret))) == "invalid_api_key"
+        )
+
+
+def only_key(client: TestClient, email: str) -> ApiKey:
+    platform = platform_of(client)
+    account = platform.accounts.by_email(email)
+    assert account is not None
+    [(key, _)] = platform.keys.list(account.id)
+    return key
+
+
+def test_a_key_in_use_stops_working_as_soon_as_it_is_revoked(make_client: ClientFactory) -> None:
+    with make_client() as client:
+        secret = new_key(client, USED_EMAIL)
+        assert client.post(VALIDATE, json=BODY, headers=auth(secret)).status_code == 200
+        key = only_key(client, USED_EMAIL)
+        platform_of(client).keys.revoke(key.account_id, key.id)
+        refused = client.post(VALIDATE, json=BODY, headers=auth(secret))
+        assert refused.status_code == 401
+        assert error_code(refused) == "invalid_api_key"
+
+
+def test_a_revocation_by_another_process_is_seen_within_the_bound(
+    make_client: ClientFactory,
+) -> None:
+    with make_client() as client:
+        secret = new_key(client, ELSEWHERE_EMAIL)
+        assert client.post(VALIDATE, json=BODY, headers=auth(secret)).status_code == 200
+        platform = platform_of(client)
+        # Another worker process: a platform of its own (own key cache, own limiter).
+        other = build_platform(platform.settings, client.app.state.stores)  # type: ignore[attr-defined]
+        key = only_key(client, ELSEWHERE_EMAIL)
+        other.keys.revoke(key.account_id, key.id)
+        other.limiter.close()
+        if platform.settings.redis_url is None:
+            time.sleep(KEY_CACHE_SECONDS)  # no shared epoch: the cache bound applies
+        # With Redis the shared credentials epoch makes it immediate.
+        refused = client.post(VALIDATE, json=BODY, headers=auth(secret))
+        assert error_code(refused) == "invalid_api_key"
+
+
+def test_new_limits_of_an_account_in_use_apply_at_once(make_client: ClientFactory) -> None:
+    with make_client() as client:
+        secret = new_key(client, UPGRADED_EMAIL, tier="free")
+        first = client.post(VALIDATE, json=BODY, headers=auth(secret))
+        assert '"monthly";q=500;' in first.headers["RateLimit-Policy"]
+        platform = platform_of(client)
+        account = platform.accounts.by_email(UPGRADED_EMAIL)
+        assert account is not None
+        platform.accounts.save(account, tier="pro")
+        second = client.post(VALIDATE, json=BODY, headers=auth(secret))
+        assert second.headers["RateLimit-Policy"].startswith(
+            '"burst";q=20;w=1, "monthly";q=100000;'
         )
 
 

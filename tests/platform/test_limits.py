@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from collections.abc import Iterator
@@ -128,3 +129,60 @@ def test_unreachable_redis_fails_fast_and_is_not_retried_at_once() -> None:
     with pytest.raises(LimiterUnavailableError, match="moments ago"):
         down.acquire("a", policy(), cost=1, seed=lambda: 0)
     assert time.perf_counter() - started < 2.0
+
+
+def test_a_stale_credentials_epoch_is_refused_before_anything_is_counted(
+    limiter: Limiter,
+) -> None:
+    limits = policy(per_second=10, quota=100)
+    current = limiter.acquire("acct_epoch", limits, cost=1, seed=lambda: 0).epoch
+    newer = limiter.bump_epoch()
+    assert newer != current
+    stale = limiter.acquire("acct_epoch", limits, cost=1, seed=lambda: 0, epoch=current)
+    assert stale.outcome == "stale"
+    assert stale.epoch == newer
+    assert limiter.quota_used("acct_epoch", limits.period_key) == 1
+    fresh = limiter.acquire("acct_epoch", limits, cost=1, seed=lambda: 0, epoch=newer)
+    assert fresh.outcome == "ok"
+    assert fresh.quota_used == 2
+
+
+def test_async_acquire_keeps_limits_exact_under_concurrency(limiter: Limiter) -> None:
+    limits = policy(per_second=1_000, quota=25)
+
+    async def burst() -> list[str]:
+        try:
+            epoch = await limiter.epoch_async()
+            decisions = await asyncio.gather(
+                *(
+                    limiter.acquire_async("acct_async", limits, cost=1, seed=lambda: 3, epoch=epoch)
+                    for _ in range(60)
+                )
+            )
+            return [decision.outcome for decision in decisions]
+        finally:
+            await limiter.aclose()
+
+    outcomes = asyncio.run(burst())
+    assert outcomes.count("ok") == 22  # 3 seeded from the durable count
+    assert outcomes.count("quota_exceeded") == 38
+    assert limiter.quota_used("acct_async", limits.period_key) == 25
+
+
+def test_unreachable_redis_fails_fast_on_the_event_loop_too() -> None:
+    down = RedisLimiter("redis://127.0.0.1:1/0", timeout_seconds=0.2, retry_after_failure=30)
+
+    async def attempt() -> None:
+        try:
+            with pytest.raises(LimiterUnavailableError):
+                await down.acquire_async("a", policy(), cost=1, seed=lambda: 0)
+            with pytest.raises(LimiterUnavailableError, match="moments ago"):
+                await down.epoch_async()
+        finally:
+            await down.aclose()
+
+    started = time.perf_counter()
+    asyncio.run(attempt())
+    assert time.perf_counter() - started < 2.0
+    with pytest.raises(LimiterUnavailableError, match="moments ago"):
+        down.bump_epoch()

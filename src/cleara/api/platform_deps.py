@@ -153,7 +153,7 @@ class ApiKeyGuard:
             cacheable=self.cacheable,
         )
         try:
-            await run_in_threadpool(platform.admit, context, admission)
+            await platform.admit(context, admission)
         except PlatformError as error:
             raise api_error(error) from None
         if context.replay is not None:
@@ -315,7 +315,10 @@ async def _finish(
     if context.idempotency_key is not None:
         await run_in_threadpool(_settle_idempotency, platform, context, stored, complete)
     if context.cache_key is not None and context.status == 200 and complete:
-        await run_in_threadpool(platform.response_cache.put, context.cache_key, stored)
+        if platform.response_cache.in_process:
+            platform.response_cache.put(context.cache_key, stored)
+        else:
+            await run_in_threadpool(platform.response_cache.put, context.cache_key, stored)
     platform.meter.record(_usage_event(scope, context, platform.clock()))
 
 
@@ -381,7 +384,7 @@ async def platform_lifespan(app: FastAPI, stores: Stores) -> AsyncIterator[None]
         yield
     finally:
         app.state.platform = None
-        await run_in_threadpool(platform.close)
+        await platform.aclose()
 
 
 def tier_settings(request: Request) -> dict[str, TierLimits]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
@@ -44,12 +45,23 @@ class Account:
 
 
 class AccountStore:
-    """Accounts in the item store: `account/<id>` plus a unique `account_email/<email>` index."""
+    """Accounts in the item store: `account/<id>` plus a unique `account_email/<email>` index.
 
-    def __init__(self, items: ItemStore, clock: Clock, tiers: set[str]) -> None:
+    `on_change` is called after an account is saved (tier, limits), so that caches of
+    verified keys can drop their copies.
+    """
+
+    def __init__(
+        self,
+        items: ItemStore,
+        clock: Clock,
+        tiers: set[str],
+        on_change: Callable[[], None] | None = None,
+    ) -> None:
         self._items = items
         self._clock = clock
         self._tiers = tiers
+        self._on_change = on_change
 
     def create(
         self,
@@ -110,6 +122,8 @@ class AccountStore:
             self.check_tier(str(changes["tier"]))
         updated = replace(account, **changes)
         self._items.put(ACCOUNTS, updated.id, "", asdict(updated))
+        if self._on_change is not None:
+            self._on_change()
         return updated
 
     def check_tier(self, tier: str) -> None:

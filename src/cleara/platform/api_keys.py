@@ -7,7 +7,7 @@ account's keys, `api_key_used/<sha256>` holds the last-used time (written by met
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, replace
 from typing import Any, Literal
 
@@ -111,11 +111,18 @@ class CreatedKey:
 
 
 class KeyStore:
-    """Creation, lookup, listing, revocation and rotation of API keys."""
+    """Creation, lookup, listing, revocation and rotation of API keys.
 
-    def __init__(self, items: ItemStore, clock: Clock) -> None:
+    `on_change` is called after a stored key changes (revocation, rotation), so that caches
+    of verified keys can drop their copies.
+    """
+
+    def __init__(
+        self, items: ItemStore, clock: Clock, on_change: Callable[[], None] | None = None
+    ) -> None:
         self._items = items
         self._clock = clock
+        self._on_change = on_change
 
     def create(
         self,
@@ -233,6 +240,8 @@ class KeyStore:
 
     def _save(self, key: ApiKey) -> ApiKey:
         self._items.put(KEYS, key.hash, "", _data(key))
+        if self._on_change is not None:
+            self._on_change()
         return key
 
 

@@ -18,6 +18,7 @@ import orjson
 from cleara.platform.clock import Clock, utc_datetime
 from cleara.platform.errors import PlatformError
 from cleara.store.base import Cache, ConflictError, ItemStore
+from cleara.store.cache import InMemoryCache
 
 IDEMPOTENCY = "idempotency"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -141,6 +142,11 @@ class ResponseCache:
     @property
     def enabled(self) -> bool:
         return self._ttl > 0
+
+    @property
+    def in_process(self) -> bool:
+        """True when lookups never leave the process (cheap enough for the event loop)."""
+        return isinstance(self._cache, InMemoryCache)
 
     @staticmethod
     def key(account_id: str, fingerprint: str) -> str:

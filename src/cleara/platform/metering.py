@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, fields
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from cleara.platform.api_keys import KEYS_USED
@@ -32,6 +33,7 @@ ROLLUPS = "usage_rollup"
 QUOTA_COUNTERS = "usage_quota"
 
 EVENT_RETENTION_DAYS = 400
+EVENTS_PER_ITEM = 200
 ROLLUP_FIELDS = ("requests", "billable", "errors", "records", "bytes_in", "bytes_out")
 _MAX_RETRIES = 20
 
@@ -70,6 +72,34 @@ class UsageStore:
             self._write_account(account_id, account_events)
 
     def _write_account(self, account_id: str, events: list[UsageEvent]) -> None:
+        # Small items, with the GIL handed back between them: one big JSON document would
+        # stall the request-serving thread for as long as it takes to encode.
+        for start in range(0, len(events), EVENTS_PER_ITEM):
+            self._put_events(account_id, events[start : start + EVENTS_PER_ITEM])
+            time.sleep(0)
+        billable: dict[str, int] = defaultdict(int)
+        rollups: dict[str, list[float]] = {}
+        last_used: dict[str, float] = {}
+        calendar = _Calendar()
+        for event in events:
+            day, month = calendar.keys(event.at)
+            if event.billable:
+                billable[month] += 1
+            sort_key = f"{day}|{event.endpoint}"
+            totals = rollups.get(sort_key)
+            if totals is None:
+                totals = rollups[sort_key] = [0.0] * len(_TOTAL_FIELDS)
+            _add_event(totals, event)
+            if event.at > last_used.get(event.key_hash, 0.0):
+                last_used[event.key_hash] = event.at
+        for period_key, count in billable.items():
+            self._items.increment(QUOTA_COUNTERS, account_id, period_key, count)
+        for sort_key, sums in rollups.items():
+            self._add_to_rollup(account_id, sort_key, dict(zip(_TOTAL_FIELDS, sums, strict=True)))
+        for key_hash, at in last_used.items():
+            self._items.put(KEYS_USED, key_hash, "", {"at": at})
+
+    def _put_events(self, account_id: str, events: list[UsageEvent]) -> None:
         first = min(event.at for event in events)
         self._items.put(
             EVENTS,
@@ -78,22 +108,6 @@ class UsageStore:
             {"events": [_event_data(event) for event in events]},
             expires_at=utc_datetime(first) + timedelta(days=EVENT_RETENTION_DAYS),
         )
-        billable: dict[str, int] = defaultdict(int)
-        rollups: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-        last_used: dict[str, float] = {}
-        for event in events:
-            if event.billable:
-                billable[month_period(event.at).key] += 1
-            totals = rollups[f"{utc_day(event.at).isoformat()}|{event.endpoint}"]
-            for name, value in _rollup_increments(event).items():
-                totals[name] += value
-            last_used[event.key_hash] = max(last_used.get(event.key_hash, 0.0), event.at)
-        for period_key, count in billable.items():
-            self._items.increment(QUOTA_COUNTERS, account_id, period_key, count)
-        for sort_key, totals in rollups.items():
-            self._add_to_rollup(account_id, sort_key, totals)
-        for key_hash, at in last_used.items():
-            self._items.put(KEYS_USED, key_hash, "", {"at": at})
 
     def _add_to_rollup(self, account_id: str, sort_key: str, totals: dict[str, float]) -> None:
         # Optimistic concurrency: several worker processes may flush the same rollup at once.
@@ -154,20 +168,41 @@ class UsageStore:
                 return found
 
 
+_EVENT_FIELDS = tuple(field.name for field in fields(UsageEvent))
+_TOTAL_FIELDS = (*ROLLUP_FIELDS, "latency_ms")
+
+
 def _event_data(event: UsageEvent) -> dict[str, Any]:
-    return asdict(event)
+    # Every field is a scalar: no need for `asdict`'s deep copies (it is 10x slower).
+    return {name: getattr(event, name) for name in _EVENT_FIELDS}
 
 
-def _rollup_increments(event: UsageEvent) -> dict[str, float]:
-    return {
-        "requests": 1,
-        "billable": 1 if event.billable else 0,
-        "errors": 1 if event.status >= 400 else 0,
-        "records": event.records,
-        "bytes_in": event.bytes_in,
-        "bytes_out": event.bytes_out,
-        "latency_ms": event.latency_ms,
-    }
+def _add_event(totals: list[float], event: UsageEvent) -> None:
+    """Add one event to running totals ordered as `_TOTAL_FIELDS`."""
+    totals[0] += 1
+    totals[1] += 1 if event.billable else 0
+    totals[2] += 1 if event.status >= 400 else 0
+    totals[3] += event.records
+    totals[4] += event.bytes_in
+    totals[5] += event.bytes_out
+    totals[6] += event.latency_ms
+
+
+class _Calendar:
+    """The UTC day (`2026-07-01`) and month (`2026-07`) of moments, computed once per day
+    instead of once per event (a flush holds the events of about one second)."""
+
+    def __init__(self) -> None:
+        self._start = self._end = 0.0
+        self._keys = ("", "")
+
+    def keys(self, moment: float) -> tuple[str, str]:
+        if not self._start <= moment < self._end:
+            day = utc_day(moment)
+            self._start = datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp()
+            self._end = self._start + 86_400  # Unix time has no leap seconds
+            self._keys = (day.isoformat(), month_period(moment).key)
+        return self._keys
 
 
 class Meter:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 
 from cleara.platform.accounts import Account
 from cleara.platform.clock import utc_day
 from cleara.platform.limits import LimitPolicy
 from cleara.settings import TierLimits
+
+_DAY_SECONDS = 86_400
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +29,13 @@ class Period:
 
 def month_period(moment: float) -> Period:
     """The calendar month (UTC) containing `moment`."""
-    day = utc_day(moment)
+    return _month_of_day(math.floor(moment / _DAY_SECONDS))
+
+
+@lru_cache(maxsize=64)
+def _month_of_day(day_number: int) -> Period:
+    # Cached per UTC day (Unix days are exactly 86,400 s): admission asks on every request.
+    day = utc_day(day_number * _DAY_SECONDS)
     start = day.replace(day=1)
     following = (start + timedelta(days=32)).replace(day=1)
     starts_at = datetime(start.year, start.month, 1, tzinfo=UTC).timestamp()

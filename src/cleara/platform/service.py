@@ -4,11 +4,14 @@ wired to the stores, and the admission check every API-key request goes through.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
+
+import anyio.to_thread
 
 from cleara.platform.accounts import Account, AccountStore
-from cleara.platform.api_keys import ApiKey, KeyStore
+from cleara.platform.api_keys import ApiKey, KeyStore, looks_like_api_key
 from cleara.platform.clock import Clock, system_clock
 from cleara.platform.context import RequestContext
 from cleara.platform.crypto import sha256_hex
@@ -18,6 +21,12 @@ from cleara.platform.idempotency import (
     IdempotencyStore,
     ResponseCache,
     request_fingerprint,
+)
+from cleara.platform.key_cache import (
+    KEY_CACHE_SECONDS,
+    VerifiedKey,
+    VerifiedKeyCache,
+    invalidation_hook,
 )
 from cleara.platform.limits import (
     Decision,
@@ -34,6 +43,7 @@ from cleara.platform.signing import verify_signature
 from cleara.platform.tokens import OneTimeTokens, SessionTokens, TokenPair, load_jwt_secret
 from cleara.settings import Settings
 from cleara.store.base import Cache, StoreError, Stores
+from cleara.store.cache import InMemoryCache
 
 logger = logging.getLogger("cleara.platform")
 
@@ -76,6 +86,7 @@ class Platform:
     clock: Clock
     accounts: AccountStore
     keys: KeyStore
+    verified_keys: VerifiedKeyCache
     sessions: SessionTokens
     one_time: OneTimeTokens
     limiter: Limiter
@@ -88,50 +99,87 @@ class Platform:
 
     # ---- API-key requests -------------------------------------------------------------
 
-    def admit(self, context: RequestContext, request: AdmissionRequest) -> None:
+    async def admit(self, context: RequestContext, request: AdmissionRequest) -> None:
         """Authenticate, authorize, verify the signature, apply limits, then look up
-        idempotent and cached responses. Fills `context`; raises PlatformError to refuse."""
-        key, account = self.authenticate_key(request.authorization)
-        context.key, context.account, context.billable = key, account, request.billable
+        idempotent and cached responses. Fills `context`; raises PlatformError to refuse.
+
+        The usual request does no I/O besides the limiter's (none in the embedded default,
+        one Redis round trip otherwise): verified keys come from `verified_keys`, and the
+        limiter refuses a cached copy that a key or account change made stale.
+        """
+        secret = _api_key_secret(request.authorization)
+        verified = await self._verified_key(secret)
+        self._authorize(context, verified, request)
+        key, account = verified.key, verified.account
+        if key.signing_secret is not None:
+            threaded = not self.cache_in_process
+            await self._run_store_call(threaded, self._check_signature, key, request)
+        decision = await self._acquire(context, account, request.billable, verified.epoch)
+        if decision.outcome == "stale":
+            # Changed meanwhile: read again (after the epoch was seen), then count once.
+            self.verified_keys.discard(key.hash)
+            context.key = context.account = context.policy = context.decision = None
+            verified = await self._load_key(secret, decision.epoch)
+            self._authorize(context, verified, request)
+            account = verified.account
+            decision = await self._acquire(context, account, request.billable, None)
+        _enforce(context, decision)
+        context.admitted = True
+        idempotent = request.method == "POST" and request.idempotency_key is not None
+        cached = request.cacheable and self.response_cache.enabled
+        if idempotent or cached:
+            # Idempotency records live in the item store; the cache may be in this process.
+            in_loop = not idempotent and self.response_cache.in_process
+            await self._run_store_call(not in_loop, self._look_up_stored, context, account, request)
+
+    async def _verified_key(self, secret: str) -> VerifiedKey:
+        cached = self.verified_keys.get(sha256_hex(secret))
+        if cached is None:
+            try:
+                epoch: int | None = await self.limiter.epoch_async()
+            except LimiterUnavailableError:
+                epoch = None  # served from the store, not cached
+            return await self._load_key(secret, epoch)
+        if not cached.key.is_valid(self.clock()):
+            raise _invalid_api_key()
+        return cached
+
+    async def _load_key(self, secret: str, epoch: int | None) -> VerifiedKey:
+        """Read the key and its account from the store (they were read after `epoch` was
+        observed, so an entry cached under it is never older than that epoch)."""
+        key, account = await anyio.to_thread.run_sync(self._read_key, secret)
+        if key is None or account is None:
+            raise _invalid_api_key()
+        return self.verified_keys.put(key, account, epoch)
+
+    def _read_key(self, secret: str) -> tuple[ApiKey | None, Account | None]:
+        key = self.keys.authenticate(secret)
+        return key, self.accounts.get(key.account_id) if key is not None else None
+
+    def _authorize(
+        self, context: RequestContext, verified: VerifiedKey, request: AdmissionRequest
+    ) -> None:
+        key = verified.key
+        context.key, context.account, context.billable = key, verified.account, request.billable
         if not key.allows(request.scope):
             raise PlatformError(
                 403,
                 "insufficient_scope",
                 f"This key may not call `{request.scope}`; its scopes: {', '.join(key.scopes)}.",
             )
-        if key.signing_secret is not None:
-            self._check_signature(key, request)
-        self._apply_limits(context, account, request.billable)
-        context.admitted = True
-        if request.method == "POST" and request.idempotency_key is not None:
-            context.fingerprint = request_fingerprint(
-                request.method, request.path, request.query, request.content_type, request.body
-            )
-            stored = self.idempotency.begin(
-                account.id, request.idempotency_key, context.fingerprint
-            )
-            if stored is not None:
-                context.replay, context.replayed_idempotent = stored, True
-                return
-            context.idempotency_key = request.idempotency_key
-        if request.cacheable and self.response_cache.enabled:
-            self._look_up_cache(context, account, request)
 
-    def authenticate_key(self, authorization: str | None) -> tuple[ApiKey, Account]:
-        secret = bearer_token(authorization)
-        if secret is None:
-            raise PlatformError(
-                401,
-                "missing_api_key",
-                "Send your API key as `Authorization: Bearer clr_live_...`.",
-            )
-        key = self.keys.authenticate(secret)
-        account = self.accounts.get(key.account_id) if key is not None else None
-        if key is None or account is None:
-            raise PlatformError(
-                401, "invalid_api_key", "The API key is unknown, revoked or expired."
-            )
-        return key, account
+    @property
+    def cache_in_process(self) -> bool:
+        return isinstance(self.cache, InMemoryCache)
+
+    async def _run_store_call(
+        self, in_thread: bool, function: Callable[..., None], *args: Any
+    ) -> None:
+        """Run a store call in a worker thread, or inline when it stays in this process."""
+        if in_thread:
+            await anyio.to_thread.run_sync(function, *args)
+        else:
+            function(*args)
 
     def _check_signature(self, key: ApiKey, request: AdmissionRequest) -> None:
         assert key.signing_secret is not None
@@ -155,16 +203,19 @@ class Platform:
         if not fresh:
             raise PlatformError(401, "signature_replayed", "This signed request was sent before.")
 
-    def _apply_limits(self, context: RequestContext, account: Account, billable: bool) -> None:
+    async def _acquire(
+        self, context: RequestContext, account: Account, billable: bool, epoch: int | None
+    ) -> Decision:
         now = self.clock()
         policy = policy_for(account, self.settings.tiers, now)
         context.policy = policy
         try:
-            decision = self.limiter.acquire(
+            decision = await self.limiter.acquire_async(
                 account.id,
                 policy,
                 cost=1 if billable else 0,
                 seed=lambda: self.usage.billable_count(account.id, policy.period_key),
+                epoch=epoch,
             )
         except LimiterUnavailableError as error:
             if self.settings.rate_limit_failure_mode == "closed":
@@ -172,21 +223,25 @@ class Platform:
             logger.warning("Limits not enforced: %s", error, extra={"account_id": account.id})
             decision = Decision("ok", policy.per_second, 0.0, 0, now, checked=False)
         context.decision = decision
-        if decision.outcome == "rate_limited":
-            raise PlatformError(
-                429,
-                "rate_limited",
-                f"More than {policy.per_second} requests per second; slow down.",
-                retry_after=decision.burst_reset_seconds,
+        return decision
+
+    def _look_up_stored(
+        self, context: RequestContext, account: Account, request: AdmissionRequest
+    ) -> None:
+        """An idempotent replay or a cached response for the request, if there is one."""
+        if request.method == "POST" and request.idempotency_key is not None:
+            context.fingerprint = request_fingerprint(
+                request.method, request.path, request.query, request.content_type, request.body
             )
-        if decision.outcome == "quota_exceeded":
-            raise PlatformError(
-                429,
-                "quota_exceeded",
-                f"The monthly quota of {policy.monthly_quota} requests is used up; it refills "
-                "at the start of next month (UTC). Upgrade the plan for more.",
-                retry_after=policy.period_reset_seconds,
+            stored = self.idempotency.begin(
+                account.id, request.idempotency_key, context.fingerprint
             )
+            if stored is not None:
+                context.replay, context.replayed_idempotent = stored, True
+                return
+            context.idempotency_key = request.idempotency_key
+        if request.cacheable and self.response_cache.enabled:
+            self._look_up_cache(context, account, request)
 
     def _look_up_cache(
         self, context: RequestContext, account: Account, request: AdmissionRequest
@@ -305,6 +360,51 @@ class Platform:
         finally:
             self.limiter.close()
 
+    async def aclose(self) -> None:
+        """`close`, plus the limiter's event-loop connections (call from the event loop)."""
+        try:
+            await anyio.to_thread.run_sync(self.close)
+        finally:
+            await self.limiter.aclose()
+
+
+def _api_key_secret(authorization: str | None) -> str:
+    secret = bearer_token(authorization)
+    if secret is None:
+        raise PlatformError(
+            401,
+            "missing_api_key",
+            "Send your API key as `Authorization: Bearer clr_live_...`.",
+        )
+    if not looks_like_api_key(secret):
+        raise _invalid_api_key()
+    return secret
+
+
+def _invalid_api_key() -> PlatformError:
+    return PlatformError(401, "invalid_api_key", "The API key is unknown, revoked or expired.")
+
+
+def _enforce(context: RequestContext, decision: Decision) -> None:
+    """Refuse a request the limiter did not admit (429 with `Retry-After`)."""
+    policy = context.policy
+    assert policy is not None
+    if decision.outcome == "rate_limited":
+        raise PlatformError(
+            429,
+            "rate_limited",
+            f"More than {policy.per_second} requests per second; slow down.",
+            retry_after=decision.burst_reset_seconds,
+        )
+    if decision.outcome == "quota_exceeded":
+        raise PlatformError(
+            429,
+            "quota_exceeded",
+            f"The monthly quota of {policy.monthly_quota} requests is used up; it refills "
+            "at the start of next month (UTC). Upgrade the plan for more.",
+            retry_after=policy.period_reset_seconds,
+        )
+
 
 def _limiter_unavailable() -> PlatformError:
     return PlatformError(
@@ -325,16 +425,21 @@ def build_platform(
     clock: Clock = system_clock,
     mailer: Mailer | None = None,
     limiter: Limiter | None = None,
+    key_cache_seconds: float = KEY_CACHE_SECONDS,
 ) -> Platform:
-    """The platform on `stores`: Redis limits when `redis_url` is set, else in-process."""
+    """The platform on `stores`: Redis limits when `redis_url` is set, else in-process.
+    `key_cache_seconds` bounds how long verified keys are reused (0 turns the cache off)."""
     if limiter is None:
         limiter = RedisLimiter(settings.redis_url) if settings.redis_url else LocalLimiter(clock)
     usage = UsageStore(stores.items)
+    verified_keys = VerifiedKeyCache(key_cache_seconds)
+    changed = invalidation_hook(verified_keys, limiter.bump_epoch)
     return Platform(
         settings=settings,
         clock=clock,
-        accounts=AccountStore(stores.items, clock, set(settings.tiers)),
-        keys=KeyStore(stores.items, clock),
+        accounts=AccountStore(stores.items, clock, set(settings.tiers), on_change=changed),
+        keys=KeyStore(stores.items, clock, on_change=changed),
+        verified_keys=verified_keys,
         sessions=SessionTokens(
             stores.items,
             load_jwt_secret(settings),
