@@ -7,12 +7,13 @@ import pytest
 
 from cleara.engine.enrich import enrich
 from cleara.engine.enrich.impute import encode_column, impute, leakage_reason
+from cleara.engine.fields.base import JsonScalar
 
 
-def _table(rows: int = 400, seed: int = 0) -> list[dict[str, object]]:
+def _table(rows: int = 400, seed: int = 0) -> list[dict[str, JsonScalar]]:
     """`segment` follows from `spend` and `region`; `score` is linear in `spend`."""
     rng = np.random.default_rng(seed)
-    table: list[dict[str, object]] = []
+    table: list[dict[str, JsonScalar]] = []
     for index in range(rows):
         spend = float(rng.uniform(0, 100))
         region = str(rng.choice(["north", "south", "east"]))
@@ -30,7 +31,7 @@ def _table(rows: int = 400, seed: int = 0) -> list[dict[str, object]]:
     return table
 
 
-def _blank(table: list[dict[str, object]], columns: tuple[str, ...], every: int) -> None:
+def _blank(table: list[dict[str, JsonScalar]], columns: tuple[str, ...], every: int) -> None:
     for index, row in enumerate(table):
         if index % every == 0:
             for column in columns:
@@ -134,3 +135,64 @@ def test_bad_options_raise_input_errors() -> None:
         enrich([{"a": 1}], fields=["nonsense"])
     with pytest.raises(InputError):
         enrich([{"a": 1}], schema={"zzz": "city"})
+
+
+def test_id_named_measures_are_features_but_id_keys_are_not() -> None:
+    rng = np.random.default_rng(5)
+    measure = encode_column("num_0", [round(float(v), 1) for v in rng.normal(size=200)])
+    key = encode_column("order_id", list(range(1000, 1200)))
+    assert measure.unusable is None
+    assert key.unusable == "id_like"
+
+
+def test_small_integer_columns_are_filled_with_their_own_levels() -> None:
+    rng = np.random.default_rng(2)
+    table: list[dict[str, JsonScalar]] = []
+    for _ in range(300):
+        size = float(rng.uniform(1, 5))
+        table.append({"size": round(size, 2), "cylinders": int(2 * round(size) + 2)})
+    truth = [row["cylinders"] for row in table]
+    _blank(table, ("cylinders",), 5)
+    result = enrich(table, predict_missing=True, min_confidence=0.0)
+    filled = [e for e in result.enrichments if e.column == "cylinders"]
+    assert len(filled) == 60
+    assert {e.value for e in filled} <= {4, 6, 8, 10, 12}
+    assert sum(1 for e in filled if e.value == truth[e.row]) >= 50
+    model = {m.column: m for m in result.models}["cylinders"]
+    assert model.kind == "numeric"
+
+
+def test_small_tables_blend_lightgbm_with_extra_trees_measured_by_cv() -> None:
+    table = _table(300, seed=4)
+    _blank(table, ("score",), 6)
+    result = enrich(table, predict_missing=True, min_confidence=0.0)
+    model = {m.column: m for m in result.models}["score"]
+    assert model.method is not None
+    assert model.method.startswith("LightGBM")
+    filled = [e for e in result.enrichments if e.column == "score"]
+    assert filled
+    assert all(e.explanation.startswith(f"predicted by {model.method} ") for e in filled)
+
+
+def test_filled_features_have_no_gaps_and_never_use_the_target() -> None:
+    from cleara.engine.enrich.impute import _filled_features, _typical_fill
+
+    table = _table(200, seed=6)
+    _blank(table, ("spend", "region"), 4)
+    encoded = {c: encode_column(c, [row[c] for row in table]) for c in table[0]}
+    typical = _typical_fill(encoded)
+    assert "customer_id" not in typical.values
+    features = [encoded["spend"], encoded["region"], encoded["score"]]
+    filled = _filled_features(features, typical)
+    assert filled is not None
+    assert filled.shape == (200, 3)
+    assert not np.isnan(filled).any()
+    assert set(np.unique(filled[:, 1])) <= {0.0, 1.0, 2.0}
+    # The target's values (and its code) do not reach its features' fills.
+    for row in table:
+        row["segment"] = "gold" if row["segment"] == "basic" else "basic"
+        row["segment_code"] = {"gold": "G", "basic": "B"}[str(row["segment"])]
+    flipped = {c: encode_column(c, [row[c] for row in table]) for c in table[0]}
+    again = _filled_features(features, _typical_fill(flipped))
+    assert again is not None
+    assert np.array_equal(filled, again)

@@ -13,9 +13,9 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections import Counter, defaultdict
-from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -47,7 +47,6 @@ COUNTRY_TIMEZONE = 0.95
 US_REGIONS = frozenset({"US", "PR", "GU", "VI", "AS", "MP"})
 _US_ZIP_SHARE = 0.9  # share of 5-digit codes that must be US ZIPs to read a country-less column
 _NEAREST_CITY_KM = 30.0
-_CACHE_LIMIT = 100_000
 _EARTH_KM = 6371.0
 _ZIP_TEXT = re.compile(r"(\d{3,5})(?:[-\s]?\d{4})?")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
@@ -216,6 +215,45 @@ def nearest_city(latitude: float, longitude: float) -> WorldCity | None:
     return cities[int(index)] if distance_km <= _NEAREST_CITY_KM else None
 
 
+@lru_cache(maxsize=65536)
+def zip_candidates(zip5: str) -> dict[str, Candidate]:
+    """What a US ZIP code says about its place (shared: callers copy, never change it)."""
+    info = zip_index()[zip5]
+    why = f"ZIP code {info.zip5} is {info.city}, {info.state} (zipcodes database)"
+    found = {
+        "postal_code": Candidate(info.zip5, "geo", 1.0, why),
+        "city": Candidate(info.city, "geo", ZIP_CITY, why),
+        "state": Candidate(info.state, "geo", ZIP_STATE, why),
+    }
+    if info.county:
+        found["county"] = Candidate(info.county, "geo", ZIP_COUNTY, why)
+    if info.us:
+        found["country"] = Candidate("US", "geo", ZIP_COUNTRY, why)
+    point_why = f"centre of ZIP code {info.zip5} (zipcodes database)"
+    found["latitude"] = Candidate(info.latitude, "geo", ZIP_POINT, point_why)
+    found["longitude"] = Candidate(info.longitude, "geo", ZIP_POINT, point_why)
+    if info.timezone:
+        found["timezone"] = Candidate(info.timezone, "geo", ZIP_TIMEZONE, why)
+    return found
+
+
+@lru_cache(maxsize=65536)
+def us_city_facts(city: str, state: str) -> tuple[str | None, str | None, str | None] | None:
+    """(its only ZIP, the county all its ZIPs share, the time zone all share) of a US city
+    (normalized name) in a state, None where each is not unique; None for an unknown city."""
+    found = us_city_index()[0].get((city, state))
+    if found is None:
+        return None
+    zips = found.zips
+    counties = {z.county for z in zips if z.county}
+    zones = {z.timezone for z in zips if z.timezone}
+    return (
+        zips[0].zip5 if len(zips) == 1 else None,
+        next(iter(counties)) if len(counties) == 1 else None,
+        next(iter(zones)) if len(zones) == 1 else None,
+    )
+
+
 # -- reading a record's values ------------------------------------------------------------------
 
 
@@ -296,28 +334,12 @@ class GeoEnricher:
         self._assume_us = postal is not None and (
             has_place or zips_look_american([row.get(postal) for row in rows])
         )
-        self._columns = tuple(dict.fromkeys(self.roles.values()))
-        # Records with the same geographic values get the same answer; tables repeat them.
-        self._cache: dict[Hashable, tuple[dict[str, Candidate], list[Conflict]]] = {}
 
     def derive(
         self, index: int, row: Mapping[str, JsonScalar], phone: PhoneFacts | None = None
     ) -> tuple[dict[str, Candidate], list[Conflict]]:
         """Candidates for the record's geographic fields, and its contradictions."""
-        key = (tuple(row.get(column) for column in self._columns), phone)
-        found = self._cache.get(key)
-        if found is None:
-            found = self._derive(row, phone)
-            if len(self._cache) >= _CACHE_LIMIT:
-                self._cache.clear()
-            self._cache[key] = found
-        candidates, conflicts = found
-        return candidates, [replace(c, row=index) for c in conflicts]
-
-    def _derive(
-        self, row: Mapping[str, JsonScalar], phone: PhoneFacts | None
-    ) -> tuple[dict[str, Candidate], list[Conflict]]:
-        reading = self._read(-1, row, phone)
+        reading = self._read(index, row, phone)
         candidates: dict[str, Candidate] = {}
         self._from_zip(reading, candidates)
         self._from_city(reading, candidates)
@@ -406,22 +428,8 @@ class GeoEnricher:
 
     @staticmethod
     def _from_zip(reading: _Reading, out: dict[str, Candidate]) -> None:
-        info = reading.zip
-        if info is None:
-            return
-        why = f"ZIP code {info.zip5} is {info.city}, {info.state} (zipcodes database)"
-        out["postal_code"] = Candidate(info.zip5, "geo", 1.0, why)
-        out["city"] = Candidate(info.city, "geo", ZIP_CITY, why)
-        out["state"] = Candidate(info.state, "geo", ZIP_STATE, why)
-        if info.county:
-            out["county"] = Candidate(info.county, "geo", ZIP_COUNTY, why)
-        if info.us:
-            out["country"] = Candidate("US", "geo", ZIP_COUNTRY, why)
-        point_why = f"centre of ZIP code {info.zip5} (zipcodes database)"
-        out["latitude"] = Candidate(info.latitude, "geo", ZIP_POINT, point_why)
-        out["longitude"] = Candidate(info.longitude, "geo", ZIP_POINT, point_why)
-        if info.timezone:
-            out["timezone"] = Candidate(info.timezone, "geo", ZIP_TIMEZONE, why)
+        if reading.zip is not None:
+            out.update(zip_candidates(reading.zip.zip5))
 
     def _from_city(self, reading: _Reading, out: dict[str, Candidate]) -> None:
         city = reading.city
@@ -449,23 +457,19 @@ class GeoEnricher:
 
     @staticmethod
     def _from_us_city(reading: _Reading, city: str, state: str, out: dict[str, Candidate]) -> None:
-        found = us_city_index()[0].get((city, state))
-        if found is None:
+        facts = us_city_facts(city, state)
+        if facts is None:
             return
+        only_zip, county, zone = facts
         place = f"{reading.city_text}, {state}"
         out.setdefault("country", Candidate("US", "geo", STATE_COUNTRY, f"{place} is in the US"))
-        zips = found.zips
-        if len(zips) == 1:
+        if only_zip is not None:
             why = f"{place} has one ZIP code (zipcodes database)"
-            out.setdefault("postal_code", Candidate(zips[0].zip5, "geo", CITY_ZIP, why))
-        counties = Counter(z.county for z in zips if z.county)
-        if len(counties) == 1:
-            county = next(iter(counties))
+            out.setdefault("postal_code", Candidate(only_zip, "geo", CITY_ZIP, why))
+        if county is not None:
             why = f"every ZIP code of {place} is in {county}"
             out.setdefault("county", Candidate(county, "geo", CITY_COUNTY, why))
-        zones = {z.timezone for z in zips if z.timezone}
-        if len(zones) == 1:
-            zone = next(iter(zones))
+        if zone is not None:
             why = f"every ZIP code of {place} is in {zone}"
             out.setdefault("timezone", Candidate(zone, "geo", CITY_TIMEZONE, why))
 

@@ -13,12 +13,21 @@ time zone, email and phone facts) are appended as new columns on the right.
 
 from __future__ import annotations
 
+import operator
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from cleara.engine.enrich.base import GEO_FIELDS, Candidate, Conflict, Enrichment, is_missing
+from cleara.engine.enrich.base import (
+    GEO_FIELDS,
+    Candidate,
+    Conflict,
+    Enrichment,
+    Source,
+    collector_paused,
+    is_missing,
+)
 from cleara.engine.enrich.contact import ContactEnricher
 from cleara.engine.enrich.geo import GeoEnricher, read_country
 from cleara.engine.enrich.impute import ColumnModel, impute
@@ -30,6 +39,17 @@ from cleara.engine.schema.types import column_types
 from cleara.engine.table import InputError, Record, to_table
 
 _STYLE_SAMPLE = 500
+_PLAN_CACHE_LIMIT = 200_000  # distinct lookup keys kept; bounds memory on unique-valued tables
+
+
+@dataclass(slots=True)
+class _Plan:
+    """What the lookups fill in every record with the same looked-up values."""
+
+    cells: dict[str, JsonScalar] = field(default_factory=dict)  # input column -> value
+    extras: list[tuple[list[JsonScalar], JsonScalar]] = field(default_factory=list)
+    filled: list[tuple[str, JsonScalar, Source, float, str]] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -99,7 +119,10 @@ def _detected_types(
 
 
 def _first_of_type(types: Mapping[str, str], wanted: str) -> str | None:
-    return next((c for c, t in types.items() if t == wanted), None)
+    """The column holding `wanted`; of several, the one whose header names it (detection
+    from values alone can mistake a column of names for one of states)."""
+    found = [c for c, t in types.items() if t == wanted]
+    return next((c for c in found if header_type(c) == wanted), found[0] if found else None)
 
 
 # -- value styles -----------------------------------------------------------------------------
@@ -195,54 +218,82 @@ class _Enricher:
         self.selection = _Selection(fields, known)
         self.enrichments: list[Enrichment] = []
         self.conflicts: list[Conflict] = []
-        self.extra: list[dict[str, JsonScalar]] = [{} for _ in rows]
+        self.extra: dict[str, list[JsonScalar]] = {}  # added column -> values by row
 
     def run_lookups(self) -> None:
-        country_column = self.roles.get("country")
-        for index, row in enumerate(self.rows):
-            country_text = row.get(country_column) if country_column else None
-            row_country = None if is_missing(country_text) else read_country(str(country_text))
-            facts = self.contact.derive(row, row_country)
-            candidates, conflicts = self.geo.derive(index, row, facts.phone)
-            self.conflicts.extend(conflicts)
-            for name, candidate in facts.candidates.items():
-                self._add(index, self.new_contact[name], name, candidate)
-            if candidates:
-                self._apply_geo(index, row, candidates)
+        """Geographic and contact enrichment of every record.
 
-    def _apply_geo(self, index: int, row: Record, candidates: Mapping[str, Candidate]) -> None:
+        Tables repeat their values (the same ZIP, city and state on many rows), so each
+        distinct combination of the columns the lookups read is resolved once into a plan of
+        fills, and every record with that combination replays it.
+        """
+        read = self.lookup_columns()
+        if not read:
+            return
+        key_of = operator.itemgetter(*read)
+        plans: dict[Hashable, _Plan] = {}
+        for index, row in enumerate(self.rows):
+            key = key_of(row)
+            plan = plans.get(key)
+            if plan is None:
+                plan = self._plan(row)
+                if len(plans) >= _PLAN_CACHE_LIMIT:
+                    plans.clear()
+                plans[key] = plan
+            self._replay(index, row, plan)
+
+    def lookup_columns(self) -> tuple[str, ...]:
+        """Every column the geographic and contact lookups read."""
+        used = [*self.roles.values(), *self.contact.email_columns, *self.contact.phone_columns]
+        return tuple(dict.fromkeys(used))
+
+    def _plan(self, row: Record) -> _Plan:
+        """The fills and conflicts of one record (and of every record with its values)."""
+        country_column = self.roles.get("country")
+        country_text = row.get(country_column) if country_column else None
+        row_country = None if is_missing(country_text) else read_country(str(country_text))
+        facts = self.contact.derive(row, row_country)
+        candidates, conflicts = self.geo.derive(-1, row, facts.phone)
+        plan = _Plan(conflicts=conflicts)
+        for name, candidate in facts.candidates.items():
+            self._plan_extra(plan, self.new_contact[name], name, candidate)
         country = candidates.get("country")
         country_code = str(country.value) if country is not None else None
         for name, candidate in candidates.items():
             column = self.roles.get(name)
             if column is None:
-                self._add(index, self.new_geo[name], name, candidate)
+                self._plan_extra(plan, self.new_geo[name], name, candidate)
                 continue
             if not is_missing(row.get(column)) or candidate.confidence < self.min_confidence:
                 continue
             if not self.selection.wants(name, column):
                 continue
             value = _styled(name, candidate.value, self.styles, country_code)
-            row[column] = value
-            self._record(index, column, value, candidate)
+            plan.cells[column] = value
+            plan.filled.append(_filled(column, value, candidate))
+        return plan
 
-    def _add(self, index: int, column: str, name: str, candidate: Candidate) -> None:
+    def _plan_extra(self, plan: _Plan, column: str, name: str, candidate: Candidate) -> None:
         if candidate.confidence < self.min_confidence or not self.selection.wants(name, column):
             return
-        self.extra[index][column] = candidate.value
-        self._record(index, column, candidate.value, candidate)
+        values = self.extra.get(column)
+        if values is None:
+            values = self.extra[column] = [None] * len(self.rows)
+        plan.extras.append((values, candidate.value))
+        plan.filled.append(_filled(column, candidate.value, candidate))
 
-    def _record(self, index: int, column: str, value: JsonScalar, candidate: Candidate) -> None:
-        self.enrichments.append(
-            Enrichment(
-                index,
-                column,
-                value,
-                candidate.source,
-                round(candidate.confidence, 4),
-                candidate.explanation,
+    def _replay(self, index: int, row: Record, plan: _Plan) -> None:
+        for conflict in plan.conflicts:
+            self.conflicts.append(
+                Conflict(index, conflict.columns, conflict.code, conflict.message)
             )
-        )
+        if plan.cells:
+            row.update(plan.cells)
+        for values, value in plan.extras:
+            values[index] = value
+        # tuple.__new__ skips the named tuple's Python-level constructor: one call per value.
+        new = tuple.__new__
+        self.enrichments.extend([new(Enrichment, (index, *filled)) for filled in plan.filled])
 
     def run_models(self) -> list[ColumnModel]:
         targets = [c for c in self.columns if self.selection.wants(c, "model")]
@@ -264,16 +315,31 @@ class _Enricher:
         return result.models
 
     def result(self, models: list[ColumnModel]) -> EnrichResult:
-        used = set().union(*(extra.keys() for extra in self.extra)) if self.extra else set()
+        """The records with the added columns appended on the right, in the order of
+        `new_geo` then `new_contact`."""
+        used = {c for c, values in self.extra.items() if any(v is not None for v in values)}
         added = [c for c in [*self.new_geo.values(), *self.new_contact.values()] if c in used]
-        records = [
-            {**{c: row.get(c) for c in self.columns}, **{c: extra.get(c) for c in added}}
-            for row, extra in zip(self.rows, self.extra, strict=True)
-        ]
-        self.enrichments.sort(key=lambda e: e.row)
+        for column in added:
+            for row, value in zip(self.rows, self.extra[column], strict=True):
+                row[column] = value
+        if models:  # model predictions were appended after every lookup
+            self.enrichments.sort(key=operator.attrgetter("row"))
         return EnrichResult(
-            self.columns + added, records, self.enrichments, self.conflicts, added, models
+            self.columns + added, self.rows, self.enrichments, self.conflicts, added, models
         )
+
+
+def _filled(
+    column: str, value: JsonScalar, candidate: Candidate
+) -> tuple[str, JsonScalar, Source, float, str]:
+    """An enrichment without its row: what a plan fills in every record it applies to."""
+    confidence = round(candidate.confidence, 4)
+    return column, value, candidate.source, confidence, candidate.explanation
+
+
+def _complete(row: Record, columns: list[str]) -> Record:
+    """The row with every column, in table order (rows of to_table are the caller's own)."""
+    return row if list(row) == columns else {c: row.get(c) for c in columns}
 
 
 def _free_name(name: str, columns: Sequence[str]) -> str:
@@ -301,14 +367,15 @@ def enrich(
         raise InputError(f"min_confidence must be between 0 and 1, got {min_confidence}")
     if isinstance(fields, str):
         raise InputError("fields must be a list of field or column names, not one string")
-    table = to_table(data)
     try:
         types_given = column_types(dict(schema)) if schema is not None else None
     except ValueError as error:
         raise InputError(str(error)) from None
-    types = column_roles(table.columns, table.rows, types_given)
-    rows = [{c: row.get(c) for c in table.columns} for row in table.rows]
-    enricher = _Enricher(table.columns, rows, types, min_confidence, fields)
-    enricher.run_lookups()
-    models = enricher.run_models() if predict_missing else []
-    return enricher.result(models)
+    with collector_paused():
+        table = to_table(data)
+        types = column_roles(table.columns, table.rows, types_given)
+        rows = [_complete(row, table.columns) for row in table.rows]
+        enricher = _Enricher(table.columns, rows, types, min_confidence, fields)
+        enricher.run_lookups()
+        models = enricher.run_models() if predict_missing else []
+        return enricher.result(models)
