@@ -22,6 +22,13 @@ def free_port() -> int:
 @contextlib.contextmanager
 def running_server(workers: int = 1, env: dict[str, str] | None = None) -> Iterator[int]:
     """Serve the API on embedded defaults in a temporary data folder; yield its port."""
+    with keyed_server(workers, env) as (port, _key):
+        yield port
+
+
+@contextlib.contextmanager
+def keyed_server(workers: int = 1, env: dict[str, str] | None = None) -> Iterator[tuple[int, str]]:
+    """Like `running_server`, with an enterprise API key created first; yields (port, key)."""
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="cleara-bench-") as data_dir:
         environment = {
@@ -30,6 +37,12 @@ def running_server(workers: int = 1, env: dict[str, str] | None = None) -> Itera
             "CLEARA_LOG_LEVEL": "WARNING",
             **(env or {}),
         }
+        created = subprocess.run(
+            [sys.executable, "-m", "cleara", "keys", "create", "--email",
+             "bench@example.com", "--tier", "enterprise", "--name", "bench"],
+            env=environment, check=True, capture_output=True, text=True,
+        )  # fmt: skip
+        key = created.stdout.split()[0]
         command = [
             sys.executable, "-m", "cleara", "serve", "--host", "127.0.0.1",
             "--port", str(port), "--workers", str(workers),
@@ -39,7 +52,7 @@ def running_server(workers: int = 1, env: dict[str, str] | None = None) -> Itera
         )
         try:
             _wait_ready(port, process)
-            yield port
+            yield port, key
         finally:
             process.terminate()
             try:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import socket
 import uuid
-from collections.abc import Iterator
 from urllib.parse import urlparse
 
 import pytest
@@ -55,6 +54,6 @@ def redis_url() -> str:
 
 
 @pytest.fixture
-def unique_name() -> Iterator[str]:
+def unique_name() -> str:
     """A unique token for keys and schema names, so tests never see each other's data."""
-    yield uuid.uuid4().hex[:12]
+    return uuid.uuid4().hex[:12]

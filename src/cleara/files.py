@@ -21,11 +21,10 @@ from typing import IO, Any
 import orjson
 
 from cleara.engine.clean import (
-    Change,
     ChunkResult,
     CleanOptions,
+    ColumnCounts,
     ColumnSummary,
-    Problem,
     TableCleaner,
 )
 from cleara.engine.gc_tuning import batch_gc
@@ -94,7 +93,9 @@ def _clean_file(
         fit_sample.extend(chunk)
         if len(fit_sample) >= fit_rows:
             break
-    cleaner = TableCleaner(reader.columns, schema=schema, options=options).fit(fit_sample)
+    cleaner = TableCleaner(reader.columns, schema=schema, options=options, sample=fit_sample).fit(
+        fit_sample
+    )
     out_format = (
         parse_format(output_format) if output_format else format_from_extension(target)
     ) or reader.format
@@ -109,7 +110,7 @@ def _clean_file(
         _chunk_cleaner(cleaner, workers, several=len(fit_sample) > chunk_rows) as clean_chunks,
     ):
         for result in clean_chunks(all_chunks):
-            writer.write(result.rows)
+            writer.write(dict(zip(reader.columns, row, strict=True)) for row in result.rows)
             log.write(result)
             rows += len(result.rows)
             changes += len(result.changes)
@@ -136,17 +137,19 @@ def _rechunk(batches: Iterable[list[dict[str, Any]]], size: int) -> Iterator[tup
 @contextmanager
 def _chunk_cleaner(
     cleaner: TableCleaner, workers: int | None, *, several: bool
-) -> Iterator[Callable[[_Chunks], Iterator[ChunkResult]]]:
+) -> Iterator[Callable[[_Chunks], Iterator[_Packed]]]:
     """A function cleaning chunks in order: in this process, or in a pool of processes."""
     count = workers if workers is not None else (os.cpu_count() or 1) if several else 1
     if count <= 1:
-        yield lambda chunks: (cleaner.clean_rows(rows, start) for rows, start in chunks)
+        yield lambda chunks: (
+            _pack(cleaner.clean_rows(rows, start), cleaner.columns) for rows, start in chunks
+        )
         return
     cleaner.clear_caches()
     context = multiprocessing.get_context("spawn")
     with context.Pool(count, initializer=_init_worker, initargs=(cleaner,)) as pool:
 
-        def run(chunks: _Chunks) -> Iterator[ChunkResult]:
+        def run(chunks: _Chunks) -> Iterator[_Packed]:
             for result in pool.imap(_clean_in_worker, chunks):
                 cleaner.add_counts(result.counts)
                 yield result
@@ -164,10 +167,10 @@ def _init_worker(cleaner: TableCleaner) -> None:
     gc.set_threshold(50_000, 50, 100)
 
 
-def _clean_in_worker(task: tuple[list[dict[str, Any]], int]) -> ChunkResult:
+def _clean_in_worker(task: tuple[list[dict[str, Any]], int]) -> _Packed:
     assert _worker_cleaner is not None
     rows, start = task
-    return _worker_cleaner.clean_rows(rows, start)
+    return _pack(_worker_cleaner.clean_rows(rows, start), _worker_cleaner.columns)
 
 
 class _ReportWriter:
@@ -189,16 +192,19 @@ class _ReportWriter:
         assert self._path is not None
         return self._path.with_name(f"{self._path.name}.{kind}.part").open("w", encoding="utf-8")
 
-    def write(self, result: ChunkResult) -> None:
+    def write(self, chunk: _Packed) -> None:
         if self._changes is None or self._problems is None:
             return
-        self._append(self._changes, "changes", [_change_dict(c) for c in result.changes])
-        self._append(self._problems, "problems", [_problem_dict(p) for p in result.problems])
+        changes = [dict(zip(_CHANGE_KEYS, c, strict=True)) for c in chunk.changes]
+        problems = [dict(zip(_PROBLEM_KEYS, p, strict=True)) for p in chunk.problems]
+        self._append(self._changes, "changes", changes)
+        self._append(self._problems, "problems", problems)
 
     def _append(self, handle: IO[str], kind: str, items: list[dict[str, Any]]) -> None:
         if not items:
             return
-        lines = b",\n".join(orjson.dumps(item) for item in items).decode()
+        # One orjson call per chunk; its `[...]` brackets are dropped to continue the array.
+        lines = orjson.dumps(items)[1:-1].replace(b"},{", b"},\n{").decode()
         handle.write((",\n" if self._count[kind] else "\n") + lines)
         self._count[kind] += len(items)
 
@@ -228,25 +234,29 @@ class _ReportWriter:
         self._cleanup()
 
 
-def _change_dict(change: Change) -> dict[str, Any]:
-    return {
-        "row": change.row,
-        "column": change.column,
-        "before": change.before,
-        "after": change.after,
-        "rule": change.rule,
-        "confidence": change.confidence,
-    }
+_CHANGE_KEYS = ("row", "column", "before", "after", "rule", "confidence")
+_PROBLEM_KEYS = ("row", "column", "code", "severity", "message")
 
 
-def _problem_dict(problem: Problem) -> dict[str, Any]:
-    return {
-        "row": problem.row,
-        "column": problem.column,
-        "code": problem.code,
-        "severity": problem.severity,
-        "message": problem.message,
-    }
+@dataclass(frozen=True, slots=True)
+class _Packed:
+    """A cleaned chunk in plain tuples: cheap to send between processes and to serialize."""
+
+    rows: list[tuple[Any, ...]]
+    changes: list[tuple[Any, ...]]
+    problems: list[tuple[Any, ...]]
+    counts: dict[str, ColumnCounts]
+
+
+def _pack(result: ChunkResult, columns: list[str]) -> _Packed:
+    return _Packed(
+        rows=[tuple(row.get(c) for c in columns) for row in result.rows],
+        changes=[
+            (c.row, c.column, c.before, c.after, c.rule, c.confidence) for c in result.changes
+        ],
+        problems=[(p.row, p.column, p.code, p.severity, p.message) for p in result.problems],
+        counts=result.counts,
+    )
 
 
 def is_binary_format(name: str | None) -> bool:
