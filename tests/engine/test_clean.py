@@ -146,3 +146,21 @@ def test_empty_input_gives_empty_output():
     result = clean([])
     assert result.records == []
     assert result.columns == []
+
+
+def test_headerless_columns_are_typed_from_their_values():
+    rows = [
+        {"col1": f" User{i}@Example.com", "col2": f"+1 415 {230 + i} {1000 + 37 * i}"}
+        for i in range(20)
+    ]
+    result = clean(rows)
+    kinds = {s.column: (s.cleaner, s.type_source) for s in result.summary}
+    assert kinds["col1"] == ("email", "detected")
+    assert kinds["col2"] == ("phone", "detected")
+    assert result.records[0] == {"col1": "User0@example.com", "col2": "+14152301000"}
+
+
+def test_a_few_values_never_change_how_an_unnamed_column_is_cleaned():
+    result = clean([{"b": "x"}])
+    assert result.records == [{"b": "x"}]
+    assert result.summary[0].type_source == "default"

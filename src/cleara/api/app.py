@@ -20,7 +20,18 @@ from cleara.api.middleware import (
     RequestContextMiddleware,
 )
 from cleara.api.platform_deps import PlatformMiddleware, install_platform, platform_lifespan
-from cleara.api.routers import account, auth, clean, enrich, health, keys, usage, validate
+from cleara.api.routers import (
+    account,
+    auth,
+    clean,
+    dedupe,
+    enrich,
+    health,
+    keys,
+    schema,
+    usage,
+    validate,
+)
 from cleara.settings import Settings, get_settings
 from cleara.store.base import Stores
 
@@ -61,10 +72,12 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(health.router)
     app.include_router(validate.router)
     app.include_router(clean.router)
+    app.include_router(dedupe.router)
     app.include_router(auth.router)
     app.include_router(account.router)
     app.include_router(keys.router)
     app.include_router(usage.router)
+    app.include_router(schema.router)
     app.include_router(enrich.router)
 
 

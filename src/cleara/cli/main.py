@@ -15,10 +15,20 @@ from typing import Annotated
 import typer
 
 import cleara
-from cleara.cli import clean, db, enrich, keys, serve, validate
+from cleara.cli import clean, db, dedupe, enrich, keys, schema, serve, train, validate
 
 #: Modules whose `register(app)` adds commands, in help order.
-COMMAND_MODULES: tuple[ModuleType, ...] = (serve, db, validate, clean, enrich, keys)
+COMMAND_MODULES: tuple[ModuleType, ...] = (
+    serve,
+    db,
+    validate,
+    clean,
+    schema,
+    train,
+    enrich,
+    dedupe,
+    keys,
+)
 
 app = typer.Typer(
     name="cleara",

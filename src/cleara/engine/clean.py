@@ -8,18 +8,31 @@ with flat memory while decisions such as day-first dates hold for the whole colu
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from cleara.engine.fields.base import FieldOptions, FieldResult, FieldType, JsonScalar, as_text
+from cleara.engine.fields.base import (
+    FieldOptions,
+    FieldResult,
+    FieldType,
+    JsonScalar,
+    as_text,
+    is_null,
+)
 from cleara.engine.fields.registry import get_field
 from cleara.engine.gc_tuning import batch_gc
 from cleara.engine.schema.headers import header_type
 from cleara.engine.schema.types import cleaner_for, is_known_type
 from cleara.engine.table import InputError, Record, column_values, to_table
 
-_CACHE_LIMIT = 200_000  # distinct values remembered per column before the cache is reset
+logger = logging.getLogger(__name__)
+
+_CACHE_LIMIT = 200_000
+_DETECTION_SAMPLE = 200  # rows schema detection looks at
+_MIN_DETECTION_VALUES = 5
+_MIN_DETECTION_CONFIDENCE = 0.85  # distinct values remembered per column before the cache is reset
 _COUNTRY_AWARE = frozenset({"phone", "address", "postal_code", "state", "date", "datetime"})
 _ZIP_STATE_COUNTRIES = frozenset({"US", "PR", "GU", "VI", "AS", "MP"})
 
@@ -91,7 +104,7 @@ class ColumnSummary(ColumnCounts):
     column: str = ""
     type: str = "text"  # the semantic or field type the column was cleaned as
     cleaner: str = "text"  # the field type that cleaned it
-    type_source: str = "default"  # "schema" (caller), "header" (header name) or "default"
+    type_source: str = "default"  # "schema" (caller), "header", "detected" (values) or "default"
     inferred: dict[str, Any] = field(default_factory=dict)  # column-level decisions
 
     def as_dict(self) -> dict[str, Any]:
@@ -152,10 +165,12 @@ class TableCleaner:
         *,
         schema: Mapping[str, str] | None = None,
         options: CleanOptions | None = None,
+        sample: Sequence[Mapping[str, JsonScalar]] = (),
     ) -> None:
+        """`sample` rows let schema detection type the columns whose headers say nothing."""
         self.columns = list(columns)
         self.options = options or CleanOptions()
-        self._plans = self._plan_columns(schema or {})
+        self._plans = self._plan_columns(schema or {}, sample)
         self._country_column = self._first_column_cleaned_as("country")
         self._state_column = self._first_column_cleaned_as("state")
         self._cross_checked = [
@@ -217,7 +232,9 @@ class TableCleaner:
 
     # -- planning ---------------------------------------------------------------------------
 
-    def _plan_columns(self, schema: Mapping[str, str]) -> dict[str, _ColumnPlan]:
+    def _plan_columns(
+        self, schema: Mapping[str, str], sample: Sequence[Mapping[str, JsonScalar]]
+    ) -> dict[str, _ColumnPlan]:
         unknown = [c for c in schema if c not in self.columns]
         if unknown:
             raise InputError(f"schema names columns the data does not have: {unknown}")
@@ -226,29 +243,17 @@ class TableCleaner:
             missing = [c for c in selected if c not in self.columns]
             if missing:
                 raise InputError(f"options.columns names columns the data lacks: {missing}")
+        wanted = [c for c in self.columns if selected is None or c in selected]
+        types = _column_types(wanted, schema, sample)
         plans: dict[str, _ColumnPlan] = {}
-        for column in self.columns:
-            if selected is not None and column not in selected:
-                continue
-            type_name, source = self._column_type(column, schema)
+        for column in wanted:
+            type_name, source = types[column]
             cleaner = cleaner_for(type_name)
             summary = ColumnSummary(
                 column=column, type=type_name, cleaner=cleaner, type_source=source
             )
             plans[column] = _ColumnPlan(column, summary, get_field(cleaner), FieldOptions())
         return plans
-
-    @staticmethod
-    def _column_type(column: str, schema: Mapping[str, str]) -> tuple[str, str]:
-        if column in schema:
-            type_name = schema[column]
-            if not is_known_type(type_name):
-                raise InputError(f"unknown type {type_name!r} in schema", column=column)
-            return type_name, "schema"
-        detected = header_type(column)
-        if detected is not None:
-            return detected, "header"
-        return "text", "default"
 
     def _first_column_cleaned_as(self, cleaner: str) -> str | None:
         for plan in self._plans.values():
@@ -374,6 +379,52 @@ class TableCleaner:
         )
 
 
+def _column_types(
+    columns: Sequence[str],
+    schema: Mapping[str, str],
+    sample: Sequence[Mapping[str, JsonScalar]],
+) -> dict[str, tuple[str, str]]:
+    """Column -> (type, source): the caller's schema, else the header's synonym, else schema
+    detection from the values (only for the columns still unknown), else text."""
+    types: dict[str, tuple[str, str]] = {}
+    unknown: list[str] = []
+    for column in columns:
+        if column in schema:
+            if not is_known_type(schema[column]):
+                raise InputError(f"unknown type {schema[column]!r} in schema", column=column)
+            types[column] = (schema[column], "schema")
+        elif (found := header_type(column)) is not None:
+            types[column] = (found, "header")
+        else:
+            unknown.append(column)
+            types[column] = ("text", "default")
+    # Values alone must be plentiful and clear before they change how a column is cleaned.
+    unknown = [c for c in unknown if _non_null_count(sample, c) >= _MIN_DETECTION_VALUES]
+    if unknown:
+        detected = _detect(unknown, sample)
+        for column in unknown:
+            if detected.get(column, "text") != "text":
+                types[column] = (detected[column], "detected")
+    return types
+
+
+def _detect(columns: list[str], sample: Sequence[Mapping[str, JsonScalar]]) -> dict[str, str]:
+    """Types from schema detection; none when its model cannot be loaded (cleaning then
+    falls back to header names, and says so in the summary's `type_source`)."""
+    from cleara.engine.models.artifacts import ArtifactError
+    from cleara.engine.schema.detect import detect_column_types
+
+    try:
+        return detect_column_types(columns, sample, min_confidence=_MIN_DETECTION_CONFIDENCE)
+    except ArtifactError:
+        logger.warning("schema detection model unavailable; typing columns by header only")
+        return {}
+
+
+def _non_null_count(sample: Sequence[Mapping[str, JsonScalar]], column: str) -> int:
+    return sum(1 for row in sample[:_DETECTION_SAMPLE] if not is_null(row.get(column)))
+
+
 def _valid_value(results: Mapping[str, FieldResult], column: str | None) -> str | None:
     if column is None or column not in results:
         return None
@@ -426,7 +477,9 @@ def clean(
         raise TypeError("pass either options= or option keywords, not both")
     table = to_table(data)
     with batch_gc():
-        cleaner = TableCleaner(table.columns, schema=schema, options=options).fit(table.rows)
+        cleaner = TableCleaner(
+            table.columns, schema=schema, options=options, sample=table.rows
+        ).fit(table.rows)
         chunk = cleaner.clean_rows(table.rows)
     return CleanResult(table.columns, chunk.rows, chunk.changes, chunk.problems, cleaner.summary)
 

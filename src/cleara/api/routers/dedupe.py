@@ -1,0 +1,258 @@
+"""POST /v1/dedupe: find duplicates in records, or matches between two tables."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+from fastapi import APIRouter, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from cleara.api.deps import SettingsDep
+from cleara.api.errors import ApiError
+from cleara.api.platform_deps import DATA_ENDPOINT, note_records
+from cleara.api.schemas import ERROR_RESPONSES
+from cleara.engine.dedupe.pipeline import dedupe
+from cleara.engine.fields.base import JsonScalar
+from cleara.engine.table import InputError
+from cleara.io.errors import TableError
+from cleara.io.tabular import read_upload
+from cleara.settings import Settings
+
+router = APIRouter(prefix="/v1", tags=["dedupe"], dependencies=[DATA_ENDPOINT])
+
+DEFAULT_MAX_RECORDS = 10_000
+"""Records (both tables together) one synchronous request may hold, unless the setting
+`dedupe_max_records` says otherwise; larger inputs go through `cleara dedupe`."""
+
+_EXAMPLE: dict[str, Any] = {
+    "records": [
+        {"id": "a1", "name": "Jon Smith", "email": "jon.smith@example.com", "city": "Boston"},
+        {"id": "a2", "name": "John Smith", "email": "JON.SMITH@example.com", "city": "Boston"},
+        {"id": "a3", "name": "Mary Jones", "email": "mary@example.org", "city": "Denver"},
+    ],
+    "id_field": "id",
+    "threshold": "auto",
+}
+
+
+class LabelIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    left_id: JsonScalar
+    right_id: JsonScalar
+    match: bool
+
+
+class FieldIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    type: str | None = Field(None, description="Semantic type or comparison kind.")
+    right: str | None = Field(None, description="The column's name in `link_records`.")
+
+
+class DedupeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [_EXAMPLE]})
+
+    records: list[dict[str, JsonScalar]]
+    link_records: list[dict[str, JsonScalar]] | None = Field(
+        None, description="A second table: match `records` against it instead of deduplicating."
+    )
+    id_field: str | None = Field(
+        None, description="Column holding record ids; row numbers if absent."
+    )
+    fields: list[str | FieldIn] | None = Field(
+        None, description="Columns to compare; all if absent."
+    )
+    labels: list[LabelIn] | None = Field(
+        None, description="Known pairs; with them a classifier is trained."
+    )
+    threshold: Literal["auto"] | float = Field(
+        "auto", description='"auto" or a match probability between 0 and 1.'
+    )
+
+
+class PairOut(BaseModel):
+    left_id: JsonScalar
+    right_id: JsonScalar
+    score: float
+    explanation: dict[str, Any]
+
+
+class ClusterOut(BaseModel):
+    id: int
+    members: list[Any]
+    golden: dict[str, JsonScalar]
+    provenance: dict[str, Any]
+
+
+class DedupeResponse(BaseModel):
+    clusters: list[ClusterOut]
+    pairs: list[PairOut]
+    threshold: float
+    model: str
+    fields: list[dict[str, Any]]
+    stats: dict[str, Any]
+
+
+_OPENAPI_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/DedupeRequest"}},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {
+                        "file": {"type": "string", "format": "binary"},
+                        "link_file": {"type": "string", "format": "binary"},
+                        "id_field": {"type": "string"},
+                        "fields": {"type": "string", "description": "JSON list of fields"},
+                        "labels": {"type": "string", "description": "JSON list of labels"},
+                        "threshold": {"type": "string", "description": '"auto" or a number'},
+                    },
+                }
+            },
+        },
+    }
+}
+
+
+@router.post(
+    "/dedupe",
+    response_model=DedupeResponse,
+    responses=ERROR_RESPONSES,
+    openapi_extra=_OPENAPI_BODY,
+    summary="Find duplicate records or link two tables",
+)
+async def dedupe_records(request: Request, settings: SettingsDep) -> Any:
+    """Cluster duplicate records with golden records, and list matched pairs with the
+    per-field explanation of their score. Send JSON, or upload `file` (and `link_file`)."""
+    body = await _read_input(request)
+    total = len(body.records) + len(body.link_records or [])
+    limit = max_records(settings)
+    if total > limit:
+        raise ApiError(
+            413,
+            "too_many_records",
+            f"This request has {total} records; the limit is {limit} per request. "
+            "Use `cleara dedupe` for larger inputs.",
+            param="records",
+        )
+    result = await run_in_threadpool(_run, body)
+    note_records(total)
+    return result
+
+
+def max_records(settings: Settings) -> int:
+    """The synchronous record limit (setting `dedupe_max_records`, default 10,000)."""
+    value = getattr(settings, "dedupe_max_records", None)
+    return int(value) if isinstance(value, int) and value > 0 else DEFAULT_MAX_RECORDS
+
+
+def _run(body: DedupeRequest) -> dict[str, Any]:
+    fields = (
+        [f if isinstance(f, str) else f.model_dump(exclude_none=True) for f in body.fields]
+        if body.fields
+        else None
+    )
+    labels = [label.model_dump() for label in body.labels] if body.labels else None
+    try:
+        result = dedupe(
+            body.records,
+            body.link_records,
+            id_field=body.id_field,
+            fields=fields,
+            labels=labels,
+            threshold=body.threshold,
+        )
+    except InputError as exc:
+        raise ApiError(422, "invalid_input", str(exc), param=_param(exc)) from None
+    return result.as_dict()
+
+
+def _param(exc: InputError) -> str | None:
+    reason = exc.reason
+    if "label" in reason:
+        return "labels" + (f".{exc.row}" if exc.row is not None else "")
+    if "threshold" in reason:
+        return "threshold"
+    if "id field" in reason:
+        return "id_field"
+    if "fields" in reason or "type" in reason:
+        return "fields"
+    if exc.row is not None:
+        return f"records.{exc.row}" + (f".{exc.column}" if exc.column else "")
+    return None
+
+
+async def _read_input(request: Request) -> DedupeRequest:
+    content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+    if content_type == "multipart/form-data":
+        return await _read_multipart(request)
+    if content_type not in ("application/json", ""):
+        raise ApiError(
+            415,
+            "unsupported_media_type",
+            f"Cannot read {content_type!r} bodies; send JSON or a multipart upload.",
+        )
+    try:
+        payload = json.loads(await request.body())
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ApiError(400, "invalid_json", f"Request body is not valid JSON: {exc}") from None
+    return _validated(payload)
+
+
+def _validated(payload: Any) -> DedupeRequest:
+    try:
+        return DedupeRequest.model_validate(payload)
+    except ValidationError as exc:
+        raise RequestValidationError(exc.errors()) from None
+
+
+async def _read_multipart(request: Request) -> DedupeRequest:
+    form = await request.form()
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile):
+        raise ApiError(
+            422, "missing_file", "Send the table as a form field named `file`.", param="file"
+        )
+    payload: dict[str, Any] = {"records": await _records(upload, "file")}
+    link = form.get("link_file")
+    if isinstance(link, UploadFile):
+        payload["link_records"] = await _records(link, "link_file")
+    for name in ("id_field", "threshold"):
+        value = form.get(name)
+        if isinstance(value, str) and value:
+            payload[name] = _number_or_text(value) if name == "threshold" else value
+    for name in ("fields", "labels"):
+        value = form.get(name)
+        if isinstance(value, str) and value:
+            try:
+                payload[name] = json.loads(value)
+            except ValueError:
+                raise ApiError(
+                    400, "invalid_json", f"`{name}` is not valid JSON.", param=name
+                ) from None
+    return _validated(payload)
+
+
+async def _records(upload: UploadFile, param: str) -> list[dict[str, JsonScalar]]:
+    data = await upload.read()
+    try:
+        _, rows = read_upload(data, filename=upload.filename, content_type=upload.content_type)
+    except TableError as exc:
+        raise ApiError(422, "invalid_file", str(exc), param=param) from None
+    return rows
+
+
+def _number_or_text(value: str) -> float | str:
+    try:
+        return float(value)
+    except ValueError:
+        return value

@@ -1,0 +1,157 @@
+"""Clustering matched pairs without chaining.
+
+Connected components alone merge A and C when A~B and B~C even if A and C clearly differ.
+Here each component of more than two records is re-clustered by average linkage over *all* its
+member pairs (pairs blocking skipped are scored now): two groups merge only while their mean
+match probability stays at or above the threshold, so one bridging record cannot chain
+unrelated records together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.cluster.hierarchy import fcluster, linkage  # type: ignore[import-untyped]
+from scipy.sparse import coo_matrix  # type: ignore[import-untyped]
+from scipy.sparse.csgraph import connected_components  # type: ignore[import-untyped]
+
+from cleara.engine.dedupe.data import FloatArray, IntArray
+
+Scorer = Callable[[IntArray, IntArray], FloatArray]
+"""Match probabilities of arbitrary record pairs (left[i], right[i])."""
+
+MAX_DENSE = 1500
+"""Components larger than this keep their connected-component grouping (scoring all their
+pairs would be quadratic); the cluster result counts them."""
+
+
+@dataclass(slots=True)
+class Clustering:
+    labels: IntArray  # cluster number per record, 0..clusters-1
+    pair_left: IntArray  # every scored pair inside a final cluster
+    pair_right: IntArray
+    pair_score: FloatArray
+    oversized: int = 0  # components left as connected components
+
+
+def cluster_records(
+    size: int,
+    left: IntArray,
+    right: IntArray,
+    scores: FloatArray,
+    threshold: float,
+    scorer: Scorer,
+    *,
+    max_dense: int = MAX_DENSE,
+) -> Clustering:
+    """Cluster records from scored candidate pairs; `scorer` scores member pairs not yet seen."""
+    matched = scores >= threshold
+    components = _components(size, left[matched], right[matched])
+    labels = components.copy()
+    known = _pair_lookup(left, right, scores, size)
+    members_of = _members(components)
+    big = [m for m in members_of if 2 < len(m) <= max_dense]
+    oversized = sum(1 for m in members_of if len(m) > max_dense)
+    dense = _dense_scores(big, known, scorer, size)
+    next_label = int(components.max()) + 1 if size else 0
+    pairs_l: list[IntArray] = []
+    pairs_r: list[IntArray] = []
+    pairs_s: list[FloatArray] = []
+    for members, (pl, pr, ps) in zip(big, dense, strict=True):
+        groups = _average_linkage(len(members), ps, threshold)
+        for group in np.unique(groups)[1:]:
+            labels[members[groups == group]] = next_label
+            next_label += 1
+        same = labels[pl] == labels[pr]
+        pairs_l.append(pl[same])
+        pairs_r.append(pr[same])
+        pairs_s.append(ps[same])
+    in_small = _small_component_edges(components, members_of, left, matched, max_dense)
+    pairs_l.append(left[in_small])
+    pairs_r.append(right[in_small])
+    pairs_s.append(scores[in_small])
+    _, labels = np.unique(labels, return_inverse=True)
+    return Clustering(
+        labels.astype(np.int64),
+        np.concatenate(pairs_l),
+        np.concatenate(pairs_r),
+        np.concatenate(pairs_s),
+        oversized,
+    )
+
+
+def _components(size: int, left: IntArray, right: IntArray) -> IntArray:
+    graph = coo_matrix((np.ones(len(left), dtype=np.int8), (left, right)), shape=(size, size))
+    _, labels = connected_components(graph, directed=False)
+    result: IntArray = labels.astype(np.int64)
+    return result
+
+
+def _members(labels: IntArray) -> list[IntArray]:
+    order = np.argsort(labels, kind="stable")
+    bounds = np.flatnonzero(np.diff(labels[order])) + 1
+    return list(np.split(order, bounds)) if len(labels) else []
+
+
+def _pair_lookup(
+    left: IntArray, right: IntArray, scores: FloatArray, size: int
+) -> dict[int, float]:
+    keys = (np.minimum(left, right) * size + np.maximum(left, right)).tolist()
+    return dict(zip(keys, scores.tolist(), strict=True))
+
+
+def _dense_scores(
+    components: list[IntArray], known: dict[int, float], scorer: Scorer, size: int
+) -> list[tuple[IntArray, IntArray, FloatArray]]:
+    """All member pairs of each component (condensed order), scoring the unseen ones at once."""
+    lefts: list[IntArray] = []
+    rights: list[IntArray] = []
+    for members in components:
+        a, b = np.triu_indices(len(members), k=1)
+        lefts.append(members[a])
+        rights.append(members[b])
+    if not lefts:
+        return []
+    all_left = np.minimum(np.concatenate(lefts), np.concatenate(rights))
+    all_right = np.maximum(np.concatenate(lefts), np.concatenate(rights))
+    keys = (all_left * size + all_right).tolist()
+    scores = np.array([known.get(k, np.nan) for k in keys], dtype=np.float64)
+    missing = np.isnan(scores)
+    if missing.any():
+        scores[missing] = scorer(all_left[missing], all_right[missing])
+    result = []
+    start = 0
+    for left in lefts:
+        stop = start + len(left)
+        result.append((all_left[start:stop], all_right[start:stop], scores[start:stop]))
+        start = stop
+    return result
+
+
+def _average_linkage(count: int, scores: FloatArray, threshold: float) -> NDArray[np.int32]:
+    """Group labels (1-based) merging while the mean probability stays >= threshold."""
+    if (scores >= threshold).all():
+        return np.ones(count, dtype=np.int32)
+    distances = np.clip(1.0 - scores, 0.0, 1.0)
+    tree = linkage(distances, method="average")
+    labels: NDArray[np.int32] = fcluster(tree, t=1.0 - threshold + 1e-9, criterion="distance")
+    return labels
+
+
+def _small_component_edges(
+    components: IntArray,
+    members_of: list[IntArray],
+    left: IntArray,
+    matched: NDArray[np.bool_],
+    max_dense: int,
+) -> NDArray[np.bool_]:
+    """Matched pairs of components that were not re-clustered (pairs and oversized ones)."""
+    sizes = np.zeros(int(components.max()) + 1 if len(components) else 0, dtype=np.int64)
+    for members in members_of:
+        sizes[components[members[0]]] = len(members)
+    component_size = sizes[components[left]] if len(left) else np.zeros(0, dtype=np.int64)
+    result: NDArray[np.bool_] = matched & ((component_size <= 2) | (component_size > max_dense))
+    return result

@@ -1,0 +1,329 @@
+"""Pairwise comparison: agreement levels (for Fellegi-Sunter) and similarity features.
+
+Each distinct pair of values is compared once with RapidFuzz's batch scorers (C++, all cores);
+pairs with equal values are exact without any string work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from rapidfuzz import fuzz
+from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
+from rapidfuzz.process import cpdist
+
+from cleara.engine.dedupe.data import Dataset, FieldData, IntArray
+
+LEVELS: dict[str, tuple[str, ...]] = {
+    "name": ("exact", "typo", "phonetic or close", "similar", "different"),
+    "text": ("exact", "very similar", "similar", "different"),
+    "long_text": ("exact", "very similar", "similar", "somewhat similar", "different"),
+    "email": ("exact", "one typo", "same user name", "different"),
+    "phone": ("exact", "one typo", "different"),
+    "date": ("exact", "typo or day/month swap", "within a year", "different"),
+    "code": ("exact", "one typo", "different"),
+    "identifier": ("exact", "one typo", "two typos", "different"),
+    "number": ("exact", "within 1%", "within 10%", "different"),
+}
+"""Agreement levels per comparison kind, best first; null (-1) means a value is missing."""
+
+FEATURES: dict[str, tuple[str, ...]] = {
+    "name": ("exact", "jaro_winkler", "edit", "phonetic", "token_set"),
+    "text": ("exact", "jaro_winkler", "edit", "token_set", "token_sort"),
+    "long_text": (
+        "exact",
+        "token_set",
+        "token_sort",
+        "partial",
+        "jaro_winkler",
+        "numbers",
+        "cosine",
+    ),
+    "email": ("exact", "jaro_winkler", "edit", "user"),
+    "phone": ("exact", "edit", "suffix"),
+    "date": ("exact", "edit", "days", "swap"),
+    "code": ("exact", "jaro_winkler", "edit"),
+    "identifier": ("exact", "jaro_winkler", "edit"),
+    "number": ("exact", "relative"),
+}
+"""Continuous similarity features per kind (all in [0, 1]; NaN where a value is missing)."""
+
+
+@dataclass(slots=True)
+class Comparison:
+    """Candidate pairs with their agreement levels and similarity features."""
+
+    left: IntArray
+    right: IntArray
+    levels: NDArray[np.int8]  # (pairs, fields)
+    features: NDArray[np.float32]  # (pairs, features)
+    feature_names: list[str]
+    feature_fields: list[int]  # the field index of each feature
+
+    def __len__(self) -> int:
+        return len(self.left)
+
+    def subset(self, rows: NDArray[np.bool_] | IntArray) -> Comparison:
+        return Comparison(
+            self.left[rows],
+            self.right[rows],
+            self.levels[rows],
+            self.features[rows],
+            self.feature_names,
+            self.feature_fields,
+        )
+
+
+def compare(data: Dataset, left: IntArray, right: IntArray) -> Comparison:
+    """Compare every field of the pairs (left[i], right[i])."""
+    left = np.asarray(left, dtype=np.int64)
+    right = np.asarray(right, dtype=np.int64)
+    levels = np.full((len(left), len(data.fields)), -1, dtype=np.int8)
+    columns: list[NDArray[np.float32]] = []
+    names: list[str] = []
+    owners: list[int] = []
+    for index, field_data in enumerate(data.fields):
+        field_levels, features = compare_field(field_data, left, right)
+        levels[:, index] = field_levels
+        for feature_name, values in features.items():
+            columns.append(values)
+            names.append(f"{field_data.spec.name}:{feature_name}")
+            owners.append(index)
+    matrix = (
+        np.column_stack(columns).astype(np.float32)
+        if columns
+        else np.zeros((len(left), 0), dtype=np.float32)
+    )
+    return Comparison(left, right, levels, matrix, names, owners)
+
+
+def compare_field(
+    data: FieldData, left: IntArray, right: IntArray
+) -> tuple[NDArray[np.int8], dict[str, NDArray[np.float32]]]:
+    """Agreement levels and similarity features of one field for the pairs."""
+    kind = data.spec.kind
+    a = data.codes[left]
+    b = data.codes[right]
+    null = (a < 0) | (b < 0)
+    equal = (a == b) & ~null
+    differ = ~null & ~equal
+    features = {name: np.full(len(left), np.nan, dtype=np.float32) for name in FEATURES[kind]}
+    for values in features.values():
+        values[equal] = 1.0
+    levels = np.full(len(left), -1, dtype=np.int8)
+    levels[equal] = 0
+    if differ.any():
+        sub_levels, sub_features = _compare_distinct(data, a[differ], b[differ])
+        levels[differ] = sub_levels
+        for name, values in sub_features.items():
+            features[name][differ] = values
+    if kind == "name" and data.phonetic is not None:
+        pa = data.phonetic[left]
+        pb = data.phonetic[right]
+        phonetic = np.where((pa >= 0) & (pa == pb), 1.0, 0.0).astype(np.float32)
+        features["phonetic"] = np.where(null, np.nan, phonetic).astype(np.float32)
+        levels[differ & (phonetic > 0) & (levels > 2)] = 2
+    return levels, features
+
+
+def _compare_distinct(
+    data: FieldData, a: NDArray[np.int32], b: NDArray[np.int32]
+) -> tuple[NDArray[np.int8], dict[str, NDArray[np.float32]]]:
+    """Compare each distinct value pair once and spread the results back."""
+    width = np.int64(max(len(data.uniques), 1))
+    keys = a.astype(np.int64) * width + b.astype(np.int64)
+    unique_keys, inverse = np.unique(keys, return_inverse=True)
+    ua = (unique_keys // width).astype(np.int64)
+    ub = (unique_keys % width).astype(np.int64)
+    levels, features = _KIND_FUNCTIONS[data.spec.kind](data, ua, ub)
+    return levels[inverse], {name: values[inverse] for name, values in features.items()}
+
+
+_Result = tuple[NDArray[np.int8], dict[str, NDArray[np.float32]]]
+
+
+def _strings(data: FieldData, codes: IntArray) -> list[str]:
+    uniques = data.uniques
+    return [uniques[c] for c in codes.tolist()]
+
+
+_PARALLEL_PAIRS = 20_000  # below this, starting worker threads costs more than it saves
+
+
+def _workers(count: int) -> int:
+    return -1 if count >= _PARALLEL_PAIRS else 1
+
+
+def _score(scorer: Any, a: list[str], b: list[str], scale: float = 1.0) -> NDArray[np.float32]:
+    values = cpdist(a, b, scorer=scorer, workers=_workers(len(a)), dtype=np.float32)
+    result: NDArray[np.float32] = np.asarray(values, dtype=np.float32) / np.float32(scale)
+    return result
+
+
+def _edit(a: list[str], b: list[str]) -> tuple[NDArray[np.float32], NDArray[np.int32]]:
+    distance = np.asarray(
+        cpdist(a, b, scorer=DamerauLevenshtein.distance, workers=_workers(len(a))), dtype=np.int32
+    )
+    lengths = np.maximum(
+        np.fromiter((len(s) for s in a), np.int32, len(a)),
+        np.fromiter((len(s) for s in b), np.int32, len(b)),
+    )
+    similarity = 1.0 - distance / np.maximum(lengths, 1)
+    return similarity.astype(np.float32), distance
+
+
+def _select(conditions: list[NDArray[np.bool_]], count: int) -> NDArray[np.int8]:
+    """Level = index of the first true condition; the last level when none holds."""
+    levels = np.full(count, len(conditions) + 1, dtype=np.int8)
+    for level in range(len(conditions), 0, -1):
+        levels[conditions[level - 1]] = level
+    return levels
+
+
+def _name(data: FieldData, ua: IntArray, ub: IntArray) -> _Result:
+    a, b = _strings(data, ua), _strings(data, ub)
+    jw = _score(JaroWinkler.normalized_similarity, a, b)
+    edit, distance = _edit(a, b)
+    token_set = _score(fuzz.token_set_ratio, a, b, 100.0)
+    close = np.maximum(jw, token_set)
+    levels = _select([(distance <= 1) | (close >= 0.95), close >= 0.88, close >= 0.7], len(a))
+    features = {"jaro_winkler": jw, "edit": edit, "token_set": token_set}
+    return levels, features
+
+
+def _text(data: FieldData, ua: IntArray, ub: IntArray) -> _Result:
+    a, b = _strings(data, ua), _strings(data, ub)
+    jw = _score(JaroWinkler.normalized_similarity, a, b)
+    edit, _ = _edit(a, b)
+    token_set = _score(fuzz.token_set_ratio, a, b, 100.0)
+    token_sort = _score(fuzz.token_sort_ratio, a, b, 100.0)
+    best = np.maximum(np.maximum(jw, token_set), edit)
+    levels = _select([best >= 0.92, best >= 0.75], len(a))
+    features = {"jaro_winkler": jw, "edit": edit, "token_set": token_set, "token_sort": token_sort}
+    return levels, features
+
+
+def _long_text(data: FieldData, ua: IntArray, ub: IntArray) -> _Result:
+    a, b = _strings(data, ua), _strings(data, ub)
+    token_set = _score(fuzz.token_set_ratio, a, b, 100.0)
+    token_sort = _score(fuzz.token_sort_ratio, a, b, 100.0)
+    partial = _score(fuzz.partial_ratio, a, b, 100.0)
+    jw = _score(JaroWinkler.normalized_similarity, a, b)
+    features = {
+        "token_set": token_set,
+        "token_sort": token_sort,
+        "partial": partial,
+        "jaro_winkler": jw,
+        "numbers": _number_token_overlap(a, b),
+    }
+    best = token_set
+    if data.vectors is not None:
+        cosine = np.einsum("ij,ij->i", data.vectors[ua], data.vectors[ub]).astype(np.float32)
+        features["cosine"] = np.clip(cosine, 0.0, 1.0)
+        best = np.maximum(token_set, cosine)
+    levels = _select([best >= 0.9, best >= 0.75, best >= 0.5], len(a))
+    return levels, features
+
+
+def _number_token_overlap(a: list[str], b: list[str]) -> NDArray[np.float32]:
+    """Jaccard overlap of the words with digits (model numbers, sizes, versions); NaN if none.
+
+    Product titles that share most words still differ in exactly these ("16gb" vs "32gb").
+    """
+    result = np.full(len(a), np.nan, dtype=np.float32)
+    for row, (x, y) in enumerate(zip(a, b, strict=True)):
+        left = {w for w in x.split(" ") if any(c.isdigit() for c in w)}
+        right = {w for w in y.split(" ") if any(c.isdigit() for c in w)}
+        if left or right:
+            result[row] = len(left & right) / len(left | right)
+    return result
+
+
+def _email(data: FieldData, ua: IntArray, ub: IntArray) -> _Result:
+    a, b = _strings(data, ua), _strings(data, ub)
+    jw = _score(JaroWinkler.normalized_similarity, a, b)
+    edit, distance = _edit(a, b)
+    user = np.fromiter(
+        (x.split("@")[0] == y.split("@")[0] for x, y in zip(a, b, strict=True)), bool, len(a)
+    )
+    levels = _select([distance <= 1, user], len(a))
+    features = {"jaro_winkler": jw, "edit": edit, "user": user.astype(np.float32)}
+    return levels, features
+
+
+def _phone(data: FieldData, ua: IntArray, ub: IntArray) -> _Result:
+    a, b = _strings(data, ua), _strings(data, ub)
+    edit, distance = _edit(a, b)
+    suffix = np.fromiter(
+        (x[-7:] == y[-7:] for x, y in zip(a, b, strict=True)), bool, len(a)
+    ).astype(np.float32)
+    levels = _select([distance <= 1], len(a))
+    return levels, {"edit": edit, "suffix": suffix}
+
+
+def _date(data: FieldData, ua: IntArray, ub: IntArray) -> _Result:
+    a, b = _strings(data, ua), _strings(data, ub)
+    edit, distance = _edit(a, b)
+    numbers = data.numbers if data.numbers is not None else np.full(len(data.uniques), np.nan)
+    days = np.abs(numbers[ua] - numbers[ub])
+    swap = np.fromiter((_swapped(x, y) for x, y in zip(a, b, strict=True)), bool, len(a))
+    close = np.where(np.isnan(days), 0.0, np.clip(1.0 - days / 3650.0, 0.0, 1.0))
+    levels = _select([(distance <= 1) | swap, days <= 366], len(a))
+    features = {
+        "edit": edit,
+        "days": close.astype(np.float32),
+        "swap": swap.astype(np.float32),
+    }
+    return levels, features
+
+
+def _swapped(a: str, b: str) -> bool:
+    """True for ISO dates whose month and day are swapped (2001-03-04 vs 2001-04-03)."""
+    return len(a) == 10 and len(b) == 10 and a[:4] == b[:4] and a[5:7] == b[8:] and a[8:] == b[5:7]
+
+
+def _code(data: FieldData, ua: IntArray, ub: IntArray) -> _Result:
+    a, b = _strings(data, ua), _strings(data, ub)
+    jw = _score(JaroWinkler.normalized_similarity, a, b)
+    edit, distance = _edit(a, b)
+    levels = _select([distance <= 1], len(a))
+    return levels, {"jaro_winkler": jw, "edit": edit}
+
+
+def _identifier(data: FieldData, ua: IntArray, ub: IntArray) -> _Result:
+    a, b = _strings(data, ua), _strings(data, ub)
+    jw = _score(JaroWinkler.normalized_similarity, a, b)
+    edit, distance = _edit(a, b)
+    levels = _select([distance <= 1, distance <= 2], len(a))
+    return levels, {"jaro_winkler": jw, "edit": edit}
+
+
+def _number(data: FieldData, ua: IntArray, ub: IntArray) -> _Result:
+    numbers = data.numbers if data.numbers is not None else np.full(len(data.uniques), np.nan)
+    x, y = numbers[ua], numbers[ub]
+    scale = np.maximum(np.maximum(np.abs(x), np.abs(y)), 1e-9)
+    relative = np.abs(x - y) / scale
+    similarity = np.where(np.isnan(relative), 0.0, np.clip(1.0 - relative, 0.0, 1.0))
+    levels = _select([relative <= 0.01, relative <= 0.1], len(ua))
+    return levels, {"relative": similarity.astype(np.float32)}
+
+
+_KIND_FUNCTIONS = {
+    "name": _name,
+    "text": _text,
+    "long_text": _long_text,
+    "email": _email,
+    "phone": _phone,
+    "date": _date,
+    "code": _code,
+    "identifier": _identifier,
+    "number": _number,
+}
+
+
+def level_counts(kind: str) -> int:
+    """How many agreement levels the kind has (not counting null)."""
+    return len(LEVELS[kind])

@@ -1,0 +1,144 @@
+"""The records of a matching run in columnar comparison form.
+
+In link mode the link records follow the records: indices `0..n_left-1` are the first table,
+`n_left..` the second, and only pairs across the two tables are compared.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import jellyfish
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from cleara.engine.dedupe.fields import FieldSpec, normalize_values
+from cleara.engine.fields.base import FieldOptions, JsonScalar
+
+IntArray = NDArray[np.int64]
+FloatArray = NDArray[np.float64]
+
+
+@dataclass(slots=True)
+class FieldData:
+    """One field over all records: distinct normalized values and per-record codes."""
+
+    spec: FieldSpec
+    codes: NDArray[np.int32]  # index into `uniques`; -1 for null
+    uniques: list[str]
+    counts: IntArray  # records per distinct value (term frequencies)
+    numbers: FloatArray | None = None  # per distinct value: day number (dates) or the number
+    phonetic: NDArray[np.int32] | None = None  # per record: phonetic code id, -1 for none
+    vectors: NDArray[np.float32] | None = None  # per distinct value: unit text embedding
+    total: int = 0  # non-null values in the whole population, when larger than these records
+
+    @property
+    def non_null(self) -> int:
+        return int(self.counts.sum())
+
+    @property
+    def population(self) -> int:
+        """Non-null values the term frequencies are relative to."""
+        return self.total or self.non_null
+
+    def value(self, index: int) -> str | None:
+        code = int(self.codes[index])
+        return None if code < 0 else self.uniques[code]
+
+
+@dataclass(slots=True)
+class Dataset:
+    """Records ready to block and compare."""
+
+    ids: list[JsonScalar]
+    n_left: int
+    link: bool
+    fields: list[FieldData]
+    rows: list[Mapping[str, JsonScalar]] = field(repr=False, default_factory=list)
+
+    @property
+    def size(self) -> int:
+        return len(self.ids)
+
+    def field(self, name: str) -> FieldData:
+        for data in self.fields:
+            if data.spec.name == name:
+                return data
+        raise KeyError(name)
+
+    def side(self, index: int) -> str:
+        return "left" if index < self.n_left else "right"
+
+
+def build_dataset(
+    specs: Sequence[FieldSpec],
+    rows: Sequence[Mapping[str, JsonScalar]],
+    ids: Sequence[JsonScalar],
+    *,
+    right_rows: Sequence[Mapping[str, JsonScalar]] | None = None,
+    right_ids: Sequence[JsonScalar] | None = None,
+    options: FieldOptions | None = None,
+    embed: bool = False,
+) -> Dataset:
+    """Normalize and encode every field of the records (and link records)."""
+    right_rows = right_rows or []
+    all_rows = [*rows, *right_rows]
+    fields = []
+    for spec in specs:
+        values = [r.get(spec.name) for r in rows] + [r.get(spec.right_name) for r in right_rows]
+        fields.append(encode_field(spec, normalize_values(spec, values, options), embed=embed))
+    all_ids = [*ids, *(right_ids or [])]
+    return Dataset(all_ids, len(rows), bool(right_ids is not None), fields, all_rows)
+
+
+def encode_field(spec: FieldSpec, values: Sequence[str | None], *, embed: bool) -> FieldData:
+    """Codes, term frequencies and the kind's extra arrays for normalized values."""
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    codes = codes.astype(np.int32)
+    unique_list = [str(u) for u in uniques]
+    counts = np.bincount(codes[codes >= 0], minlength=len(unique_list)).astype(np.int64)
+    data = FieldData(spec, codes, unique_list, counts)
+    if spec.kind == "date":
+        data.numbers = np.array([_day_number(u) for u in unique_list], dtype=np.float64)
+    elif spec.kind == "number":
+        data.numbers = np.array([_number(u) for u in unique_list], dtype=np.float64)
+    if spec.kind == "name":
+        data.phonetic = _phonetic_codes(codes, unique_list)
+    if spec.kind == "long_text" and embed and unique_list:
+        from cleara.engine.dedupe.embeddings import embed_texts
+
+        data.vectors = embed_texts(unique_list)
+    return data
+
+
+def _phonetic_codes(codes: NDArray[np.int32], uniques: list[str]) -> NDArray[np.int32]:
+    keys = [phonetic_key(u) for u in uniques]
+    key_codes, _ = pd.factorize(pd.Series(keys, dtype=object), use_na_sentinel=True)
+    per_unique = np.append(key_codes.astype(np.int32), np.int32(-1))
+    result: NDArray[np.int32] = per_unique[codes]  # code -1 picks the trailing -1
+    return result
+
+
+def phonetic_key(text: str) -> str | None:
+    """NYSIIS of the first word for Latin names; None where phonetics do not apply."""
+    word = text.split(" ")[0] if text else ""
+    if not word or not word.isascii() or not word.isalpha():
+        return None
+    return jellyfish.nysiis(word) or None
+
+
+def _day_number(text: str) -> float:
+    try:
+        return float(dt.date.fromisoformat(text[:10]).toordinal())
+    except ValueError:
+        return float("nan")
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text.replace(" ", ""))
+    except ValueError:
+        return float("nan")

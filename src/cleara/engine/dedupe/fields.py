@@ -1,0 +1,326 @@
+"""Which columns to compare, how, and their values in comparison form.
+
+Every compared column becomes a `FieldSpec` with a comparison *kind* (name, text, email, ...)
+chosen from its semantic type (caller schema, schema detection or header synonyms, then the
+values themselves). Values are normalized with the cleaning engine's field modules (one call
+per distinct value), then folded to a comparison form (lower case, no accents, single spaces).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from cleara.engine.dedupe.golden import is_recency_header
+from cleara.engine.fields.base import FieldOptions, JsonScalar, as_text, is_null
+from cleara.engine.fields.registry import get_field
+from cleara.engine.schema.headers import header_type
+from cleara.engine.schema.types import cleaner_for, is_known_type
+from cleara.engine.table import InputError
+
+KINDS: tuple[str, ...] = (
+    "name", "text", "long_text", "email", "phone", "date", "code", "identifier", "number",
+)  # fmt: skip
+"""Comparison kinds; each has its own similarity functions and agreement levels."""
+
+_KIND_OF_TYPE: dict[str, str] = {
+    **dict.fromkeys(("first_name", "last_name", "middle_name", "full_name", "name"), "name"),
+    "email": "email",
+    "phone": "phone",
+    **dict.fromkeys(("date_of_birth", "date", "datetime"), "date"),
+    **dict.fromkeys(
+        (
+            "postal_code",
+            "state",
+            "country",
+            "gender",
+            "categorical",
+            "currency_code",
+            "language",
+            "timezone",
+            "boolean",
+            "year",
+            "name_prefix",
+            "name_suffix",
+        ),
+        "code",
+    ),
+    **dict.fromkeys(
+        ("identifier", "uuid", "credit_card", "iban", "national_id", "ip_address", "url"),
+        "identifier",
+    ),
+    **dict.fromkeys(
+        ("age", "latitude", "longitude", "integer", "number", "currency_amount", "percentage"),
+        "number",
+    ),
+}
+
+# Cleaners worth their cost for matching: they map different spellings of one value to one form.
+# Phones are not among them: their comparison form (the last ten digits) already is one form,
+# and parsing every number cost half the time of a 1,000-record request.
+_CLEANED_FOR_MATCHING = frozenset(
+    {"name", "date", "datetime", "postal_code", "state", "country", "gender", "email"}
+)
+# Above this many distinct values a column gets the fast normalizer instead of its cleaner,
+# so that a million-record table is normalized in seconds.
+MAX_CLEANED_DISTINCT = 100_000
+_LONG_TEXT_CHARS = 30
+_FREE_TEXT_CHARS = 12  # codes (states, genders, categories) are short ...
+_FREE_TEXT_DISTINCT = 50  # ... and few
+_SPACES = re.compile(r"\s+")
+_PUNCTUATION = re.compile(r"[^\w\s@.+-]", re.UNICODE)
+_DIGITS = re.compile(r"\D+")
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """One compared field: `name` in the records, `right` in the link records."""
+
+    name: str
+    kind: str
+    type: str = "text"
+    right: str | None = None
+
+    @property
+    def right_name(self) -> str:
+        return self.right if self.right is not None else self.name
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "kind": self.kind, "type": self.type, "right": self.right_name}
+
+
+def kind_of_type(type_name: str) -> str:
+    """The comparison kind of a semantic (or field) type."""
+    return _KIND_OF_TYPE.get(type_name, "text")
+
+
+def plan_fields(
+    columns: Sequence[str],
+    rows: Sequence[Mapping[str, JsonScalar]],
+    *,
+    right_columns: Sequence[str] | None = None,
+    right_rows: Sequence[Mapping[str, JsonScalar]] | None = None,
+    fields: Sequence[str | Mapping[str, Any]] | None = None,
+    schema: Mapping[str, str] | None = None,
+    id_field: str | None = None,
+) -> list[FieldSpec]:
+    """The fields to compare: the caller's `fields`, or every column but the id.
+
+    With link records, columns of the two tables are paired by name, then by semantic type.
+    """
+    schema = dict(schema or {})
+    if fields:
+        return [_caller_field(f, columns, rows, right_columns, schema) for f in fields]
+    left_types = column_types(columns, rows, schema, id_field)
+    if right_columns is None or right_rows is None:
+        return [_spec(c, t, rows, c) for c, t in left_types.items()]
+    right_types = column_types(right_columns, right_rows, schema, id_field)
+    return [
+        _spec(left, left_types[left], rows, right)
+        for left, right in pair_columns(left_types, right_types)
+    ]
+
+
+def _spec(
+    column: str, type_name: str, rows: Sequence[Mapping[str, JsonScalar]], right: str
+) -> FieldSpec:
+    sample = _sample_texts(rows, column)
+    kind = _kind_from_values(kind_of_type(type_name), sample)
+    if kind != kind_of_type(type_name) and kind_of_type(type_name) == "code":
+        type_name = "text"  # the detected type was wrong, so is its cleaner
+    return FieldSpec(column, kind, type_name, right if right != column else None)
+
+
+def _caller_field(
+    entry: str | Mapping[str, Any],
+    columns: Sequence[str],
+    rows: Sequence[Mapping[str, JsonScalar]],
+    right_columns: Sequence[str] | None,
+    schema: Mapping[str, str],
+) -> FieldSpec:
+    if isinstance(entry, str):
+        entry = {"name": entry}
+    name = entry.get("name")
+    if not isinstance(name, str) or name not in columns:
+        raise InputError(f"fields names a column the records lack: {name!r}")
+    right = entry.get("right") or name
+    if right_columns is not None and right not in right_columns:
+        raise InputError(f"fields names a column the link records lack: {right!r}")
+    type_name = entry.get("type") or schema.get(name)
+    if type_name is None:
+        type_name = column_types([name], rows, {}, None)[name]
+    if type_name in KINDS:
+        return FieldSpec(name, type_name, type_name, right if right != name else None)
+    if not is_known_type(str(type_name)):
+        raise InputError(f"unknown type {type_name!r} for field {name!r}")
+    return _spec(name, str(type_name), rows, str(right))
+
+
+def column_types(
+    columns: Sequence[str],
+    rows: Sequence[Mapping[str, JsonScalar]],
+    schema: Mapping[str, str],
+    id_field: str | None,
+) -> dict[str, str]:
+    """Column -> semantic type: the schema, then detection or header synonyms, then values."""
+    for column, type_name in schema.items():
+        if not is_known_type(type_name):
+            raise InputError(f"unknown type {type_name!r} in schema", column=column)
+    # Update timestamps tell which record is newer, not whether two records match.
+    wanted = [c for c in columns if c != id_field and not is_recency_header(c)]
+    detected = _detected_types(wanted, rows)
+    types: dict[str, str] = {}
+    for column in wanted:
+        sample = _sample_texts(rows, column)
+        if not sample and column not in schema:
+            continue  # an all-empty column cannot tell records apart
+        found = schema.get(column) or detected.get(column) or header_type(column)
+        types[column] = _refine_type(found, sample)
+    return types
+
+
+def _detected_types(columns: list[str], rows: Sequence[Mapping[str, JsonScalar]]) -> dict[str, str]:
+    """Schema detection where its models are installed; header synonyms otherwise."""
+    try:
+        from cleara.engine.schema.detect import detect_column_types
+
+        found = detect_column_types(columns, rows)
+    except Exception:
+        return {}
+    return {c: t for c, t in found.items() if t != "text"}
+
+
+def _refine_type(type_name: str | None, sample: list[str]) -> str:
+    """Correct what headers get wrong: digit-only 'addresses' are numbers, `@` means email."""
+    if not sample:
+        return type_name or "text"
+    digits = sum(1 for s in sample if s.replace(" ", "").replace("-", "").isdigit())
+    if type_name in (None, "text", "street_address", "address", "identifier") and (
+        digits >= 0.9 * len(sample)
+    ):
+        average = sum(len(s) for s in sample) / len(sample)
+        return "identifier" if average >= 5 else "categorical"
+    if type_name is None and sum("@" in s for s in sample) >= 0.8 * len(sample):
+        return "email"
+    if type_name is None:
+        distinct = len(set(sample))
+        return "categorical" if distinct <= max(3, len(sample) // 20) else "text"
+    return type_name
+
+
+def _kind_from_values(kind: str, sample: list[str]) -> str:
+    """Correct a kind the values contradict: a 'code' column of many long strings is text.
+
+    Header synonyms misread product or song columns (`title` as a name prefix, `genre` as a
+    gender); comparing such values for exact equality only would lose most matches.
+    """
+    if kind == "code" and _is_free_text(sample):
+        return _text_kind(sample)
+    if kind == "text":
+        return _text_kind(sample)
+    return kind
+
+
+def _is_free_text(sample: list[str]) -> bool:
+    if not sample:
+        return False
+    average = sum(len(s) for s in sample) / len(sample)
+    distinct = len(set(sample))
+    return average >= _FREE_TEXT_CHARS and distinct > max(_FREE_TEXT_DISTINCT, len(sample) // 20)
+
+
+def _text_kind(sample: list[str]) -> str:
+    if not sample:
+        return "text"
+    average = sum(len(s) for s in sample) / len(sample)
+    return "long_text" if average >= _LONG_TEXT_CHARS else "text"
+
+
+def _sample_texts(rows: Sequence[Mapping[str, JsonScalar]], column: str) -> list[str]:
+    step = max(1, len(rows) // 500)
+    texts: list[str] = []
+    for row in rows[::step]:
+        value = row.get(column)
+        if not is_null(value):
+            text = as_text(value).strip()
+            if text:
+                texts.append(text)
+    return texts
+
+
+def pair_columns(left: Mapping[str, str], right: Mapping[str, str]) -> list[tuple[str, str]]:
+    """Pair the columns of two tables: same (normalized) name first, then same type."""
+    pairs: list[tuple[str, str]] = []
+    unused = dict(right)
+    by_key = {_header_key(c): c for c in right}
+    for column in left:
+        match = by_key.get(_header_key(column))
+        if match is not None and match in unused:
+            pairs.append((column, match))
+            del unused[match]
+    paired = {p[0] for p in pairs}
+    for column, type_name in left.items():
+        if column in paired or type_name in ("text", "categorical"):
+            continue
+        match = next((c for c, t in unused.items() if t == type_name), None)
+        if match is not None:
+            pairs.append((column, match))
+            del unused[match]
+    order = {c: i for i, c in enumerate(left)}
+    return sorted(pairs, key=lambda p: order[p[0]])
+
+
+def _header_key(header: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", header.lower())
+
+
+# -- normalization ------------------------------------------------------------------------
+
+
+def fold(text: str) -> str:
+    """Comparison form: NFKC, accents removed from Latin letters, lower case, single spaces."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if stripped.isascii() or not text.isascii():
+        text = unicodedata.normalize("NFC", stripped)
+    return _SPACES.sub(" ", _PUNCTUATION.sub(" ", text)).strip()
+
+
+def normalize_values(
+    spec: FieldSpec, values: Sequence[JsonScalar], options: FieldOptions | None = None
+) -> list[str | None]:
+    """Each value in comparison form (None for nulls), cleaned once per distinct value."""
+    distinct = {v for v in values if not is_null(v)}
+    cleaner = cleaner_for(spec.type)
+    use_cleaner = cleaner in _CLEANED_FOR_MATCHING and len(distinct) <= MAX_CLEANED_DISTINCT
+    options = options or FieldOptions()
+    if use_cleaner:
+        field_type = get_field(cleaner)
+        options = field_type.infer(list(distinct)[:2000], options)
+    forms: dict[JsonScalar, str | None] = {}
+    for value in distinct:
+        cleaned = value
+        if use_cleaner:
+            result = field_type.validate(value, options)
+            if result.valid and result.value is not None:
+                cleaned = result.value
+        forms[value] = _comparison_form(spec.kind, as_text(cleaned))
+    return [None if is_null(v) else forms[v] for v in values]
+
+
+def _comparison_form(kind: str, text: str) -> str | None:
+    if kind == "phone":
+        digits = _DIGITS.sub("", text)
+        return digits[-10:] or None  # national significant part: formats and prefixes differ
+    if kind == "email":
+        return text.strip().lower() or None
+    if kind == "date":
+        return text.strip()[:10] or None
+    folded = fold(text)
+    if kind in ("identifier", "code"):
+        folded = folded.replace(" ", "")
+    return folded or None

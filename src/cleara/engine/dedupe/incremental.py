@@ -1,0 +1,244 @@
+"""Incremental matching: new records against stored clusters, without recomputing them.
+
+A `MatchIndex` keeps what matching needs and nothing more: the fitted model and threshold,
+each record's normalized values and cluster, term frequencies, and the blocking keys as an
+inverted index. `match` blocks each new record against the index, scores it against the
+members of the candidate clusters, joins the cluster with the highest mean match probability
+(if at or above the threshold) or starts a new one, and adds it to the index. The state is
+plain JSON (`to_state` / `from_state`); storing it is the caller's business.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from cleara.engine.dedupe import fellegi_sunter, supervised
+from cleara.engine.dedupe.blocking import BlockingRule, Key, _transform
+from cleara.engine.dedupe.compare import compare
+from cleara.engine.dedupe.data import Dataset, FieldData, encode_field, phonetic_key
+from cleara.engine.dedupe.fields import FieldSpec, normalize_values
+from cleara.engine.dedupe.pipeline import DedupeResult
+from cleara.engine.fields.base import JsonScalar
+from cleara.engine.table import InputError
+
+STATE_VERSION = 1
+MAX_BLOCK = 200
+"""Candidates taken from one blocking key (the most recent ones), so common keys stay cheap."""
+
+
+@dataclass(frozen=True, slots=True)
+class MatchOutcome:
+    id: JsonScalar
+    cluster_id: int
+    score: float  # mean match probability with the joined cluster (0 for a new cluster)
+    new_cluster: bool
+    matched_ids: list[JsonScalar]
+
+
+class MatchIndex:
+    """Stored records and clusters that new records are matched against."""
+
+    def __init__(
+        self,
+        specs: list[FieldSpec],
+        threshold: float,
+        fs_model: fellegi_sunter.FellegiSunterModel | None,
+        classifier: supervised.SupervisedModel | None,
+        rules: list[BlockingRule],
+    ) -> None:
+        if fs_model is None and classifier is None:
+            raise InputError("a match index needs a fitted model")
+        self.specs = specs
+        self.threshold = threshold
+        self.fs_model = fs_model
+        self.classifier = classifier
+        self.rules = rules
+        self.ids: list[JsonScalar] = []
+        self.values: list[list[str | None]] = [[] for _ in specs]
+        self.clusters: list[int] = []
+        self.frequencies: list[dict[str, int]] = [{} for _ in specs]
+        self.blocks: list[dict[str, list[int]]] = [{} for _ in rules]
+        self.members: dict[int, list[int]] = {}
+        self._positions: dict[str, int] = {}
+
+    # -- building --------------------------------------------------------------------------
+
+    @classmethod
+    def from_result(cls, result: DedupeResult) -> MatchIndex:
+        """The index of a finished deduplication (its records, clusters and model)."""
+        scorer = result.scorer
+        if scorer is None:
+            raise InputError("the result carries no model to match with")
+        data = scorer.data
+        index = cls(
+            result.fields, result.threshold, scorer.fs_model, scorer.classifier, result.rules
+        )
+        for position in range(data.size):
+            values = [f.value(position) for f in data.fields]
+            index._add(data.ids[position], values, result.cluster_of[position])
+        return index
+
+    def _add(self, record_id: JsonScalar, values: list[str | None], cluster: int) -> int:
+        key = str(record_id)
+        if key in self._positions:
+            raise InputError(f"record id {record_id!r} is already in the index")
+        position = len(self.ids)
+        self._positions[key] = position
+        self.ids.append(record_id)
+        self.clusters.append(cluster)
+        self.members.setdefault(cluster, []).append(position)
+        for f, value in enumerate(values):
+            self.values[f].append(value)
+            if value is not None:
+                self.frequencies[f][value] = self.frequencies[f].get(value, 0) + 1
+        for r, block_key in enumerate(self._keys(values)):
+            if block_key is not None:
+                self.blocks[r].setdefault(block_key, []).append(position)
+        return position
+
+    def _keys(self, values: list[str | None]) -> list[str | None]:
+        by_name = {spec.name: values[f] for f, spec in enumerate(self.specs)}
+        keys: list[str | None] = []
+        for rule in self.rules:
+            parts = [_key_part(k, by_name.get(k.field)) for k in rule.keys]
+            keys.append(None if any(p is None for p in parts) else "\x1f".join(map(str, parts)))
+        return keys
+
+    # -- matching --------------------------------------------------------------------------
+
+    def match(
+        self, records: Sequence[Mapping[str, JsonScalar]], ids: Sequence[JsonScalar] | None = None
+    ) -> list[MatchOutcome]:
+        """Assign each new record to a stored cluster or a new one, and index it."""
+        if ids is None:
+            ids = list(range(len(self.ids), len(self.ids) + len(records)))
+        if len(ids) != len(records):
+            raise InputError("give one id per record")
+        normalized = [
+            normalize_values(spec, [r.get(spec.name) for r in records]) for spec in self.specs
+        ]
+        outcomes = []
+        for row, record_id in enumerate(ids):
+            values = [column[row] for column in normalized]
+            outcomes.append(self._match_one(record_id, values))
+        return outcomes
+
+    def _match_one(self, record_id: JsonScalar, values: list[str | None]) -> MatchOutcome:
+        candidates: set[int] = set()
+        for r, block_key in enumerate(self._keys(values)):
+            if block_key is not None:
+                candidates.update(self.blocks[r].get(block_key, [])[-MAX_BLOCK:])
+        scores = self._scores(values, sorted(candidates))
+        clusters = {self.clusters[p] for p, s in scores.items() if s >= self.threshold}
+        best_cluster, best_score = -1, 0.0
+        for cluster in clusters:
+            members = self.members[cluster]
+            missing = [m for m in members if m not in scores]
+            scores.update(self._scores(values, missing))
+            mean = float(np.mean([scores[m] for m in members]))
+            if mean >= self.threshold and mean > best_score:
+                best_cluster, best_score = cluster, mean
+        new = best_cluster < 0
+        if new:
+            best_cluster = max(self.members, default=-1) + 1
+        matched = [self.ids[m] for m in self.members.get(best_cluster, [])]
+        self._add(record_id, values, best_cluster)
+        return MatchOutcome(record_id, best_cluster, best_score, new, matched)
+
+    def _scores(self, values: list[str | None], positions: list[int]) -> dict[int, float]:
+        if not positions:
+            return {}
+        data = self._dataset(values, positions)
+        size = len(positions)
+        left = np.arange(size, dtype=np.int64)
+        right = np.full(size, size, dtype=np.int64)
+        comparison = compare(data, left, right)
+        if self.classifier is not None:
+            probabilities = self.classifier.probability(comparison)
+        else:
+            assert self.fs_model is not None
+            weights = self.fs_model.field_weights(data, comparison)
+            probabilities = self.fs_model.probability(weights)
+        return dict(zip(positions, probabilities.tolist(), strict=True))
+
+    def _dataset(self, values: list[str | None], positions: list[int]) -> Dataset:
+        """The candidates and the new record, with term frequencies of the whole index."""
+        fields: list[FieldData] = []
+        for f, spec in enumerate(self.specs):
+            column = [self.values[f][p] for p in positions] + [values[f]]
+            data = encode_field(spec, column, embed=False)
+            frequency = self.frequencies[f]
+            data.counts = np.array([max(frequency.get(u, 0), 1) for u in data.uniques], np.int64)
+            data.total = max(sum(frequency.values()), 1)
+            fields.append(data)
+        return Dataset([*positions, -1], len(positions) + 1, False, fields)
+
+    # -- state -----------------------------------------------------------------------------
+
+    def to_state(self) -> dict[str, Any]:
+        """Everything the index holds, as JSON-ready data."""
+        return {
+            "version": STATE_VERSION,
+            "fields": [s.as_dict() for s in self.specs],
+            "threshold": self.threshold,
+            "fellegi_sunter": self.fs_model.as_dict() if self.fs_model else None,
+            "classifier": (
+                {
+                    "model": self.classifier.to_string(),
+                    "feature_fields": self.classifier.feature_fields,
+                }
+                if self.classifier
+                else None
+            ),
+            "rules": [[f"{k.transform}:{k.field}" for k in r.keys] for r in self.rules],
+            "ids": self.ids,
+            "clusters": self.clusters,
+            "values": self.values,
+        }
+
+    @classmethod
+    def from_state(cls, state: Mapping[str, Any]) -> MatchIndex:
+        """Rebuild an index saved with `to_state` (blocks and frequencies are recomputed)."""
+        if state.get("version") != STATE_VERSION:
+            raise InputError(f"unsupported match index version {state.get('version')!r}")
+        specs = [
+            FieldSpec(
+                f["name"], f["kind"], f["type"], f["right"] if f["right"] != f["name"] else None
+            )
+            for f in state["fields"]
+        ]
+        classifier = None
+        if state.get("classifier"):
+            saved = state["classifier"]
+            classifier = supervised.SupervisedModel.from_string(
+                saved["model"], list(saved["feature_fields"]), len(specs)
+            )
+        fs_state = state.get("fellegi_sunter")
+        fs_model = fellegi_sunter.FellegiSunterModel.from_dict(fs_state) if fs_state else None
+        rules = [
+            BlockingRule(tuple(Key(k.split(":", 1)[1], k.split(":", 1)[0]) for k in keys))
+            for keys in state["rules"]
+        ]
+        index = cls(specs, float(state["threshold"]), fs_model, classifier, rules)
+        values = state["values"]
+        for position, record_id in enumerate(state["ids"]):
+            index._add(
+                record_id, [column[position] for column in values], state["clusters"][position]
+            )
+        return index
+
+    def cluster_members(self) -> dict[int, list[JsonScalar]]:
+        """Cluster id -> member ids."""
+        return {c: [self.ids[p] for p in members] for c, members in self.members.items()}
+
+
+def _key_part(key: Key, value: str | None) -> str | None:
+    if value is None:
+        return None
+    if key.transform == "phonetic":
+        return phonetic_key(value)
+    return _transform(key.transform, value)

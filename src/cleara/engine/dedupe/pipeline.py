@@ -1,0 +1,542 @@
+"""The deduplication and record-linkage pipeline.
+
+    >>> result = dedupe([{"name": "Ann Lee", "email": "ann@x.com"},
+    ...                  {"name": "Anne Lee", "email": "ann@x.com"},
+    ...                  {"name": "Bob Stone", "email": "bob@y.org"}])
+    >>> [c.members for c in result.clusters if len(c.members) > 1]
+    [[0, 1]]
+
+Stages: column types -> field-aware normalization -> blocking -> comparison -> scoring
+(Fellegi-Sunter with EM, or gradient boosting on labels) -> threshold -> clustering without
+chaining -> golden records. Every stage takes settings; none needs them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from cleara.engine.dedupe import fellegi_sunter, supervised
+from cleara.engine.dedupe.blocking import (
+    DEFAULT_WINDOW,
+    BlockingRule,
+    candidate_pairs,
+    reduction_ratio,
+    unique_pairs,
+)
+from cleara.engine.dedupe.cluster import Clustering, cluster_records
+from cleara.engine.dedupe.compare import Comparison, compare
+from cleara.engine.dedupe.data import Dataset, FloatArray, IntArray, build_dataset
+from cleara.engine.dedupe.explain import explain_pairs
+from cleara.engine.dedupe.fields import FieldSpec, plan_fields
+from cleara.engine.dedupe.golden import Survivorship, golden_record, recency_column
+from cleara.engine.dedupe.threshold import (
+    DEFAULT_THRESHOLD,
+    best_f1_threshold,
+    expected_f1_threshold,
+    parse_threshold,
+    rank_threshold,
+)
+from cleara.engine.fields.base import FieldOptions, JsonScalar
+from cleara.engine.table import InputError, Record, to_table
+
+_CAPPED_PRIOR = 0.99  # EM's match rate this close to its bound counts as bounded
+MAX_CLUSTER_PAIRS = 50
+"""Clusters with more members report only their matched edges, not every member pair."""
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    left_id: JsonScalar
+    right_id: JsonScalar
+    match: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DedupeOptions:
+    """Settings of every stage; the defaults need no configuration."""
+
+    id_field: str | None = None
+    fields: tuple[str | Mapping[str, Any], ...] | None = None
+    schema: Mapping[str, str] | None = None
+    threshold: float | str | None = "auto"
+    country: str | None = None
+    blocking: tuple[BlockingRule, ...] | None = None
+    window: int = DEFAULT_WINDOW
+    embeddings: bool | str = "auto"  # MiniLM for text-heavy fields when installed
+    survivorship: Survivorship | None = None
+    explain: bool = True
+    golden: bool = True
+
+
+@dataclass(slots=True)
+class Member:
+    table: str  # "records" or "link_records"
+    id: JsonScalar
+
+
+@dataclass(slots=True)
+class Cluster:
+    id: int
+    members: list[JsonScalar]
+    golden: dict[str, JsonScalar] = field(default_factory=dict)
+    provenance: dict[str, dict[str, Any]] = field(default_factory=dict)
+    tables: list[str] | None = None  # in link mode, the table of each member
+
+    def as_dict(self) -> dict[str, Any]:
+        members: list[Any] = list(self.members)
+        if self.tables is not None:
+            members = [
+                {"table": t, "id": m} for t, m in zip(self.tables, self.members, strict=True)
+            ]
+        return {
+            "id": self.id,
+            "members": members,
+            "golden": self.golden,
+            "provenance": self.provenance,
+        }
+
+
+@dataclass(slots=True)
+class MatchedPair:
+    left_id: JsonScalar
+    right_id: JsonScalar
+    score: float
+    explanation: dict[str, Any] | None = None
+    left_index: int = -1
+    right_index: int = -1
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "left_id": self.left_id,
+            "right_id": self.right_id,
+            "score": round(self.score, 6),
+            "explanation": self.explanation or {},
+        }
+
+
+@dataclass(slots=True)
+class DedupeResult:
+    clusters: list[Cluster]
+    pairs: list[MatchedPair]
+    threshold: float
+    model: str
+    fields: list[FieldSpec]
+    stats: dict[str, Any]
+    cluster_of: list[int]  # per record (records, then link records): its cluster id
+    scorer: Scorer | None = field(default=None, repr=False)
+    rules: list[BlockingRule] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "clusters": [c.as_dict() for c in self.clusters],
+            "pairs": [p.as_dict() for p in self.pairs],
+            "threshold": round(self.threshold, 6),
+            "model": self.model,
+            "fields": [f.as_dict() for f in self.fields],
+            "stats": self.stats,
+        }
+
+
+class Scorer:
+    """A fitted model over a dataset: scores and explains any record pairs."""
+
+    def __init__(
+        self,
+        data: Dataset,
+        fs_model: fellegi_sunter.FellegiSunterModel | None,
+        classifier: supervised.SupervisedModel | None,
+    ) -> None:
+        self.data = data
+        self.fs_model = fs_model
+        self.classifier = classifier
+
+    @property
+    def model_name(self) -> str:
+        return "gradient_boosting" if self.classifier is not None else "fellegi_sunter"
+
+    def score(self, comparison: Comparison) -> FloatArray:
+        """Match probabilities; records identical in every compared field always match."""
+        if self.classifier is not None:
+            scores = self.classifier.probability(comparison)
+        else:
+            assert self.fs_model is not None
+            weights = self.fs_model.field_weights(self.data, comparison)
+            scores = self.fs_model.probability(weights)
+        identical = identical_pairs(self.data, comparison.left, comparison.right)
+        return np.where(identical, 1.0, scores)
+
+    def score_pairs(self, left: IntArray, right: IntArray) -> FloatArray:
+        return self.score(compare(self.data, left, right))
+
+    def explain(self, comparison: Comparison, scores: FloatArray) -> list[dict[str, Any]]:
+        if self.classifier is not None:
+            contributions, base = self.classifier.contributions(comparison)
+        else:
+            assert self.fs_model is not None
+            contributions = self.fs_model.field_weights(self.data, comparison)
+            base = self.fs_model.prior_weight
+        return explain_pairs(
+            self.data, comparison, contributions, scores, model=self.model_name, base=base
+        )
+
+
+def identical_pairs(data: Dataset, left: IntArray, right: IntArray) -> NDArray[np.bool_]:
+    """Pairs whose normalized values are equal in every field (and not all missing)."""
+    same = np.ones(len(left), dtype=bool)
+    present = np.zeros(len(left), dtype=bool)
+    for field_data in data.fields:
+        a = field_data.codes[left]
+        same &= a == field_data.codes[right]
+        present |= a >= 0
+    result: NDArray[np.bool_] = same & present
+    return result
+
+
+def dedupe(
+    records: Iterable[Mapping[str, Any]] | Any,
+    link_records: Iterable[Mapping[str, Any]] | Any | None = None,
+    *,
+    id_field: str | None = None,
+    fields: Sequence[str | Mapping[str, Any]] | None = None,
+    labels: Iterable[Mapping[str, Any] | Label] | None = None,
+    threshold: float | str | None = "auto",
+    schema: Mapping[str, str] | None = None,
+    options: DedupeOptions | None = None,
+) -> DedupeResult:
+    """Find duplicate records (or, with `link_records`, matches between two tables).
+
+    `labels` are known pairs `{"left_id", "right_id", "match"}`: with them a classifier is
+    trained and the threshold maximizes F1 on them. `threshold` is "auto" or a probability.
+    """
+    options = options or DedupeOptions()
+    options = DedupeOptions(
+        **{
+            **{name: getattr(options, name) for name in DedupeOptions.__dataclass_fields__},
+            "id_field": id_field or options.id_field,
+            "fields": tuple(fields) if fields else options.fields,
+            "threshold": threshold if threshold != "auto" else options.threshold,
+            "schema": schema or options.schema,
+        }
+    )
+    started = time.perf_counter()
+    table = to_table(records)
+    link_table = to_table(link_records) if link_records is not None else None
+    data, specs = prepare(table.columns, table.rows, link_table, options)
+    timings = {"prepare": time.perf_counter() - started}
+    label_list = _parse_labels(labels)
+    return _run(data, specs, label_list, options, timings, table.columns, link_table)
+
+
+def prepare(
+    columns: list[str],
+    rows: list[Record],
+    link_table: Any,
+    options: DedupeOptions,
+) -> tuple[Dataset, list[FieldSpec]]:
+    """Plan the fields and build the comparison-ready dataset."""
+    right_rows = link_table.rows if link_table is not None else None
+    specs = plan_fields(
+        columns,
+        rows,
+        right_columns=link_table.columns if link_table is not None else None,
+        right_rows=right_rows,
+        fields=options.fields,
+        schema=options.schema,
+        id_field=options.id_field,
+    )
+    left_ids = record_ids(rows, options.id_field, "records")
+    right_ids = (
+        record_ids(right_rows, options.id_field, "link_records") if right_rows is not None else None
+    )
+    embed = _use_embeddings(options.embeddings, specs)
+    field_options = FieldOptions(country=options.country.upper() if options.country else None)
+    data = build_dataset(
+        specs,
+        rows,
+        left_ids,
+        right_rows=right_rows,
+        right_ids=right_ids,
+        options=field_options,
+        embed=embed,
+    )
+    return data, specs
+
+
+def _use_embeddings(setting: bool | str, specs: Sequence[FieldSpec]) -> bool:
+    if not any(s.kind == "long_text" for s in specs):
+        return False
+    if setting == "auto":
+        from cleara.engine.dedupe.embeddings import available
+
+        return available()
+    return bool(setting)
+
+
+def record_ids(
+    rows: Sequence[Mapping[str, JsonScalar]], id_field: str | None, table: str
+) -> list[JsonScalar]:
+    """The id of each record: the id field's values (unique, present), or row numbers."""
+    if id_field is None:
+        return list(range(len(rows)))
+    ids = [row.get(id_field) for row in rows]
+    missing = next((i for i, value in enumerate(ids) if value is None or value == ""), None)
+    if missing is not None:
+        raise InputError(f"{table}: the id field {id_field!r} is empty", row=missing)
+    if len(set(map(_id_key, ids))) != len(ids):
+        raise InputError(f"{table}: the id field {id_field!r} has repeated values")
+    return ids
+
+
+def _id_key(value: JsonScalar) -> str:
+    return str(value)
+
+
+def _parse_labels(labels: Iterable[Mapping[str, Any] | Label] | None) -> list[Label]:
+    if labels is None:
+        return []
+    parsed = []
+    for index, entry in enumerate(labels):
+        if isinstance(entry, Label):
+            parsed.append(entry)
+            continue
+        if not isinstance(entry, Mapping) or not {"left_id", "right_id", "match"} <= set(entry):
+            raise InputError("each label needs left_id, right_id and match", row=index)
+        parsed.append(Label(entry["left_id"], entry["right_id"], _truth(entry["match"], index)))
+    return parsed
+
+
+def _truth(value: Any, index: int) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "y", "t", "match"):
+        return True
+    if text in ("0", "false", "no", "n", "f", "non-match", "nonmatch"):
+        return False
+    raise InputError(f"label match must be true/false or 1/0, got {value!r}", row=index)
+
+
+def label_indices(
+    data: Dataset, labels: Sequence[Label]
+) -> tuple[IntArray, IntArray, NDArray[np.bool_]]:
+    """Record indices of labeled pairs (InputError for ids that are not in the tables)."""
+    left_index = {_id_key(v): i for i, v in enumerate(data.ids[: data.n_left])}
+    right_index = (
+        {_id_key(v): data.n_left + i for i, v in enumerate(data.ids[data.n_left :])}
+        if data.link
+        else left_index
+    )
+    left, right, truth = [], [], []
+    for row, label in enumerate(labels):
+        i = left_index.get(_id_key(label.left_id))
+        j = right_index.get(_id_key(label.right_id))
+        if i is None or j is None:
+            raise InputError(
+                f"label refers to an unknown id: {label.left_id!r}/{label.right_id!r}", row=row
+            )
+        if i == j:
+            continue
+        left.append(min(i, j))
+        right.append(max(i, j))
+        truth.append(label.match)
+    return (
+        np.array(left, dtype=np.int64),
+        np.array(right, dtype=np.int64),
+        np.array(truth, dtype=bool),
+    )
+
+
+def fit_scorer(
+    data: Dataset, candidates: Comparison, labels: Sequence[Label], threshold: float | None
+) -> tuple[Scorer, float, dict[str, Any]]:
+    """Train the model (supervised with labels, Fellegi-Sunter without) and pick the threshold."""
+    info: dict[str, Any] = {}
+    if labels:
+        left, right, truth = label_indices(data, labels)
+        labeled = compare(data, left, right)
+        classifier = supervised.train(labeled, truth)
+        scorer = Scorer(data, None, classifier)
+        if threshold is None:
+            held_out = supervised.out_of_fold(labeled, truth) if len(truth) >= 20 else None
+            if held_out is not None and not np.isnan(held_out).any():
+                threshold = best_f1_threshold(held_out, truth)
+                info["threshold_source"] = "best_f1_on_labels"
+            else:
+                threshold = DEFAULT_THRESHOLD
+                info["threshold_source"] = "default"
+        info["labels"] = len(truth)
+        return scorer, threshold, info
+    model = fellegi_sunter.fit(data, candidates)
+    scorer = Scorer(data, model, None)
+    info["em_iterations"] = model.iterations
+    info["prior"] = model.prior
+    if threshold is None:
+        threshold, info["threshold_source"] = _unsupervised_threshold(data, model, candidates)
+    return scorer, threshold, info
+
+
+def _unsupervised_threshold(
+    data: Dataset, model: fellegi_sunter.FellegiSunterModel, candidates: Comparison
+) -> tuple[float, str]:
+    """The expected-F1 threshold; no lower than the possible match count allows.
+
+    When EM's match rate reaches its bound, the model would call more pairs matches than the
+    records can have, so its probabilities are inflated: keep only the best-ranked pairs.
+    """
+    scores = Scorer(data, model, None).score(candidates)
+    threshold = expected_f1_threshold(scores)
+    cap = fellegi_sunter.max_prior(data, len(candidates))
+    if model.prior < _CAPPED_PRIOR * cap:
+        return threshold, "expected_f1"
+    ranked = rank_threshold(scores, round(cap * len(candidates)))
+    return max(threshold, ranked), "expected_f1_within_possible_matches"
+
+
+def _run(
+    data: Dataset,
+    specs: list[FieldSpec],
+    labels: list[Label],
+    options: DedupeOptions,
+    timings: dict[str, float],
+    columns: list[str],
+    link_table: Any,
+) -> DedupeResult:
+    clock = time.perf_counter()
+    candidates = candidate_pairs(data, options.blocking, window=options.window)
+    left, right = candidates.left, candidates.right
+    if labels:
+        li, lj, _ = label_indices(data, labels)
+        left, right = unique_pairs([left, li], [right, lj], max(data.size, 1))
+    timings["blocking"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    comparison = compare(data, left, right)
+    timings["compare"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    scorer, threshold, info = fit_scorer(
+        data, comparison, labels, parse_threshold(options.threshold)
+    )
+    scores = scorer.score(comparison)
+    if labels:
+        scores = _apply_labels(data, labels, left, right, scores)
+    timings["scoring"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    clustering = cluster_records(data.size, left, right, scores, threshold, scorer.score_pairs)
+    timings["clustering"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    clusters = _clusters(data, clustering, columns, link_table, options)
+    pairs = _pairs(data, clustering, scorer, options.explain, threshold)
+    timings["output"] = time.perf_counter() - clock
+    stats = {
+        "records": data.n_left,
+        "link_records": data.size - data.n_left if data.link else None,
+        "candidate_pairs": len(left),
+        "reduction_ratio": reduction_ratio(data, len(left)),
+        "blocking_rules": [str(r) for r in candidates.rules],
+        "matched_pairs": len(pairs),
+        "clusters": len(clusters),
+        "oversized_components": clustering.oversized,
+        "seconds": {k: round(v, 4) for k, v in timings.items()},
+        **info,
+    }
+    return DedupeResult(
+        clusters,
+        pairs,
+        threshold,
+        scorer.model_name,
+        specs,
+        stats,
+        clustering.labels.tolist(),
+        scorer,
+        list(candidates.rules),
+    )
+
+
+def _apply_labels(
+    data: Dataset, labels: list[Label], left: IntArray, right: IntArray, scores: FloatArray
+) -> FloatArray:
+    """Labeled pairs take their label: a person's answer beats the model."""
+    li, lj, truth = label_indices(data, labels)
+    size = np.int64(max(data.size, 1))
+    position = {int(k): i for i, k in enumerate((left * size + right).tolist())}
+    scores = scores.copy()
+    for key, match in zip((li * size + lj).tolist(), truth.tolist(), strict=True):
+        index = position.get(int(key))
+        if index is not None:
+            scores[index] = 1.0 if match else 0.0
+    return scores
+
+
+def _clusters(
+    data: Dataset,
+    clustering: Clustering,
+    columns: list[str],
+    link_table: Any,
+    options: DedupeOptions,
+) -> list[Cluster]:
+    labels = clustering.labels
+    order = np.argsort(labels, kind="stable")
+    bounds = np.flatnonzero(np.diff(labels[order])) + 1
+    survivorship = options.survivorship or Survivorship(recency_column=recency_column(columns))
+    golden_columns = list(columns)
+    if link_table is not None:
+        golden_columns += [c for c in link_table.columns if c not in golden_columns]
+    golden_columns = [c for c in golden_columns if c != options.id_field]
+    clusters = []
+    for number, members in enumerate(np.split(order, bounds) if len(order) else []):
+        indices = members.tolist()
+        ids = [data.ids[i] for i in indices]
+        cluster = Cluster(number, ids)
+        if data.link:
+            cluster.tables = ["records" if i < data.n_left else "link_records" for i in indices]
+        if options.golden:
+            rows = [_renamed(data, i) for i in indices]
+            cluster.golden, cluster.provenance = golden_record(
+                rows, ids, golden_columns, survivorship
+            )
+        clusters.append(cluster)
+    return clusters
+
+
+def _renamed(data: Dataset, index: int) -> Mapping[str, JsonScalar]:
+    """A link record with its compared columns under the first table's names."""
+    row = data.rows[index]
+    if index < data.n_left:
+        return row
+    renamed = dict(row)
+    for field_data in data.fields:
+        spec = field_data.spec
+        if spec.right_name != spec.name:
+            renamed[spec.name] = row.get(spec.right_name)
+            renamed.pop(spec.right_name, None)
+    return renamed
+
+
+def _pairs(
+    data: Dataset, clustering: Clustering, scorer: Scorer, explain: bool, threshold: float
+) -> list[MatchedPair]:
+    left, right, scores = clustering.pair_left, clustering.pair_right, clustering.pair_score
+    sizes = np.bincount(clustering.labels)
+    big = sizes[clustering.labels[left]] > MAX_CLUSTER_PAIRS if len(left) else np.zeros(0, bool)
+    keep = ~big | (scores >= threshold)
+    if data.link:  # a link reports pairs across the two tables only
+        keep &= (left < data.n_left) & (right >= data.n_left)
+    left, right, scores = left[keep], right[keep], scores[keep]
+    order = np.lexsort((right, left))
+    left, right, scores = left[order], right[order], scores[order]
+    explanations: list[dict[str, Any] | None] = [None] * len(left)
+    if explain and len(left):
+        comparison = compare(data, left, right)
+        explanations = list(scorer.explain(comparison, scores))
+    ids = data.ids
+    return [
+        MatchedPair(ids[i], ids[j], float(s), e, i, j)
+        for i, j, s, e in zip(
+            left.tolist(), right.tolist(), scores.tolist(), explanations, strict=True
+        )
+    ]

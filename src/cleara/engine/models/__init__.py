@@ -1,0 +1,1 @@
+"""Trained model artifacts: loading, versioning and the runtimes that evaluate them."""

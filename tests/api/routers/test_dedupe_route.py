@@ -1,0 +1,82 @@
+"""POST /v1/dedupe: JSON records, link records, labels, thresholds, uploads and limits."""
+
+from __future__ import annotations
+
+import json
+
+from fastapi.testclient import TestClient
+
+RECORDS = [
+    {"id": "a1", "name": "Jon Smith", "email": "jon.smith@example.com", "city": "Boston"},
+    {"id": "a2", "name": "John Smith", "email": "JON.SMITH@example.com", "city": "boston"},
+    {"id": "a3", "name": "Mary Jones", "email": "mary@example.org", "city": "Denver"},
+    {"id": "a4", "name": "Peter Brown", "email": "pb@example.net", "city": "Austin"},
+]
+
+
+def test_json_records_return_clusters_pairs_and_threshold(client: TestClient) -> None:
+    response = client.post("/v1/dedupe", json={"records": RECORDS, "id_field": "id"})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert {"clusters", "pairs", "threshold"} <= set(body)
+    assert [(p["left_id"], p["right_id"]) for p in body["pairs"]] == [("a1", "a2")]
+    pair = body["pairs"][0]
+    assert set(pair) == {"left_id", "right_id", "score", "explanation"}
+    assert pair["explanation"]["fields"]["email"]["level"] == "exact"
+    cluster = next(c for c in body["clusters"] if len(c["members"]) == 2)
+    assert set(cluster) >= {"id", "members", "golden"}
+    assert cluster["golden"]["city"] in ("Boston", "boston")
+    assert 0 < body["threshold"] < 1
+
+
+def test_link_records_labels_and_numeric_threshold(client: TestClient) -> None:
+    link = [{"ref": "b1", "full_name": "Mary Jones", "mail": "mary@example.org"}]
+    response = client.post(
+        "/v1/dedupe",
+        json={
+            "records": RECORDS,
+            "link_records": link,
+            "threshold": 0.3,
+            "fields": [{"name": "name", "right": "full_name"}, {"name": "email", "right": "mail"}],
+        },
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["threshold"] == 0.3
+    assert [(p["left_id"], p["right_id"]) for p in body["pairs"]] == [(2, 0)]
+    labels = [
+        {"left_id": "a1", "right_id": "a2", "match": True},
+        {"left_id": "a1", "right_id": "a3", "match": False},
+        {"left_id": "a2", "right_id": "a4", "match": False},
+        {"left_id": "a3", "right_id": "a4", "match": False},
+    ]
+    labeled = client.post(
+        "/v1/dedupe", json={"records": RECORDS, "id_field": "id", "labels": labels}
+    )
+    assert labeled.status_code == 200, labeled.text
+    assert labeled.json()["model"] == "gradient_boosting"
+
+
+def test_file_upload(client: TestClient) -> None:
+    text = "name,email\nAnn Lee,ann@x.com\nAnne Lee,ann@x.com\nBob Stone,bob@y.org\n"
+    response = client.post(
+        "/v1/dedupe",
+        files={"file": ("people.csv", text.encode(), "text/csv")},
+        data={"threshold": "auto", "fields": json.dumps(["name", "email"])},
+    )
+    assert response.status_code == 200, response.text
+    assert [(p["left_id"], p["right_id"]) for p in response.json()["pairs"]] == [(0, 1)]
+
+
+def test_bad_input_and_limits(client: TestClient) -> None:
+    bad_threshold = client.post("/v1/dedupe", json={"records": RECORDS, "threshold": 3})
+    assert bad_threshold.status_code == 422
+    assert bad_threshold.json()["error"]["param"] == "threshold"
+    bad_id = client.post("/v1/dedupe", json={"records": RECORDS, "id_field": "nope"})
+    assert bad_id.status_code == 422
+    assert bad_id.json()["error"]["code"] == "invalid_input"
+    too_many = client.post("/v1/dedupe", json={"records": [{"a": i} for i in range(10_001)]})
+    assert too_many.status_code == 413
+    assert too_many.json()["error"]["code"] == "too_many_records"
+    unsupported = client.post("/v1/dedupe", content=b"x", headers={"content-type": "text/plain"})
+    assert unsupported.status_code == 415

@@ -1,0 +1,84 @@
+"""`cleara dedupe`."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from cleara.cli.main import app
+
+PEOPLE = (
+    "id,name,email,city\n"
+    "p1,Jon Smith,jon.smith@example.com,Boston\n"
+    "p2,John Smith,JON.SMITH@example.com,boston\n"
+    "p3,Mary Jones,mary@example.org,Denver\n"
+    "p4,Peter Brown,pb@example.net,Austin\n"
+)
+
+
+def _read(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_writes_pairs_clusters_and_golden(runner: CliRunner, tmp_path: Path) -> None:
+    source = tmp_path / "people.csv"
+    source.write_text(PEOPLE, encoding="utf-8")
+    pairs, clusters, golden = tmp_path / "p.csv", tmp_path / "c.csv", tmp_path / "g.csv"
+    result = runner.invoke(
+        app,
+        [
+            "dedupe",
+            str(source),
+            "--id-column",
+            "id",
+            "--pairs",
+            str(pairs),
+            "--clusters",
+            str(clusters),
+            "--golden",
+            str(golden),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    pair_rows = _read(pairs)
+    assert [(r["left_id"], r["right_id"]) for r in pair_rows] == [("p1", "p2")]
+    assert 0 < float(pair_rows[0]["score"]) <= 1
+    cluster_of = {r["id"]: r["cluster_id"] for r in _read(clusters)}
+    assert list(_read(clusters)[0]) == ["id", "cluster_id"]
+    assert cluster_of["p1"] == cluster_of["p2"] != cluster_of["p3"]
+    golden_rows = _read(golden)
+    assert len(golden_rows) == 3
+    assert "name" in golden_rows[0]
+
+
+def test_row_number_ids_labels_threshold_and_link(runner: CliRunner, tmp_path: Path) -> None:
+    source = tmp_path / "people.csv"
+    source.write_text(PEOPLE, encoding="utf-8")
+    labels = tmp_path / "labels.csv"
+    labels.write_text("left_id,right_id,match\n0,1,1\n0,2,0\n1,3,0\n2,3,0\n", encoding="utf-8")
+    result = runner.invoke(app, ["dedupe", str(source), "--labels", str(labels)])
+    assert result.exit_code == 0, result.output
+    assert "id,cluster_id" in result.stdout
+    other = tmp_path / "other.csv"
+    other.write_text("full_name,mail\nMary Jones,mary@example.org\n", encoding="utf-8")
+    pairs = tmp_path / "p.csv"
+    linked = runner.invoke(
+        app,
+        ["dedupe", str(source), "--link", str(other), "--threshold", "0.4", "--pairs", str(pairs)],
+    )
+    assert linked.exit_code == 0, linked.output
+    assert [(r["left_id"], r["right_id"]) for r in _read(pairs)] == [("2", "0")]
+
+
+def test_bad_arguments(runner: CliRunner, tmp_path: Path) -> None:
+    source = tmp_path / "people.csv"
+    source.write_text(PEOPLE, encoding="utf-8")
+    bad = runner.invoke(app, ["dedupe", str(source), "--threshold", "lots"])
+    assert bad.exit_code == 2
+    assert "threshold" in bad.output
+    missing = runner.invoke(app, ["dedupe", str(source), "--id-column", "nope"])
+    assert missing.exit_code == 2
+    assert "--id-column" in missing.output

@@ -1,0 +1,35 @@
+"""Small person tables with known duplicates for the deduplication tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+PEOPLE: list[dict[str, Any]] = [
+    {"id": "a", "first_name": "Jonathan", "last_name": "Smith", "email": "jon.smith@example.com",
+     "phone": "(415) 555-2671", "dob": "1980-03-04", "city": "Boston"},
+    {"id": "b", "first_name": "Jonathon", "last_name": "Smith", "email": "JON.SMITH@example.com",
+     "phone": "415-555-2671", "dob": "1980-03-04", "city": "boston"},
+    {"id": "c", "first_name": "Mary", "last_name": "Jones", "email": "mary.j@example.org",
+     "phone": "212 555 0101", "dob": "1975-11-20", "city": "New York"},
+    {"id": "d", "first_name": "Mary", "last_name": "Jones", "email": "",
+     "phone": None, "dob": "1975-11-20", "city": "New York"},
+    {"id": "e", "first_name": "Peter", "last_name": "Brown", "email": "pbrown@example.net",
+     "phone": "303 555 0199", "dob": "1990-07-15", "city": "Denver"},
+    {"id": "f", "first_name": "Linda", "last_name": "Garcia", "email": "linda.g@example.com",
+     "phone": "602 555 0142", "dob": "1968-01-30", "city": "Phoenix"},
+    {"id": "g", "first_name": "Linda", "last_name": "Garcia", "email": "linda.g@example.com",
+     "phone": "602.555.0142", "dob": "1968-30-01", "city": "Phoenix"},
+    {"id": "h", "first_name": "Robert", "last_name": "Miller", "email": "rmiller@example.com",
+     "phone": "617 555 0177", "dob": "1955-05-05", "city": "Boston"},
+    {"id": "i", "first_name": "Susan", "last_name": "Clark", "email": "sclark@example.org",
+     "phone": "415 555 0123", "dob": "1983-09-09", "city": "Oakland"},
+    {"id": "j", "first_name": "Kevin", "last_name": "Lewis", "email": "klewis@example.net",
+     "phone": "512 555 0155", "dob": "1979-12-12", "city": "Austin"},
+]  # fmt: skip
+
+DUPLICATES = {("a", "b"), ("c", "d"), ("f", "g")}
+
+
+def matched(result: Any) -> set[tuple[Any, Any]]:
+    """The matched pairs of a result, each as a sorted id tuple."""
+    return {tuple(sorted((p.left_id, p.right_id))) for p in result.pairs}

@@ -1,0 +1,44 @@
+"""Clustering resists chaining: A~B and B~C do not merge A with a clearly different C."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cleara.engine.dedupe.cluster import cluster_records
+
+SCORES = {(0, 1): 0.9, (1, 2): 0.9, (0, 2): 0.01, (3, 4): 0.95}
+
+
+def _scorer(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    return np.array([SCORES.get((int(a), int(b)), 0.0) for a, b in zip(left, right, strict=True)])
+
+
+def test_bridge_record_does_not_chain_unrelated_records() -> None:
+    left = np.array([0, 1, 3], dtype=np.int64)
+    right = np.array([1, 2, 4], dtype=np.int64)
+    result = cluster_records(5, left, right, _scorer(left, right), 0.5, _scorer)
+    labels = result.labels
+    assert labels[0] != labels[2]
+    assert labels[3] == labels[4]
+    assert len(set(labels.tolist())) == 3
+
+
+def test_consistent_triangle_stays_together() -> None:
+    scores = {(0, 1): 0.9, (1, 2): 0.9, (0, 2): 0.8}
+    left = np.array([0, 1], dtype=np.int64)
+    right = np.array([1, 2], dtype=np.int64)
+
+    def scorer(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return np.array([scores[(int(x), int(y))] for x, y in zip(a, b, strict=True)])
+
+    result = cluster_records(3, left, right, scorer(left, right), 0.5, scorer)
+    assert len(set(result.labels.tolist())) == 1
+    assert len(result.pair_left) == 3  # every member pair is reported
+
+
+def test_plain_connected_components_would_have_chained() -> None:
+    left = np.array([0, 1], dtype=np.int64)
+    right = np.array([1, 2], dtype=np.int64)
+    result = cluster_records(3, left, right, _scorer(left, right), 0.5, _scorer, max_dense=2)
+    assert result.oversized == 1
+    assert len(set(result.labels.tolist())) == 1

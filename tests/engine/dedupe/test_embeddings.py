@@ -1,0 +1,38 @@
+"""Embeddings of text-heavy fields and nearest-neighbour candidates."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from cleara.engine.dedupe import embeddings
+from cleara.engine.dedupe.data import encode_field
+from cleara.engine.dedupe.fields import FieldSpec
+
+pytestmark = pytest.mark.skipif(not embeddings.available(), reason="MiniLM not installed")
+
+
+def test_similar_titles_are_neighbours() -> None:
+    titles = [
+        "apple iphone 12 pro max 256gb graphite",
+        "iphone 12 pro max 256 gb graphite by apple",
+        "samsung galaxy s21 ultra 128gb phantom black",
+        "galaxy s21 ultra phantom black 128 gb samsung",
+        "sony wh-1000xm4 wireless noise cancelling headphones",
+    ]
+    data = encode_field(FieldSpec("title", "long_text", "text"), titles, embed=True)
+    assert data.vectors is not None
+    assert np.allclose(np.linalg.norm(data.vectors, axis=1), 1.0, atol=1e-4)
+    left, right = embeddings.neighbour_pairs(data, 1, None)
+    pairs = set(zip(left.tolist(), right.tolist(), strict=True))
+    assert {(0, 1), (2, 3)} <= pairs
+
+
+def test_backends_agree_and_unknown_backend_is_refused() -> None:
+    texts = ["sony 16gb class 4 sd memory card", "apple iphone 12 pro max"]
+    default = embeddings.embed_texts(texts)
+    port = embeddings.embed_texts(texts, backend="numpy")
+    assert np.all(np.einsum("ij,ij->i", default, port) > 0.99)
+    assert embeddings.resolve_backend("numpy") == "numpy"
+    with pytest.raises(ValueError, match="unknown embeddings backend"):
+        embeddings.resolve_backend("gpu-please")

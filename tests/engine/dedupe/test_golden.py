@@ -1,0 +1,48 @@
+"""Golden records: survivorship rules and provenance per field."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleara.engine.dedupe.golden import Survivorship, golden_record, recency_column
+from cleara.engine.table import InputError
+
+ROWS = [
+    {"name": "Jon Smith", "phone": "555-0101", "updated_at": "2021-01-01"},
+    {"name": "Jonathan Smith", "phone": "555-0101", "updated_at": "2023-06-01"},
+    {"name": "Jon Smith", "phone": None, "updated_at": "2019-05-05"},
+]
+IDS = ["x", "y", "z"]
+COLUMNS = ["name", "phone", "updated_at"]
+
+
+def test_most_frequent_with_provenance() -> None:
+    values, provenance = golden_record(ROWS, IDS, COLUMNS, Survivorship())
+    assert values["name"] == "Jon Smith"
+    assert provenance["name"]["rule"] == "most_frequent"
+    assert provenance["name"]["support"] == ["x", "z"]
+    assert provenance["phone"]["source"] in ("x", "y")
+
+
+def test_most_complete_and_most_recent() -> None:
+    rules = Survivorship(
+        default="most_recent", columns={"name": "most_complete"}, recency_column="updated_at"
+    )
+    values, provenance = golden_record(ROWS, IDS, COLUMNS, rules)
+    assert values["name"] == "Jonathan Smith"
+    assert provenance["name"]["source"] == "y"
+    assert values["updated_at"] == "2023-06-01"
+    assert provenance["phone"] == {"rule": "most_recent", "source": "y", "support": ["x", "y"]}
+
+
+def test_all_empty_column_and_recency_detection() -> None:
+    values, provenance = golden_record([{"a": None}, {"a": " "}], [0, 1], ["a"], Survivorship())
+    assert values == {"a": None}
+    assert provenance["a"]["rule"] == "all_empty"
+    assert recency_column(["id", "Last Modified"]) == "Last Modified"
+    assert recency_column(["id", "name"]) is None
+
+
+def test_unknown_rule_is_rejected() -> None:
+    with pytest.raises(InputError, match="survivorship"):
+        Survivorship(default="longest")

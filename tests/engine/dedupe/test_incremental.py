@@ -1,0 +1,78 @@
+"""Incremental matching of new records against stored clusters."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from people import PEOPLE
+
+from cleara.engine.dedupe import dedupe
+from cleara.engine.dedupe.incremental import MatchIndex
+from cleara.engine.table import InputError
+from cleara.store.blob import LocalBlobStore
+from cleara.store.dedupe_index import load_index, save_index
+
+
+def _index() -> MatchIndex:
+    return MatchIndex.from_result(dedupe(PEOPLE, id_field="id"))
+
+
+def test_new_record_joins_its_stored_cluster() -> None:
+    index = _index()
+    outcome = index.match(
+        [
+            {
+                "first_name": "Jon",
+                "last_name": "Smith",
+                "email": "jon.smith@example.com",
+                "phone": "4155552671",
+                "dob": "1980-03-04",
+                "city": "Boston",
+            }
+        ],
+        ids=["new1"],
+    )[0]
+    assert not outcome.new_cluster
+    assert set(outcome.matched_ids) == {"a", "b"}
+    assert outcome.score >= index.threshold
+    assert set(index.cluster_members()[outcome.cluster_id]) == {"a", "b", "new1"}
+
+
+def test_unrelated_records_start_clusters_and_match_each_other() -> None:
+    index = _index()
+    stranger = {"first_name": "Zoe", "last_name": "Quinn", "email": "zq@example.io",
+                "phone": "999 555 0000", "dob": "2001-02-03", "city": "Reno"}  # fmt: skip
+    first, second = index.match([stranger, dict(stranger)], ids=["n1", "n2"])
+    assert first.new_cluster
+    assert not second.new_cluster
+    assert second.cluster_id == first.cluster_id
+
+
+def test_state_round_trips_through_json() -> None:
+    index = _index()
+    restored = MatchIndex.from_state(json.loads(json.dumps(index.to_state())))
+    assert restored.cluster_members() == index.cluster_members()
+    outcome = restored.match([dict(PEOPLE[2])], ids=["c-again"])[0]
+    assert "c" in outcome.matched_ids
+
+
+def test_repeated_id_and_bad_version_are_errors() -> None:
+    index = _index()
+    with pytest.raises(InputError, match="already"):
+        index.match([dict(PEOPLE[0])], ids=["a"])
+    with pytest.raises(InputError, match="version"):
+        MatchIndex.from_state({"version": 99})
+
+
+def test_index_is_saved_and_loaded_from_a_blob_store(tmp_path: Path) -> None:
+    blobs = LocalBlobStore(tmp_path)
+    assert load_index(blobs, "customers") is None
+    index = _index()
+    save_index(blobs, "customers", index)
+    restored = load_index(blobs, "customers")
+    assert restored is not None
+    assert restored.cluster_members() == index.cluster_members()
+    with pytest.raises(ValueError, match="invalid"):
+        save_index(blobs, "../x", index)

@@ -1,0 +1,139 @@
+"""The zero-config pipeline end to end: edge cases, link mode, labels, thresholds."""
+
+from __future__ import annotations
+
+import pytest
+from people import DUPLICATES, PEOPLE, matched
+
+from cleara.engine.dedupe import dedupe
+from cleara.engine.table import InputError
+
+
+def test_finds_the_known_duplicates_without_configuration() -> None:
+    result = dedupe(PEOPLE, id_field="id")
+    assert matched(result) == DUPLICATES
+    assert result.model == "fellegi_sunter"
+    assert 0.0 < result.threshold < 1.0
+    sizes = sorted(len(c.members) for c in result.clusters)
+    assert sizes == [1, 1, 1, 1, 2, 2, 2]
+    assert {f.kind for f in result.fields} >= {"name", "email", "phone", "date"}
+
+
+def test_single_record_is_its_own_cluster() -> None:
+    result = dedupe([{"name": "Ann Lee", "email": "ann@example.com"}])
+    assert result.pairs == []
+    assert [c.members for c in result.clusters] == [[0]]
+    assert result.clusters[0].golden == {"name": "Ann Lee", "email": "ann@example.com"}
+
+
+def test_no_records_gives_an_empty_result() -> None:
+    result = dedupe([])
+    assert result.clusters == []
+    assert result.pairs == []
+
+
+def test_all_identical_records_form_one_cluster() -> None:
+    records = [{"name": "Ann Lee", "email": "ann@example.com", "city": "Paris"}] * 25
+    result = dedupe(records)
+    assert len(result.clusters) == 1
+    assert len(result.clusters[0].members) == 25
+    assert len(result.pairs) == 25 * 24 // 2
+
+
+def test_empty_fields_and_an_all_empty_column() -> None:
+    records = [
+        {**{k: v for k, v in row.items() if k != "city"}, "city": "", "notes": None}
+        for row in PEOPLE
+    ]
+    records[1]["email"] = None
+    result = dedupe(records, id_field="id")
+    assert "notes" not in {f.name for f in result.fields}
+    assert matched(result) >= DUPLICATES
+
+
+def test_non_latin_names() -> None:
+    records = [
+        {"name": "张伟", "phone": "+86 138 0013 8000", "city": "北京"},
+        {"name": "张伟", "phone": "13800138000", "city": "北京"},
+        {"name": "李娜", "phone": "+86 139 1111 2222", "city": "上海"},
+        {"name": "Иван Петров", "phone": "+7 912 345 67 89", "city": "Москва"},
+        {"name": "Иван Петрoв", "phone": "79123456789", "city": "москва"},
+        {"name": "Ольга Смирнова", "phone": "+7 903 111 22 33", "city": "Казань"},
+        {"name": "محمد علي", "phone": "+20 100 123 4567", "city": "القاهرة"},
+    ]
+    result = dedupe(records)
+    assert matched(result) == {(0, 1), (3, 4)}
+
+
+def test_two_tables_with_different_column_names() -> None:
+    left = [{"ref": r["id"], "Given Name": r["first_name"], "Surname": r["last_name"],
+             "E-mail": r["email"], "Birth date": r["dob"]} for r in PEOPLE[::2]]  # fmt: skip
+    right = [{"ref": r["id"] + "2", "first_name": r["first_name"], "last_name": r["last_name"],
+              "email_address": r["email"], "dob": r["dob"]} for r in PEOPLE]  # fmt: skip
+    result = dedupe(left, right, id_field="ref")
+    pairs = {(p.left_id, p.right_id) for p in result.pairs}
+    assert {(r["ref"], r["ref"] + "2") for r in left} <= pairs
+    assert all(not a.endswith("2") and b.endswith("2") for a, b in pairs)
+    fields = {f.name: f.right_name for f in result.fields}
+    assert fields["Surname"] == "last_name"
+    assert fields["E-mail"] == "email_address"
+    tables = {m["table"] for c in result.as_dict()["clusters"] for m in c["members"]}
+    assert tables == {"records", "link_records"}
+
+
+def test_labels_train_a_classifier_and_set_the_threshold() -> None:
+    labels = [{"left_id": a, "right_id": b, "match": True} for a, b in DUPLICATES]
+    labels += [
+        {"left_id": a, "right_id": b, "match": False}
+        for a, b in [("a", "h"), ("c", "e"), ("f", "i"), ("b", "j"), ("d", "h"), ("e", "j")]
+    ]
+    result = dedupe(PEOPLE, id_field="id", labels=labels)
+    assert result.model == "gradient_boosting"
+    assert result.stats["labels"] == len(labels)
+    assert matched(result) >= DUPLICATES
+    explanation = result.pairs[0].explanation
+    assert explanation is not None
+    assert explanation["model"] == "gradient_boosting"
+
+
+def test_threshold_number_is_used_and_auto_is_tuned() -> None:
+    strict = dedupe(PEOPLE, id_field="id", threshold=0.999999)
+    auto = dedupe(PEOPLE, id_field="id", threshold="auto")
+    assert strict.threshold == pytest.approx(0.999999)
+    assert auto.stats["threshold_source"] == "expected_f1"
+    assert matched(strict) <= matched(auto)
+    assert all(p.score >= 0.999999 for p in strict.pairs)
+
+
+def test_explanations_carry_per_field_contributions() -> None:
+    result = dedupe(PEOPLE, id_field="id")
+    pair = next(p for p in result.pairs if {p.left_id, p.right_id} == {"c", "d"})
+    explanation = pair.explanation
+    assert explanation is not None
+    fields = explanation["fields"]
+    assert fields["email"]["level"] == "missing"
+    assert fields["email"]["contribution"] == 0
+    assert fields["dob"]["level"] == "exact"
+    assert fields["dob"]["agrees"]
+    total = explanation["base"] + sum(f["contribution"] for f in fields.values())
+    assert total == pytest.approx(explanation["total"], abs=1e-3)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"id_field": "missing"}, "id field"),
+        ({"threshold": 2}, "between 0 and 1"),
+        ({"threshold": "high"}, "threshold"),
+        ({"fields": ["nope"]}, "fields names"),
+        ({"labels": [{"left_id": "a", "right_id": "zz", "match": True}]}, "unknown id"),
+    ],
+)
+def test_bad_input_is_a_clear_error(kwargs: dict[str, object], message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        dedupe(PEOPLE, **({"id_field": "id"} | kwargs))  # type: ignore[arg-type]
+
+
+def test_repeated_ids_are_rejected() -> None:
+    with pytest.raises(InputError, match="repeated"):
+        dedupe([{"id": 1, "n": "a"}, {"id": 1, "n": "b"}], id_field="id")

@@ -1,0 +1,91 @@
+"""Column features for the value classifier."""
+
+from __future__ import annotations
+
+import math
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleara.engine.schema.features import (
+    column_features,
+    feature_names,
+    iban_valid,
+    luhn_valid,
+    sample_texts,
+)
+
+
+def _named(values: list[object]) -> dict[str, float]:
+    return dict(zip(feature_names(), column_features(values), strict=True))  # type: ignore[arg-type]
+
+
+def test_vector_length_matches_names() -> None:
+    assert len(column_features(["a@example.com", None, "b@example.org"])) == len(feature_names())
+
+
+def test_email_column_hits_email_regex_and_validator() -> None:
+    features = _named(["ann@example.com", "bob@mail.org", None, "carl@corp.de"])
+    assert features["re_email"] == 1.0
+    assert features["null_share"] == 0.25
+    assert features["valid_email"] == 1.0 or math.isnan(features["valid_email"])
+
+
+def test_numeric_statistics() -> None:
+    features = _named(["41.2", "-12.5", "88.0"])
+    assert features["num_share"] == 1.0
+    assert features["num_in_lat"] == 1.0
+    assert features["num_negative"] == 1 / 3
+
+
+def test_empty_and_all_null_columns_give_nan_not_errors() -> None:
+    for values in ([], [None, None], ["", "N/A"]):
+        vector = column_features(values)
+        assert len(vector) == len(feature_names())
+        assert math.isnan(vector[0]) or vector[0] == 1.0
+
+
+def test_checksums() -> None:
+    assert luhn_valid("4111111111111111")
+    assert not luhn_valid("4111111111111112")
+    assert iban_valid("DE89 3704 0044 0532 0130 00")
+    assert not iban_valid("DE89 3704 0044 0532 0130 01")
+    assert not iban_valid("ÖÖ89370400440532013000")
+
+
+def test_sample_is_spread_and_skips_nulls() -> None:
+    values = [str(i) if i % 2 else None for i in range(1000)]
+    sample = sample_texts(values, 10)
+    assert len(sample) == 10
+    assert sample[0] == "1"
+    assert int(sample[-1]) > 900
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.none(), st.text(max_size=30), st.integers(), st.floats(), st.booleans()),
+        max_size=30,
+    )
+)
+def test_any_column_gives_a_full_vector(values: list[object]) -> None:
+    vector = column_features(values)  # type: ignore[arg-type]
+    assert len(vector) == len(feature_names())
+    assert all(isinstance(v, float) for v in vector)
+
+
+def test_national_phone_numbers_validate_in_the_inferred_region() -> None:
+    features = _named(["(415) 230-1000", "(415) 231-1037", "(212) 555-0199", "(650) 253-0000"])
+    assert features["valid_phone"] == 1.0
+
+
+def test_code_lists_separate_country_codes_currencies_and_zip_codes() -> None:
+    countries = _named(["DEU", "FRA", "USA", "BRA"])
+    assert countries["iso_country_alpha3"] == 1.0
+    assert countries["iso_currency"] == 0.0
+    currencies = _named(["EUR", "USD", "JPY", "GBP"])
+    assert currencies["iso_currency"] == 1.0
+    assert currencies["iso_country_alpha3"] == 0.0
+    assert _named(["02134", "10001", "94103", "60614"])["us_zip_real"] == 1.0
+    assert _named(["00000", "99999", "00011", "99998"])["us_zip_real"] == 0.0
+    assert _named(["ann", "bob", "carl"])["us_zip_real"] == 0.0

@@ -1,0 +1,63 @@
+"""Synthetic training columns."""
+
+from __future__ import annotations
+
+import random
+
+from cleara.engine.schema.header_variants import header_variant
+from cleara.engine.schema.synth import GENERATORS, LOCALES, corrupt, generate_columns
+from cleara.engine.schema.types import SEMANTIC_TYPES
+
+
+def test_a_generator_per_type_and_ten_locales() -> None:
+    assert set(GENERATORS) == set(SEMANTIC_TYPES)
+    assert len(LOCALES) >= 10
+
+
+def test_generation_is_reproducible_from_the_seed() -> None:
+    first = generate_columns(7, 1, ("email", "date", "postal_code"))
+    second = generate_columns(7, 1, ("email", "date", "postal_code"))
+    assert [c.values for c in first] == [c.values for c in second]
+    assert [c.type for c in first] == ["email", "date", "postal_code"]
+
+
+def test_corruption_adds_nulls_and_keeps_length() -> None:
+    rng = random.Random(3)
+    values = ["alpha"] * 400
+    noisy = corrupt(values, rng, ["zzz"], strength=1.5)
+    assert len(noisy) == 400
+    assert noisy != values
+
+
+def test_header_variants_include_headerless() -> None:
+    rng = random.Random(1)
+    headers = [header_variant("email", rng) for _ in range(200)]
+    assert "" in headers
+    assert any("mail" in h.lower() for h in headers)
+
+
+def test_real_phone_numbers_are_valid_in_their_region() -> None:
+    import random
+
+    import phonenumbers
+
+    from cleara.engine.schema.synth import _real_phones
+
+    for region in ("US", "DE", "FR", "BR"):
+        for text in _real_phones(region, random.Random(1), 20):
+            number = phonenumbers.parse(text, region)
+            assert phonenumbers.is_valid_number(number), (region, text)
+
+
+def test_us_postal_codes_keep_leading_zeros_and_exist() -> None:
+    import random
+
+    import zipcodes
+
+    from cleara.engine.schema.synth import _gen_postal, faker_for
+
+    fk = faker_for("en_US", 3)
+    rng = random.Random(3)
+    values = [v for _ in range(12) for v in _gen_postal(fk, rng, 30)]
+    assert all(len(v.split("-")[0]) == 5 for v in values)
+    assert any(zipcodes.is_real(v) for v in values)
