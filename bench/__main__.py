@@ -8,7 +8,7 @@ import sys
 
 from bench.report import console, machine
 
-BENCHMARKS = ("service", "fields", "clean")
+BENCHMARKS = ("service", "fields", "clean", "schema", "dedupe", "enrich", "platform")
 
 
 def main(argv: list[str]) -> int:

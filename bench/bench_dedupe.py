@@ -518,6 +518,14 @@ def bench_embed(count: int = 2000) -> None:
     )
 
 
+def run() -> None:
+    """The quick part, for `make bench`: FEBRL 1-4 next to Splink, the API, the embedder.
+    Magellan and scale take long: `python -m bench.bench_dedupe magellan|scale --splink`."""
+    bench_febrl()
+    bench_api()
+    bench_embed()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("what", choices=("febrl", "magellan", "scale", "api", "embed"))
