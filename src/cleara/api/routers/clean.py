@@ -2,31 +2,37 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request, Response
-from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
 
 from cleara.api.deps import SettingsDep
 from cleara.api.errors import ApiError
 from cleara.api.platform_deps import DATA_ENDPOINT, note_records
 from cleara.api.schemas import ERROR_RESPONSES
+from cleara.api.table_input import (
+    check_record_limit,
+    form_file,
+    json_field,
+    media_type,
+    parse_json_model,
+    read_raw_table,
+    read_uploaded_table,
+    record_param,
+    validate_model,
+)
 from cleara.engine.clean import CleanOptions, CleanResult, clean
 from cleara.engine.fields.base import JsonScalar
 from cleara.engine.schema.types import column_types
 from cleara.engine.table import InputError
-from cleara.io.errors import TableError
 from cleara.io.formats import (
     TableFormat,
-    format_from_bytes,
     format_from_content_type,
     format_from_extension,
 )
-from cleara.io.tabular import read_upload, write_bytes
+from cleara.io.tabular import write_bytes
 
 router = APIRouter(prefix="/v1", tags=["clean"], dependencies=[DATA_ENDPOINT])
 
@@ -202,14 +208,9 @@ async def clean_table(request: Request, settings: SettingsDep) -> Any:
     the same format, with the counts in `Cleara-Changes` and `Cleara-Problems` headers.
     """
     body = await _read_input(request)
-    if len(body.records) > settings.max_records:
-        raise ApiError(
-            413,
-            "too_many_records",
-            f"This request has {len(body.records)} records; the limit is "
-            f"{settings.max_records} per request. Split the input or use `cleara clean`.",
-            param="records",
-        )
+    check_record_limit(
+        len(body.records), settings.max_records, advice="Split the input or use `cleara clean`."
+    )
     result = await run_in_threadpool(_run_clean, body)
     note_records(len(body.records))
     if body.output_format is not None:
@@ -252,105 +253,44 @@ def _run_clean(body: _Input) -> CleanResult:
 
 
 def _param(exc: InputError) -> str | None:
-    if exc.row is not None:
-        return f"records.{exc.row}" + (f".{exc.column}" if exc.column else "")
-    if exc.column is not None:
+    if exc.row is None and exc.column is not None:
         return f"schema.{exc.column}"
-    return None
+    return record_param(exc)
 
 
 async def _read_input(request: Request) -> _Input:
-    content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+    content_type = media_type(request)
     if content_type == "multipart/form-data":
         return await _read_multipart(request)
     if content_type in ("application/json", ""):
-        return _parse_json_body(await request.body())
-    data = await request.body()
-    upload_format = format_from_content_type(content_type)
-    if upload_format is None and content_type == "application/octet-stream":
-        upload_format = _sniff_format(data)
-    if upload_format is None:
-        raise ApiError(415, "unsupported_media_type", f"Cannot read {content_type!r} bodies.")
-    columns, rows = _read_file(data, f"upload.{upload_format.value}", None)
-    output = request.query_params.get("output", "json")
-    options = _json_form_field(request.query_params.get("options"), "options")
+        parsed = parse_json_model(await request.body(), CleanRequest)
+        return _Input(parsed.records, parsed.schema_, parsed.options)
+    params = request.query_params
+    file_format, columns, rows = read_raw_table(content_type, await request.body())
     return _Input(
         rows,
-        _json_form_field(request.query_params.get("schema"), "schema"),
-        _options(options),
-        _output_format(output, upload_format),
+        json_field(params.get("schema"), "schema"),
+        _options(json_field(params.get("options"), "options")),
+        _output_format(params.get("output", "json"), file_format),
         columns,
     )
 
 
-def _parse_json_body(raw: bytes) -> _Input:
-    try:
-        payload = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ApiError(400, "invalid_json", f"Request body is not valid JSON: {exc}") from None
-    try:
-        parsed = CleanRequest.model_validate(payload)
-    except ValidationError as exc:
-        raise RequestValidationError(exc.errors()) from None
-    return _Input(parsed.records, parsed.schema_, parsed.options)
-
-
 async def _read_multipart(request: Request) -> _Input:
     form = await request.form()
-    upload = form.get("file")
-    if not isinstance(upload, UploadFile):
-        raise ApiError(
-            422, "missing_file", "Send the table as a form field named `file`.", param="file"
-        )
-    data = await upload.read()
-    columns, rows = _read_file(data, upload.filename, upload.content_type)
-    schema = _json_form_field(form.get("schema"), "schema")
-    options = _options(_json_form_field(form.get("options"), "options"))
+    upload = form_file(form)
+    columns, rows = await read_uploaded_table(upload)
+    schema = json_field(form.get("schema"), "schema")
+    options = _options(json_field(form.get("options"), "options"))
     output = form.get("output") or request.query_params.get("output", "json")
-    file_format = _upload_format(upload.filename, upload.content_type)
+    file_format = (
+        format_from_extension(upload.filename) if upload.filename else None
+    ) or format_from_content_type(upload.content_type)
     return _Input(rows, schema, options, _output_format(str(output), file_format), columns)
 
 
-def _read_file(
-    data: bytes, filename: str | None, content_type: str | None
-) -> tuple[list[str], list[dict[str, JsonScalar]]]:
-    try:
-        return read_upload(data, filename=filename, content_type=content_type)
-    except TableError as exc:
-        raise ApiError(422, "invalid_file", str(exc), param="file") from None
-
-
-def _sniff_format(data: bytes) -> TableFormat:
-    try:
-        return format_from_bytes(data)
-    except TableError as exc:
-        raise ApiError(415, "unsupported_media_type", str(exc)) from None
-
-
-def _upload_format(filename: str | None, content_type: str | None) -> TableFormat | None:
-    return (format_from_extension(filename) if filename else None) or format_from_content_type(
-        content_type
-    )
-
-
-def _json_form_field(raw: object, name: str) -> dict[str, Any] | None:
-    if raw is None or raw == "":
-        return None
-    try:
-        value = json.loads(str(raw))
-    except ValueError:
-        raise ApiError(400, "invalid_json", f"`{name}` is not valid JSON.", param=name) from None
-    if not isinstance(value, dict):
-        raise ApiError(422, "validation_error", f"`{name}` must be a JSON object.", param=name)
-    return value
-
-
 def _options(raw: dict[str, Any] | None) -> CleanOptionsIn:
-    try:
-        return CleanOptionsIn.model_validate(raw or {})
-    except ValidationError as exc:
-        errors = [{**e, "loc": ("options", *e["loc"])} for e in exc.errors()]
-        raise RequestValidationError(errors) from None
+    return validate_model(raw or {}, CleanOptionsIn, prefix=("options",))
 
 
 def _output_format(output: str, file_format: TableFormat | None) -> TableFormat | None:

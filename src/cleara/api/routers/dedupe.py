@@ -6,8 +6,7 @@ import json
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request
-from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
@@ -15,11 +14,17 @@ from cleara.api.deps import SettingsDep
 from cleara.api.errors import ApiError
 from cleara.api.platform_deps import DATA_ENDPOINT, note_records
 from cleara.api.schemas import ERROR_RESPONSES
+from cleara.api.table_input import (
+    check_record_limit,
+    form_file,
+    media_type,
+    parse_json_model,
+    read_uploaded_table,
+    validate_model,
+)
 from cleara.engine.dedupe.pipeline import dedupe
 from cleara.engine.fields.base import JsonScalar
 from cleara.engine.table import InputError
-from cleara.io.errors import TableError
-from cleara.io.tabular import read_upload
 from cleara.settings import Settings
 
 router = APIRouter(prefix="/v1", tags=["dedupe"], dependencies=[DATA_ENDPOINT])
@@ -135,15 +140,9 @@ async def dedupe_records(request: Request, settings: SettingsDep) -> Any:
     per-field explanation of their score. Send JSON, or upload `file` (and `link_file`)."""
     body = await _read_input(request)
     total = len(body.records) + len(body.link_records or [])
-    limit = max_records(settings)
-    if total > limit:
-        raise ApiError(
-            413,
-            "too_many_records",
-            f"This request has {total} records; the limit is {limit} per request. "
-            "Use `cleara dedupe` for larger inputs.",
-            param="records",
-        )
+    check_record_limit(
+        total, max_records(settings), advice="Use `cleara dedupe` for larger inputs."
+    )
     result = await run_in_threadpool(_run, body)
     note_records(total)
     return result
@@ -192,7 +191,7 @@ def _param(exc: InputError) -> str | None:
 
 
 async def _read_input(request: Request) -> DedupeRequest:
-    content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+    content_type = media_type(request)
     if content_type == "multipart/form-data":
         return await _read_multipart(request)
     if content_type not in ("application/json", ""):
@@ -201,31 +200,16 @@ async def _read_input(request: Request) -> DedupeRequest:
             "unsupported_media_type",
             f"Cannot read {content_type!r} bodies; send JSON or a multipart upload.",
         )
-    try:
-        payload = json.loads(await request.body())
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ApiError(400, "invalid_json", f"Request body is not valid JSON: {exc}") from None
-    return _validated(payload)
-
-
-def _validated(payload: Any) -> DedupeRequest:
-    try:
-        return DedupeRequest.model_validate(payload)
-    except ValidationError as exc:
-        raise RequestValidationError(exc.errors()) from None
+    return parse_json_model(await request.body(), DedupeRequest)
 
 
 async def _read_multipart(request: Request) -> DedupeRequest:
     form = await request.form()
-    upload = form.get("file")
-    if not isinstance(upload, UploadFile):
-        raise ApiError(
-            422, "missing_file", "Send the table as a form field named `file`.", param="file"
-        )
-    payload: dict[str, Any] = {"records": await _records(upload, "file")}
+    _, records = await read_uploaded_table(form_file(form))
+    payload: dict[str, Any] = {"records": records}
     link = form.get("link_file")
     if isinstance(link, UploadFile):
-        payload["link_records"] = await _records(link, "link_file")
+        _, payload["link_records"] = await read_uploaded_table(link, "link_file")
     for name in ("id_field", "threshold"):
         value = form.get(name)
         if isinstance(value, str) and value:
@@ -239,16 +223,7 @@ async def _read_multipart(request: Request) -> DedupeRequest:
                 raise ApiError(
                     400, "invalid_json", f"`{name}` is not valid JSON.", param=name
                 ) from None
-    return _validated(payload)
-
-
-async def _records(upload: UploadFile, param: str) -> list[dict[str, JsonScalar]]:
-    data = await upload.read()
-    try:
-        _, rows = read_upload(data, filename=upload.filename, content_type=upload.content_type)
-    except TableError as exc:
-        raise ApiError(422, "invalid_file", str(exc), param=param) from None
-    return rows
+    return validate_model(payload, DedupeRequest)
 
 
 def _number_or_text(value: str) -> float | str:

@@ -2,26 +2,31 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
 
 from cleara.api.deps import SettingsDep
 from cleara.api.errors import ApiError
 from cleara.api.platform_deps import DATA_ENDPOINT, note_records
 from cleara.api.schemas import ERROR_RESPONSES
+from cleara.api.table_input import (
+    check_record_limit,
+    form_file,
+    json_field,
+    media_type,
+    parse_json_model,
+    read_raw_table,
+    read_uploaded_table,
+    record_param,
+    validate_model,
+)
 from cleara.engine.enrich import EnrichResult, enrich
 from cleara.engine.fields.base import JsonScalar
 from cleara.engine.schema.types import column_types
 from cleara.engine.table import InputError
-from cleara.io.errors import TableError
-from cleara.io.formats import format_from_bytes, format_from_content_type
-from cleara.io.tabular import read_upload
 
 router = APIRouter(prefix="/v1", tags=["enrich"], dependencies=[DATA_ENDPOINT])
 
@@ -146,14 +151,9 @@ async def enrich_table(request: Request, settings: SettingsDep) -> Any:
     multipart upload (`file`, with `schema` and `options` as JSON form fields) or a raw body.
     """
     body = await _read_input(request)
-    if len(body.records) > settings.max_records:
-        raise ApiError(
-            413,
-            "too_many_records",
-            f"This request has {len(body.records)} records; the limit is "
-            f"{settings.max_records} per request. Split the input or use `cleara enrich`.",
-            param="records",
-        )
+    check_record_limit(
+        len(body.records), settings.max_records, advice="Split the input or use `cleara enrich`."
+    )
     result = await run_in_threadpool(_run_enrich, body)
     note_records(len(body.records))
     return {"columns": result.columns, "records": result.records, **_report(result)}
@@ -182,88 +182,28 @@ def _run_enrich(body: _Input) -> EnrichResult:
             fields=options.fields,
         )
     except InputError as exc:
-        raise ApiError(422, "invalid_input", str(exc), param=_param(exc)) from None
-
-
-def _param(exc: InputError) -> str | None:
-    if exc.row is not None:
-        return f"records.{exc.row}" + (f".{exc.column}" if exc.column else "")
-    return None
+        raise ApiError(422, "invalid_input", str(exc), param=record_param(exc)) from None
 
 
 async def _read_input(request: Request) -> _Input:
-    content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+    content_type = media_type(request)
     if content_type == "multipart/form-data":
-        return await _read_multipart(request)
+        form = await request.form()
+        columns, rows = await read_uploaded_table(form_file(form))
+        schema = json_field(form.get("schema"), "schema")
+        return _Input(rows, schema, _options(json_field(form.get("options"), "options")), columns)
     if content_type in ("application/json", ""):
-        return _parse_json_body(await request.body())
-    data = await request.body()
-    upload_format = format_from_content_type(content_type)
-    if upload_format is None and content_type == "application/octet-stream":
-        try:
-            upload_format = format_from_bytes(data)
-        except TableError as exc:
-            raise ApiError(415, "unsupported_media_type", str(exc)) from None
-    if upload_format is None:
-        raise ApiError(415, "unsupported_media_type", f"Cannot read {content_type!r} bodies.")
-    columns, rows = _read_file(data, f"upload.{upload_format.value}", None)
+        parsed = parse_json_model(await request.body(), EnrichRequest)
+        return _Input(parsed.records, parsed.schema_, parsed.options)
+    params = request.query_params
+    _format, columns, rows = read_raw_table(content_type, await request.body())
     return _Input(
         rows,
-        _json_field(request.query_params.get("schema"), "schema"),
-        _options(_json_field(request.query_params.get("options"), "options")),
+        json_field(params.get("schema"), "schema"),
+        _options(json_field(params.get("options"), "options")),
         columns,
     )
 
 
-def _parse_json_body(raw: bytes) -> _Input:
-    try:
-        payload = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ApiError(400, "invalid_json", f"Request body is not valid JSON: {exc}") from None
-    try:
-        parsed = EnrichRequest.model_validate(payload)
-    except ValidationError as exc:
-        raise RequestValidationError(exc.errors()) from None
-    return _Input(parsed.records, parsed.schema_, parsed.options)
-
-
-async def _read_multipart(request: Request) -> _Input:
-    form = await request.form()
-    upload = form.get("file")
-    if not isinstance(upload, UploadFile):
-        raise ApiError(
-            422, "missing_file", "Send the table as a form field named `file`.", param="file"
-        )
-    columns, rows = _read_file(await upload.read(), upload.filename, upload.content_type)
-    schema = _json_field(form.get("schema"), "schema")
-    options = _options(_json_field(form.get("options"), "options"))
-    return _Input(rows, schema, options, columns)
-
-
-def _read_file(
-    data: bytes, filename: str | None, content_type: str | None
-) -> tuple[list[str], list[dict[str, JsonScalar]]]:
-    try:
-        return read_upload(data, filename=filename, content_type=content_type)
-    except TableError as exc:
-        raise ApiError(422, "invalid_file", str(exc), param="file") from None
-
-
-def _json_field(raw: object, name: str) -> dict[str, Any] | None:
-    if raw is None or raw == "":
-        return None
-    try:
-        value = json.loads(str(raw))
-    except ValueError:
-        raise ApiError(400, "invalid_json", f"`{name}` is not valid JSON.", param=name) from None
-    if not isinstance(value, dict):
-        raise ApiError(422, "validation_error", f"`{name}` must be a JSON object.", param=name)
-    return value
-
-
 def _options(raw: dict[str, Any] | None) -> EnrichOptionsIn:
-    try:
-        return EnrichOptionsIn.model_validate(raw or {})
-    except ValidationError as exc:
-        errors = [{**e, "loc": ("options", *e["loc"])} for e in exc.errors()]
-        raise RequestValidationError(errors) from None
+    return validate_model(raw or {}, EnrichOptionsIn, prefix=("options",))
