@@ -89,3 +89,12 @@ def test_code_lists_separate_country_codes_currencies_and_zip_codes() -> None:
     assert _named(["02134", "10001", "94103", "60614"])["us_zip_real"] == 1.0
     assert _named(["00000", "99999", "00011", "99998"])["us_zip_real"] == 0.0
     assert _named(["ann", "bob", "carl"])["us_zip_real"] == 0.0
+
+
+def test_huge_numbers_do_not_overflow() -> None:
+    from cleara.engine.schema.features import column_features
+
+    huge = column_features(["1e308", "-1.7976931348623157e308", "1e308", "5"])
+    normal = column_features(["1", "2", "3", "5"])
+    assert len(huge) == len(normal)
+    assert math.isfinite(sum(v for v in huge if not math.isnan(v)))

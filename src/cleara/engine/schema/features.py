@@ -212,8 +212,17 @@ def _signed_log(x: float) -> float:
     return math.copysign(math.log1p(abs(x)), x)
 
 
+_NUMBER_BOUND = 1e100
+
+
 def _numeric_features(sample: list[str]) -> list[float]:
-    numbers = [n for n in (_as_number(t) for t in sample) if n is not None and math.isfinite(n)]
+    numbers = [
+        # Clamped so that means and deviations of absurd values (1e308) cannot overflow;
+        # the features are logs, so anything past 1e100 reads the same.
+        max(-_NUMBER_BOUND, min(_NUMBER_BOUND, n))
+        for n in (_as_number(t) for t in sample)
+        if n is not None and math.isfinite(n)
+    ]
     if not sample or not numbers:
         share = 0.0 if sample else math.nan
         return [share] + [math.nan] * 15
