@@ -12,11 +12,18 @@ import uuid
 from urllib.parse import urlparse
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+# Property tests: no per-example deadline (a shared 2-core machine makes timings noisy); in CI
+# the examples are derived from the test itself, so a run is reproducible.
+hypothesis_settings.register_profile("dev", deadline=None)
+hypothesis_settings.register_profile("ci", deadline=None, derandomize=True)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI", "").lower() == "true" else "dev")
 
 
 def _reachable(url: str) -> bool:
