@@ -164,3 +164,18 @@ def test_a_few_values_never_change_how_an_unnamed_column_is_cleaned():
     result = clean([{"b": "x"}])
     assert result.records == [{"b": "x"}]
     assert result.summary[0].type_source == "default"
+
+
+def test_a_failing_detector_falls_back_to_headers(monkeypatch, caplog):
+    from cleara.engine.schema import detect
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("model file damaged")
+
+    monkeypatch.setattr(detect, "detect_column_types", broken)
+    rows = [{"col1": f"user{i}@example.com", "email": " A@B.COM "} for i in range(10)]
+    result = clean(rows)
+    kinds = {s.column: s.type_source for s in result.summary}
+    assert kinds == {"col1": "default", "email": "header"}
+    assert result.records[0]["email"] == "A@b.com"
+    assert "schema detection failed" in caplog.text

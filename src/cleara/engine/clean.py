@@ -409,15 +409,14 @@ def _column_types(
 
 
 def _detect(columns: list[str], sample: Sequence[Mapping[str, JsonScalar]]) -> dict[str, str]:
-    """Types from schema detection; none when its model cannot be loaded (cleaning then
-    falls back to header names, and says so in the summary's `type_source`)."""
-    from cleara.engine.models.artifacts import ArtifactError
+    """Types from schema detection; none when it fails (a missing model, say): cleaning then
+    falls back to header names, and the summary's `type_source` says so."""
     from cleara.engine.schema.detect import detect_column_types
 
     try:
         return detect_column_types(columns, sample, min_confidence=_MIN_DETECTION_CONFIDENCE)
-    except ArtifactError:
-        logger.warning("schema detection model unavailable; typing columns by header only")
+    except Exception:  # detection only refines types: it must never stop a cleaning run
+        logger.warning("schema detection failed; typing columns by header only", exc_info=True)
         return {}
 
 
