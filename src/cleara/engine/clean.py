@@ -29,10 +29,10 @@ from cleara.engine.table import InputError, Record, column_values, to_table
 
 logger = logging.getLogger(__name__)
 
-_CACHE_LIMIT = 200_000
+_CACHE_LIMIT = 200_000  # distinct values remembered per column before the cache is reset
 _DETECTION_SAMPLE = 200  # rows schema detection looks at
-_MIN_DETECTION_VALUES = 5
-_MIN_DETECTION_CONFIDENCE = 0.85  # distinct values remembered per column before the cache is reset
+_MIN_DETECTION_VALUES = 5  # non-null values a column needs before its values may type it
+_MIN_DETECTION_CONFIDENCE = 0.85
 _COUNTRY_AWARE = frozenset({"phone", "address", "postal_code", "state", "date", "datetime"})
 _ZIP_STATE_COUNTRIES = frozenset({"US", "PR", "GU", "VI", "AS", "MP"})
 
