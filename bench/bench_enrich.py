@@ -24,6 +24,7 @@ from cleara.engine.enrich.geo import city_key, world_cities, zip_index
 from cleara.engine.enrich.impute import NUMERIC_TOLERANCE
 
 SEED = 7
+MASK_SEEDS = (7, 8, 9, 10, 11)  # one mask per seed; every method sees the same masks
 MASK_SHARE = 0.2
 THRESHOLD = 0.9
 
@@ -139,8 +140,8 @@ def _datasets() -> list[Dataset]:
     return found
 
 
-def _mask(frame: Any) -> Any:
-    generator = np.random.default_rng(SEED)
+def _mask(frame: Any, seed: int) -> Any:
+    generator = np.random.default_rng(seed)
     masked = frame.copy().astype(object)
     hidden = generator.random(frame.shape) < MASK_SHARE
     for index, column in enumerate(frame.columns):
@@ -288,41 +289,67 @@ def expected_calibration_error(
     return total / max(1, len(conf))
 
 
-def impute() -> list[list[object]]:
+def _spread(values: Sequence[float]) -> str:
+    """Mean and sample standard deviation over mask seeds, as one table cell."""
+    mean = float(np.mean(values))
+    sd = float(np.std(values, ddof=1)) if len(values) > 1 else 0.0
+    return f"{mean:.3f} ± {sd:.3f}"
+
+
+def _impute_once(
+    dataset: Dataset, seed: int, calibration: _Confidences
+) -> tuple[dict[str, _Scored], float]:
+    """Every method's score on one random mask of `dataset`, and Cleara's seconds."""
+    masked, hidden = _mask(dataset.frame, seed)
+    cleara_filled, seconds = _cleara(dataset, masked, calibration)
+    methods = {
+        "mode/mean": _simple(dataset, masked),
+        "KNNImputer(5)": _knn(dataset, masked),
+        "IterativeImputer(ExtraTrees)": _missforest(dataset, masked),
+        "Cleara (LightGBM)": cleara_filled,
+    }
+    return {m: _score(dataset, hidden, filled) for m, filled in methods.items()}, seconds
+
+
+def impute(seeds: Sequence[int] = MASK_SEEDS) -> list[list[object]]:
     quality: list[list[object]] = []
     calibration_rows: list[list[object]] = []
     everything = _Confidences()
     for dataset in _datasets():
-        masked, hidden = _mask(dataset.frame)
         calibration = _Confidences()
-        cleara_filled, seconds = _cleara(dataset, masked, calibration)
-        methods = {
-            "mode/mean": _simple(dataset, masked),
-            "KNNImputer(5)": _knn(dataset, masked),
-            "IterativeImputer(ExtraTrees)": _missforest(dataset, masked),
-            "Cleara (LightGBM)": cleara_filled,
-        }
-        for method, filled in methods.items():
-            scored = _score(dataset, hidden, filled)
-            quality.append([f"{dataset.name}: {method}", scored.accuracy, scored.nrmse])
-        calibration_rows.append(_calibration_row(dataset.name, calibration, seconds))
+        scores: dict[str, list[_Scored]] = {}
+        seconds = []
+        for seed in seeds:
+            scored, elapsed = _impute_once(dataset, seed, calibration)
+            seconds.append(elapsed)
+            for method, score in scored.items():
+                scores.setdefault(method, []).append(score)
+        for method, runs in scores.items():
+            accuracy = _spread([r.accuracy for r in runs])
+            nrmse = _spread([r.nrmse for r in runs])
+            quality.append([f"{dataset.name}: {method}", accuracy, nrmse])
+        calibration_rows.append(
+            _calibration_row(dataset.name, calibration, float(np.mean(seconds)))
+        )
         everything.confidence += calibration.confidence
         everything.right += calibration.right
     calibration_rows.append(_calibration_row("all datasets", everything, 0.0))
     print_table(
-        f"Imputation, {MASK_SHARE:.0%} of cells masked at random",
+        f"Imputation, {MASK_SHARE:.0%} of cells masked at random, "
+        f"mean ± sd over {len(seeds)} mask seeds",
         ["dataset: method", "categorical accuracy", "numeric NRMSE"],
         quality,
     )
     print_table(
-        f"Calibration of Cleara's confidences (numeric right = within {NUMERIC_TOLERANCE:g} sd)",
+        f"Calibration of Cleara's confidences over {len(seeds)} mask seeds "
+        f"(numeric right = within {NUMERIC_TOLERANCE:g} sd)",
         [
             "dataset",
             "predictions",
             "ECE",
             f"filled at {THRESHOLD}",
             f"accuracy at {THRESHOLD}",
-            "seconds",
+            "seconds per mask",
         ],
         calibration_rows,
     )
