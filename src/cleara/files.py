@@ -28,7 +28,7 @@ from cleara.engine.clean import (
     TableCleaner,
 )
 from cleara.engine.gc_tuning import batch_gc
-from cleara.io.formats import TableFormat, format_from_extension, parse_format
+from cleara.io.formats import format_from_extension, parse_format
 from cleara.io.tabular import open_writer, read_table
 
 DEFAULT_FIT_ROWS = 50_000
@@ -257,8 +257,3 @@ def _pack(result: ChunkResult, columns: list[str]) -> _Packed:
         problems=[(p.row, p.column, p.code, p.severity, p.message) for p in result.problems],
         counts=result.counts,
     )
-
-
-def is_binary_format(name: str | None) -> bool:
-    """Formats that cannot be written to a terminal."""
-    return name in (TableFormat.PARQUET.value, TableFormat.XLSX.value)

@@ -2,32 +2,20 @@
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import sys
-import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from cleara.cli.common import CliError, FormatOption, progress_bar, report_errors, stderr_console
-
-
-def _load_schema(path: Path | None) -> dict[str, str] | None:
-    from cleara.engine.schema.types import column_types
-
-    if path is None:
-        return None
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
-        raise CliError(f"{path}, line {error.lineno}: invalid JSON: {error.msg}") from None
-    try:
-        return column_types(raw)
-    except ValueError as error:
-        raise CliError(f"{path}: {error}") from None
+from cleara.cli.common import (
+    CliError,
+    FormatOption,
+    load_schema_file,
+    output_target,
+    progress_bar,
+    report_errors,
+    stderr_console,
+)
 
 
 def _options(**values: Any) -> Any:
@@ -92,7 +80,7 @@ def clean_command(
     ] = "keep",
 ) -> None:
     """Clean a table file: every row and column kept in order, values normalized."""
-    from cleara.files import clean_file, is_binary_format
+    from cleara.files import clean_file
     from cleara.io.formats import resolve_path_format
 
     with report_errors():
@@ -105,47 +93,29 @@ def clean_command(
             name_case=name_case,
             invalid=invalid,
         )
-        column_schema = _load_schema(schema)
+        column_schema = load_schema_file(schema)
         input_kind = resolve_path_format(source, input_format).value
         out_kind = output_format or (
             resolve_path_format(output, None).value if output is not None else input_kind
         )
-        if output is None and is_binary_format(out_kind):
-            raise CliError(f"{out_kind} output needs a file: pass -o OUT.{out_kind}")
-        with progress_bar(f"Cleaning {source.name}") as bar:
-            target = output if output is not None else _temporary_target(out_kind)
-            try:
-                summary = clean_file(
-                    source,
-                    target,
-                    schema=column_schema,
-                    options=options,
-                    input_format=input_kind,
-                    output_format=out_kind,
-                    report=report,
-                    on_rows=bar.advance,
-                )
-                if output is None:
-                    _copy_to_stdout(target)
-            finally:
-                if output is None:
-                    target.unlink(missing_ok=True)
+        with (
+            output_target(output, out_kind) as target,
+            progress_bar(f"Cleaning {source.name}") as bar,
+        ):
+            summary = clean_file(
+                source,
+                target,
+                schema=column_schema,
+                options=options,
+                input_format=input_kind,
+                output_format=out_kind,
+                report=report,
+                on_rows=bar.advance,
+            )
     stderr_console().print(
         f"{summary.rows} rows, {summary.changes} changes, {summary.problems} problems"
         + (f" -> {output}" if output is not None else "")
     )
-
-
-def _temporary_target(kind: str) -> Path:
-    descriptor, name = tempfile.mkstemp(prefix="cleara-", suffix=f".{kind}")
-    os.close(descriptor)
-    return Path(name)
-
-
-def _copy_to_stdout(path: Path) -> None:
-    with path.open("rb") as data:
-        shutil.copyfileobj(data, sys.stdout.buffer)
-    sys.stdout.buffer.flush()
 
 
 def register(app: typer.Typer) -> None:

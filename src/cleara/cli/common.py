@@ -8,10 +8,15 @@ traceback. Heavy modules (pyarrow, SQLAlchemy, the engine) are imported inside c
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import shutil
 import sys
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Annotated, Any, TextIO
 
 import orjson
@@ -162,3 +167,40 @@ def write_json_lines(records: Iterable[Mapping[str, Any]], *, stream: TextIO | N
         count += 1
     target.flush()
     return count
+
+
+def load_schema_file(path: Path | None) -> dict[str, str] | None:
+    """Column types from a JSON schema file (flat or Cleara's mapping form), or None."""
+    from cleara.engine.schema.types import column_types
+
+    if path is None:
+        return None
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise CliError(f"{path}, line {error.lineno}: invalid JSON: {error.msg}") from None
+    try:
+        return column_types(raw)
+    except ValueError as error:
+        raise CliError(f"{path}: {error}") from None
+
+
+@contextmanager
+def output_target(output: Path | None, kind: str) -> Iterator[Path]:
+    """The file a command writes its table to: `output`, or a temporary file that is copied
+    to standard output when the block succeeds (text formats only) and removed after."""
+    if output is not None:
+        yield output
+        return
+    if kind in (TableFormat.PARQUET.value, TableFormat.XLSX.value):
+        raise CliError(f"{kind} output needs a file: pass -o OUT.{kind}")
+    descriptor, name = tempfile.mkstemp(prefix="cleara-", suffix=f".{kind}")
+    os.close(descriptor)
+    target = Path(name)
+    try:
+        yield target
+        with target.open("rb") as data:
+            shutil.copyfileobj(data, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+    finally:
+        target.unlink(missing_ok=True)

@@ -3,31 +3,19 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import sys
-import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from cleara.cli.common import CliError, FormatOption, report_errors, stderr_console
-
-
-def _load_schema(path: Path | None) -> dict[str, str] | None:
-    from cleara.engine.schema.types import column_types
-
-    if path is None:
-        return None
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
-        raise CliError(f"{path}, line {error.lineno}: invalid JSON: {error.msg}") from None
-    try:
-        return column_types(raw)
-    except ValueError as error:
-        raise CliError(f"{path}: {error}") from None
+from cleara.cli.common import (
+    CliError,
+    FormatOption,
+    load_schema_file,
+    output_target,
+    report_errors,
+    stderr_console,
+)
 
 
 def _fields(text: str | None) -> list[str] | None:
@@ -64,14 +52,13 @@ def enrich_command(
     """Fill what is missing: every input row and column kept in order, values filled in
     place, new columns (coordinates, time zone, email and phone facts) added on the right."""
     from cleara.engine.enrich import enrich
-    from cleara.files import is_binary_format
     from cleara.io.formats import resolve_path_format
     from cleara.io.tabular import open_writer, read_table
 
     with report_errors():
         if not 0.0 <= min_confidence <= 1.0:
             raise CliError(f"--min-confidence must be between 0 and 1, got {min_confidence}")
-        column_schema = _load_schema(schema)
+        column_schema = load_schema_file(schema)
         reader = read_table(source, format=input_format)
         rows = [dict(row) for chunk in reader for row in chunk]
         records: Any = [{c: row.get(c) for c in reader.columns} for row in rows]
@@ -85,36 +72,18 @@ def enrich_command(
         out_kind = (
             resolve_path_format(output, None).value if output is not None else reader.format.value
         )
-        if output is None and is_binary_format(out_kind):
-            raise CliError(f"{out_kind} output needs a file: pass -o OUT.{out_kind}")
-        target = output if output is not None else _temporary_target(out_kind)
-        try:
-            like = reader if out_kind == reader.format.value else None
-            with open_writer(target, result.columns, format=out_kind, like=like) as writer:
-                writer.write(result.records)
-            if output is None:
-                _copy_to_stdout(target)
-        finally:
-            if output is None:
-                target.unlink(missing_ok=True)
+        like = reader if out_kind == reader.format.value else None
+        with (
+            output_target(output, out_kind) as target,
+            open_writer(target, result.columns, format=out_kind, like=like) as writer,
+        ):
+            writer.write(result.records)
         if report is not None:
             report.write_text(json.dumps(result.report(), indent=2, default=str), "utf-8")
     stderr_console().print(
         f"{len(result.records)} rows, {len(result.enrichments)} values filled, "
         f"{len(result.conflicts)} conflicts" + (f" -> {output}" if output is not None else "")
     )
-
-
-def _temporary_target(kind: str) -> Path:
-    descriptor, name = tempfile.mkstemp(prefix="cleara-", suffix=f".{kind}")
-    os.close(descriptor)
-    return Path(name)
-
-
-def _copy_to_stdout(path: Path) -> None:
-    with path.open("rb") as data:
-        shutil.copyfileobj(data, sys.stdout.buffer)
-    sys.stdout.buffer.flush()
 
 
 def register(app: typer.Typer) -> None:
