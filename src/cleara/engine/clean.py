@@ -19,20 +19,16 @@ from cleara.engine.fields.base import (
     FieldType,
     JsonScalar,
     as_text,
-    is_null,
 )
 from cleara.engine.fields.registry import get_field
 from cleara.engine.gc_tuning import batch_gc
-from cleara.engine.schema.headers import header_type
-from cleara.engine.schema.types import cleaner_for, is_known_type
+from cleara.engine.schema.resolve import resolve_column_types
+from cleara.engine.schema.types import cleaner_for
 from cleara.engine.table import InputError, Record, column_values, to_table
 
 logger = logging.getLogger(__name__)
 
 _CACHE_LIMIT = 200_000  # distinct values remembered per column before the cache is reset
-_DETECTION_SAMPLE = 200  # rows schema detection looks at
-_MIN_DETECTION_VALUES = 5  # non-null values a column needs before its values may type it
-_MIN_DETECTION_CONFIDENCE = 0.85
 _COUNTRY_AWARE = frozenset({"phone", "address", "postal_code", "state", "date", "datetime"})
 _ZIP_STATE_COUNTRIES = frozenset({"US", "PR", "GU", "VI", "AS", "MP"})
 
@@ -244,7 +240,7 @@ class TableCleaner:
             if missing:
                 raise InputError(f"options.columns names columns the data lacks: {missing}")
         wanted = [c for c in self.columns if selected is None or c in selected]
-        types = _column_types(wanted, schema, sample)
+        types = resolve_column_types(wanted, sample, schema)
         plans: dict[str, _ColumnPlan] = {}
         for column in wanted:
             type_name, source = types[column]
@@ -377,51 +373,6 @@ class TableCleaner:
             "warning",
             f"ZIP code {result.value} belongs to {zip_state}, but the state column says {state}",
         )
-
-
-def _column_types(
-    columns: Sequence[str],
-    schema: Mapping[str, str],
-    sample: Sequence[Mapping[str, JsonScalar]],
-) -> dict[str, tuple[str, str]]:
-    """Column -> (type, source): the caller's schema, else the header's synonym, else schema
-    detection from the values (only for the columns still unknown), else text."""
-    types: dict[str, tuple[str, str]] = {}
-    unknown: list[str] = []
-    for column in columns:
-        if column in schema:
-            if not is_known_type(schema[column]):
-                raise InputError(f"unknown type {schema[column]!r} in schema", column=column)
-            types[column] = (schema[column], "schema")
-        elif (found := header_type(column)) is not None:
-            types[column] = (found, "header")
-        else:
-            unknown.append(column)
-            types[column] = ("text", "default")
-    # Values alone must be plentiful and clear before they change how a column is cleaned.
-    unknown = [c for c in unknown if _non_null_count(sample, c) >= _MIN_DETECTION_VALUES]
-    if unknown:
-        detected = _detect(unknown, sample)
-        for column in unknown:
-            if detected.get(column, "text") != "text":
-                types[column] = (detected[column], "detected")
-    return types
-
-
-def _detect(columns: list[str], sample: Sequence[Mapping[str, JsonScalar]]) -> dict[str, str]:
-    """Types from schema detection; none when it fails (a missing model, say): cleaning then
-    falls back to header names, and the summary's `type_source` says so."""
-    from cleara.engine.schema.detect import detect_column_types
-
-    try:
-        return detect_column_types(columns, sample, min_confidence=_MIN_DETECTION_CONFIDENCE)
-    except Exception:  # detection only refines types: it must never stop a cleaning run
-        logger.warning("schema detection failed; typing columns by header only", exc_info=True)
-        return {}
-
-
-def _non_null_count(sample: Sequence[Mapping[str, JsonScalar]], column: str) -> int:
-    return sum(1 for row in sample[:_DETECTION_SAMPLE] if not is_null(row.get(column)))
 
 
 def _valid_value(results: Mapping[str, FieldResult], column: str | None) -> str | None:

@@ -35,6 +35,7 @@ from cleara.engine.fields.base import JsonScalar
 from cleara.engine.fields.country import country_info
 from cleara.engine.fields.state import state_name
 from cleara.engine.schema.headers import header_type
+from cleara.engine.schema.resolve import resolve_column_types
 from cleara.engine.schema.types import column_types
 from cleara.engine.table import InputError, Record, to_table
 
@@ -90,32 +91,12 @@ def column_roles(
     rows: Sequence[Mapping[str, JsonScalar]],
     schema: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
-    """Column -> semantic type: the caller's schema, else detection, else the header name."""
-    given = dict(schema or {})
-    unknown = [c for c in given if c not in columns]
+    """Column -> semantic type, by the policy clean uses too (`schema.resolve`)."""
+    unknown = [c for c in schema or {} if c not in columns]
     if unknown:
         raise InputError(f"schema names columns the data does not have: {unknown}")
-    detected = _detected_types([c for c in columns if c not in given], rows)
-    types: dict[str, str] = {}
-    for column in columns:
-        found = given.get(column) or detected.get(column)
-        if found in (None, "text"):
-            found = header_type(column) or "text"
-        types[column] = found
-    return types
-
-
-def _detected_types(
-    columns: Sequence[str], rows: Sequence[Mapping[str, JsonScalar]]
-) -> dict[str, str]:
-    if not columns or not rows:
-        return {}
-    try:
-        from cleara.engine.schema.detect import detect_column_types
-
-        return detect_column_types(columns, rows)
-    except Exception:
-        return {}
+    resolved = resolve_column_types(columns, rows, schema)
+    return {column: type_name for column, (type_name, _source) in resolved.items()}
 
 
 def _first_of_type(types: Mapping[str, str], wanted: str) -> str | None:
