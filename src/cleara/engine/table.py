@@ -78,8 +78,9 @@ def _collect(raw_rows: Iterable[Mapping[str, Any]], columns: list[str]) -> Table
             raise InputError(f"expected an object, got {type(raw).__name__}", row=index)
         record: Record = {}
         for key, value in raw.items():
-            name = str(key)
-            record[name] = _scalar(value, index, name)
+            name = key if type(key) is str else str(key)
+            # Text is by far the most common value: skip the checks for it.
+            record[name] = value if type(value) is str else _scalar(value, index, name)
             if name not in seen:
                 seen.add(name)
                 columns.append(name)

@@ -239,3 +239,11 @@ def test_any_text_is_handled(text: str, country: str | None) -> None:
     result = FIELD.validate(text, FieldOptions(country=country))
     if result.valid and result.value is not None:
         assert FIELD.validate(result.value, FieldOptions(country=country)).value == result.value
+
+
+@given(st.text(alphabet="0123456789", min_size=1, max_size=11))
+def test_digit_shortcut_agrees_with_every_pattern(code: str) -> None:
+    from cleara.engine.fields.postal_code import FORMATS, _candidates, _parse_for, _Parsed
+
+    full = [_parse_for(code, fmt, allow_pad=False) for fmt in FORMATS.values()]
+    assert _candidates(code) == [p for p in full if isinstance(p, _Parsed)]

@@ -51,16 +51,27 @@ def cluster_records(
     matched = scores >= threshold
     components = _components(size, left[matched], right[matched])
     labels = components.copy()
-    known = _pair_lookup(left, right, scores, size)
     members_of = _members(components)
+    sizes = np.bincount(components, minlength=1) if size else np.zeros(0, dtype=np.int64)
     big = [m for m in members_of if 2 < len(m) <= max_dense]
     oversized = sum(1 for m in members_of if len(m) > max_dense)
-    dense = _dense_scores(big, known, scorer, size)
+    inside = _inside_dense(components, sizes, left, right, max_dense)
+    known = _pair_lookup(left[inside], right[inside], scores[inside], size)
+    dense_left, dense_right, dense_scores, owner = _dense_scores(big, known, scorer, size)
+    # Most components hold together (every member pair is a match): keep them as they are
+    # and run average linkage only on the others.
+    weakest = np.full(len(big), np.inf)
+    np.minimum.at(weakest, owner, dense_scores)
+    whole = weakest >= threshold
+    keep = whole[owner] if len(owner) else np.zeros(0, dtype=bool)
+    pairs_l = [dense_left[keep]]
+    pairs_r = [dense_right[keep]]
+    pairs_s = [dense_scores[keep]]
     next_label = int(components.max()) + 1 if size else 0
-    pairs_l: list[IntArray] = []
-    pairs_r: list[IntArray] = []
-    pairs_s: list[FloatArray] = []
-    for members, (pl, pr, ps) in zip(big, dense, strict=True):
+    for index in np.flatnonzero(~whole).tolist():
+        members = big[index]
+        mine = slice(*np.searchsorted(owner, [index, index + 1]).tolist())  # owner is sorted
+        pl, pr, ps = dense_left[mine], dense_right[mine], dense_scores[mine]
         groups = _average_linkage(len(members), ps, threshold)
         for group in np.unique(groups)[1:]:
             labels[members[groups == group]] = next_label
@@ -69,7 +80,7 @@ def cluster_records(
         pairs_l.append(pl[same])
         pairs_r.append(pr[same])
         pairs_s.append(ps[same])
-    in_small = _small_component_edges(components, members_of, left, matched, max_dense)
+    in_small = _small_component_edges(components, sizes, left, matched, max_dense)
     pairs_l.append(left[in_small])
     pairs_r.append(right[in_small])
     pairs_s.append(scores[in_small])
@@ -81,6 +92,19 @@ def cluster_records(
         np.concatenate(pairs_s),
         oversized,
     )
+
+
+def _inside_dense(
+    components: IntArray, sizes: IntArray, left: IntArray, right: IntArray, max_dense: int
+) -> NDArray[np.bool_]:
+    """Candidate pairs inside one component that average linkage will re-cluster."""
+    if not len(left):
+        return np.zeros(0, dtype=bool)
+    own = components[left]
+    result: NDArray[np.bool_] = (
+        (own == components[right]) & (sizes[own] > 2) & (sizes[own] <= max_dense)
+    )
+    return result
 
 
 def _components(size: int, left: IntArray, right: IntArray) -> IntArray:
@@ -105,8 +129,11 @@ def _pair_lookup(
 
 def _dense_scores(
     components: list[IntArray], known: dict[int, float], scorer: Scorer, size: int
-) -> list[tuple[IntArray, IntArray, FloatArray]]:
-    """All member pairs of each component (condensed order), scoring the unseen ones at once."""
+) -> tuple[IntArray, IntArray, FloatArray, IntArray]:
+    """All member pairs of each component (condensed order) with their scores and component.
+
+    Pairs blocking did not propose are scored now, all at once.
+    """
     lefts: list[IntArray] = []
     rights: list[IntArray] = []
     for members in components:
@@ -114,7 +141,9 @@ def _dense_scores(
         lefts.append(members[a])
         rights.append(members[b])
     if not lefts:
-        return []
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0, dtype=np.float64), empty
+    owner = np.repeat(np.arange(len(lefts)), [len(x) for x in lefts]).astype(np.int64)
     all_left = np.minimum(np.concatenate(lefts), np.concatenate(rights))
     all_right = np.maximum(np.concatenate(lefts), np.concatenate(rights))
     keys = (all_left * size + all_right).tolist()
@@ -122,13 +151,7 @@ def _dense_scores(
     missing = np.isnan(scores)
     if missing.any():
         scores[missing] = scorer(all_left[missing], all_right[missing])
-    result = []
-    start = 0
-    for left in lefts:
-        stop = start + len(left)
-        result.append((all_left[start:stop], all_right[start:stop], scores[start:stop]))
-        start = stop
-    return result
+    return all_left, all_right, scores, owner
 
 
 def _average_linkage(count: int, scores: FloatArray, threshold: float) -> NDArray[np.int32]:
@@ -143,15 +166,12 @@ def _average_linkage(count: int, scores: FloatArray, threshold: float) -> NDArra
 
 def _small_component_edges(
     components: IntArray,
-    members_of: list[IntArray],
+    sizes: IntArray,
     left: IntArray,
     matched: NDArray[np.bool_],
     max_dense: int,
 ) -> NDArray[np.bool_]:
     """Matched pairs of components that were not re-clustered (pairs and oversized ones)."""
-    sizes = np.zeros(int(components.max()) + 1 if len(components) else 0, dtype=np.int64)
-    for members in members_of:
-        sizes[components[members[0]]] = len(members)
     component_size = sizes[components[left]] if len(left) else np.zeros(0, dtype=np.int64)
     result: NDArray[np.bool_] = matched & ((component_size <= 2) | (component_size > max_dense))
     return result

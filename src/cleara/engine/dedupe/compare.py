@@ -10,11 +10,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from numpy.typing import NDArray
 from rapidfuzz import fuzz
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 from rapidfuzz.process import cpdist
 
+from cleara.engine.dedupe.arrays import sorted_unique
 from cleara.engine.dedupe.data import Dataset, FieldData, IntArray
 
 LEVELS: dict[str, tuple[str, ...]] = {
@@ -77,8 +79,12 @@ class Comparison:
         )
 
 
-def compare(data: Dataset, left: IntArray, right: IntArray) -> Comparison:
-    """Compare every field of the pairs (left[i], right[i])."""
+def compare(data: Dataset, left: IntArray, right: IntArray, *, features: bool = True) -> Comparison:
+    """Compare every field of the pairs (left[i], right[i]).
+
+    With `features=False` only the agreement levels are computed (all Fellegi-Sunter needs):
+    fewer string scorers run and the feature matrix is never built.
+    """
     left = np.asarray(left, dtype=np.int64)
     right = np.asarray(right, dtype=np.int64)
     levels = np.full((len(left), len(data.fields)), -1, dtype=np.int8)
@@ -86,9 +92,9 @@ def compare(data: Dataset, left: IntArray, right: IntArray) -> Comparison:
     names: list[str] = []
     owners: list[int] = []
     for index, field_data in enumerate(data.fields):
-        field_levels, features = compare_field(field_data, left, right)
+        field_levels, field_features = compare_field(field_data, left, right, features=features)
         levels[:, index] = field_levels
-        for feature_name, values in features.items():
+        for feature_name, values in field_features.items():
             columns.append(values)
             names.append(f"{field_data.spec.name}:{feature_name}")
             owners.append(index)
@@ -101,53 +107,79 @@ def compare(data: Dataset, left: IntArray, right: IntArray) -> Comparison:
 
 
 def compare_field(
-    data: FieldData, left: IntArray, right: IntArray
+    data: FieldData, left: IntArray, right: IntArray, *, features: bool = True
 ) -> tuple[NDArray[np.int8], dict[str, NDArray[np.float32]]]:
-    """Agreement levels and similarity features of one field for the pairs."""
+    """Agreement levels (and, unless `features=False`, similarity features) of one field."""
     kind = data.spec.kind
     a = data.codes[left]
     b = data.codes[right]
     null = (a < 0) | (b < 0)
     equal = (a == b) & ~null
     differ = ~null & ~equal
-    features = {name: np.full(len(left), np.nan, dtype=np.float32) for name in FEATURES[kind]}
-    for values in features.values():
+    names = FEATURES[kind] if features else ()
+    found = {name: np.full(len(left), np.nan, dtype=np.float32) for name in names}
+    for values in found.values():
         values[equal] = 1.0
     levels = np.full(len(left), -1, dtype=np.int8)
     levels[equal] = 0
     if differ.any():
-        sub_levels, sub_features = _compare_distinct(data, a[differ], b[differ])
+        sub_levels, sub_features = _compare_distinct(data, a[differ], b[differ], features)
         levels[differ] = sub_levels
         for name, values in sub_features.items():
-            features[name][differ] = values
+            found[name][differ] = values
     if kind == "name" and data.phonetic is not None:
         pa = data.phonetic[left]
         pb = data.phonetic[right]
-        phonetic = np.where((pa >= 0) & (pa == pb), 1.0, 0.0).astype(np.float32)
-        features["phonetic"] = np.where(null, np.nan, phonetic).astype(np.float32)
-        levels[differ & (phonetic > 0) & (levels > 2)] = 2
-    return levels, features
+        phonetic = (pa >= 0) & (pa == pb)
+        if features:
+            found["phonetic"] = np.where(null, np.nan, phonetic).astype(np.float32)
+        levels[differ & phonetic & (levels > 2)] = 2
+    return levels, found
 
 
 def _compare_distinct(
-    data: FieldData, a: NDArray[np.int32], b: NDArray[np.int32]
+    data: FieldData, a: NDArray[np.int32], b: NDArray[np.int32], features: bool = True
 ) -> tuple[NDArray[np.int8], dict[str, NDArray[np.float32]]]:
     """Compare each distinct value pair once and spread the results back."""
-    width = np.int64(max(len(data.uniques), 1))
-    keys = a.astype(np.int64) * width + b.astype(np.int64)
-    unique_keys, inverse = np.unique(keys, return_inverse=True)
-    ua = (unique_keys // width).astype(np.int64)
-    ub = (unique_keys % width).astype(np.int64)
-    levels, features = _KIND_FUNCTIONS[data.spec.kind](data, ua, ub)
-    return levels[inverse], {name: values[inverse] for name, values in features.items()}
+    ua, ub, inverse = distinct_pairs(a, b, len(data.uniques))
+    kind = data.spec.kind
+    if not features:
+        function = _LEVEL_FUNCTIONS.get(kind, _KIND_FUNCTIONS[kind])
+        levels = function(data, ua, ub)[0]
+        return (levels if inverse is None else levels[inverse]), {}
+    levels, found = _KIND_FUNCTIONS[kind](data, ua, ub)
+    if inverse is None:
+        return levels, found
+    return levels[inverse], {name: values[inverse] for name, values in found.items()}
+
+
+_DISTINCT_SAMPLE = 100_000
+_MOSTLY_DISTINCT = 0.6
+
+
+def distinct_pairs(
+    a: NDArray[np.int32], b: NDArray[np.int32], width: int
+) -> tuple[IntArray, IntArray, IntArray | None]:
+    """The distinct value pairs and each pair's index among them (None: all are distinct).
+
+    Finding them costs about as much as comparing two strings, so when a sample shows the
+    pairs are mostly distinct already (e-mails, phones, street addresses) they are compared
+    as they are.
+    """
+    keys = a.astype(np.int64) * np.int64(max(width, 1)) + b.astype(np.int64)
+    sample = keys[:: max(1, len(keys) // _DISTINCT_SAMPLE)]
+    if len(sample) and len(sorted_unique(sample)) > _MOSTLY_DISTINCT * len(sample):
+        return a.astype(np.int64), b.astype(np.int64), None
+    inverse, unique_keys = pd.factorize(keys)  # hashing: linear, unlike a sort
+    width64 = np.int64(max(width, 1))
+    return unique_keys // width64, unique_keys % width64, inverse.astype(np.int64)
 
 
 _Result = tuple[NDArray[np.int8], dict[str, NDArray[np.float32]]]
 
 
 def _strings(data: FieldData, codes: IntArray) -> list[str]:
-    uniques = data.uniques
-    return [uniques[c] for c in codes.tolist()]
+    return data.unique_array()[codes].tolist()  # type: ignore[no-any-return]
 
 
 _PARALLEL_PAIRS = 20_000  # below this, starting worker threads costs more than it saves
@@ -163,13 +195,16 @@ def _score(scorer: Any, a: list[str], b: list[str], scale: float = 1.0) -> NDArr
     return result
 
 
-def _edit(a: list[str], b: list[str]) -> tuple[NDArray[np.float32], NDArray[np.int32]]:
-    distance = np.asarray(
+def _distance(a: list[str], b: list[str]) -> NDArray[np.int32]:
+    return np.asarray(
         cpdist(a, b, scorer=DamerauLevenshtein.distance, workers=_workers(len(a))), dtype=np.int32
     )
+
+
+def _edit(a: list[str], b: list[str]) -> tuple[NDArray[np.float32], NDArray[np.int32]]:
+    distance = _distance(a, b)
     lengths = np.maximum(
-        np.fromiter((len(s) for s in a), np.int32, len(a)),
-        np.fromiter((len(s) for s in b), np.int32, len(b)),
+        np.fromiter(map(len, a), np.int32, len(a)), np.fromiter(map(len, b), np.int32, len(b))
     )
     similarity = 1.0 - distance / np.maximum(lengths, 1)
     return similarity.astype(np.float32), distance
@@ -246,12 +281,26 @@ def _email(data: FieldData, ua: IntArray, ub: IntArray) -> _Result:
     a, b = _strings(data, ua), _strings(data, ub)
     jw = _score(JaroWinkler.normalized_similarity, a, b)
     edit, distance = _edit(a, b)
-    user = np.fromiter(
-        (x.split("@")[0] == y.split("@")[0] for x, y in zip(a, b, strict=True)), bool, len(a)
-    )
+    user = _same_user(data, ua, ub)
     levels = _select([distance <= 1, user], len(a))
     features = {"jaro_winkler": jw, "edit": edit, "user": user.astype(np.float32)}
     return levels, features
+
+
+def _same_user(data: FieldData, ua: IntArray, ub: IntArray) -> NDArray[np.bool_]:
+    users = data.derived_codes("user", email_user)
+    same: NDArray[np.bool_] = (users[ua] == users[ub]) & (users[ua] >= 0)
+    return same
+
+
+def email_user(address: str) -> str | None:
+    """The part of an address before `@`."""
+    return address.split("@")[0] or None
+
+
+def _email_levels(data: FieldData, ua: IntArray, ub: IntArray) -> _Result:
+    a, b = _strings(data, ua), _strings(data, ub)
+    return _select([_distance(a, b) <= 1, _same_user(data, ua, ub)], len(a)), {}
 
 
 def _phone(data: FieldData, ua: IntArray, ub: IntArray) -> _Result:
@@ -264,12 +313,18 @@ def _phone(data: FieldData, ua: IntArray, ub: IntArray) -> _Result:
     return levels, {"edit": edit, "suffix": suffix}
 
 
+def _one_typo_levels(data: FieldData, ua: IntArray, ub: IntArray) -> _Result:
+    """Levels of phones and codes: exact (not seen here), one typo, different."""
+    a, b = _strings(data, ua), _strings(data, ub)
+    return _select([_distance(a, b) <= 1], len(a)), {}
+
+
 def _date(data: FieldData, ua: IntArray, ub: IntArray) -> _Result:
     a, b = _strings(data, ua), _strings(data, ub)
     edit, distance = _edit(a, b)
     numbers = data.numbers if data.numbers is not None else np.full(len(data.uniques), np.nan)
     days = np.abs(numbers[ua] - numbers[ub])
-    swap = np.fromiter((_swapped(x, y) for x, y in zip(a, b, strict=True)), bool, len(a))
+    swap = _swapped(data, ua, ub)
     close = np.where(np.isnan(days), 0.0, np.clip(1.0 - days / 3650.0, 0.0, 1.0))
     levels = _select([(distance <= 1) | swap, days <= 366], len(a))
     features = {
@@ -280,9 +335,25 @@ def _date(data: FieldData, ua: IntArray, ub: IntArray) -> _Result:
     return levels, features
 
 
-def _swapped(a: str, b: str) -> bool:
+def _swapped(data: FieldData, ua: IntArray, ub: IntArray) -> NDArray[np.bool_]:
     """True for ISO dates whose month and day are swapped (2001-03-04 vs 2001-04-03)."""
-    return len(a) == 10 and len(b) == 10 and a[:4] == b[:4] and a[5:7] == b[8:] and a[8:] == b[5:7]
+    partner = data.per_unique("swap_partner", lambda: _swap_partners(data.uniques))
+    result: NDArray[np.bool_] = partner[ua] == ub
+    return result
+
+
+def _swap_partners(uniques: list[str]) -> IntArray:
+    """Per distinct date: the index of the date with day and month swapped, or -1."""
+    index = {value: code for code, value in enumerate(uniques)}
+    partners = [index.get(day_month_swapped(u) or "", -1) for u in uniques]
+    return np.array(partners, dtype=np.int64)
+
+
+def day_month_swapped(date: str) -> str | None:
+    """`YYYY-MM-DD` with month and day exchanged; None for other shapes."""
+    if len(date) != 10 or date[4] != "-" or date[7] != "-":
+        return None
+    return f"{date[:5]}{date[8:]}-{date[5:7]}"
 
 
 def _code(data: FieldData, ua: IntArray, ub: IntArray) -> _Result:
@@ -299,6 +370,12 @@ def _identifier(data: FieldData, ua: IntArray, ub: IntArray) -> _Result:
     edit, distance = _edit(a, b)
     levels = _select([distance <= 1, distance <= 2], len(a))
     return levels, {"jaro_winkler": jw, "edit": edit}
+
+
+def _identifier_levels(data: FieldData, ua: IntArray, ub: IntArray) -> _Result:
+    a, b = _strings(data, ua), _strings(data, ub)
+    distance = _distance(a, b)
+    return _select([distance <= 1, distance <= 2], len(a)), {}
 
 
 def _number(data: FieldData, ua: IntArray, ub: IntArray) -> _Result:
@@ -321,6 +398,15 @@ _KIND_FUNCTIONS = {
     "code": _code,
     "identifier": _identifier,
     "number": _number,
+}
+
+
+# Levels without the features, for kinds whose features cost extra scorers.
+_LEVEL_FUNCTIONS = {
+    "email": _email_levels,
+    "phone": _one_typo_levels,
+    "code": _one_typo_levels,
+    "identifier": _identifier_levels,
 }
 
 

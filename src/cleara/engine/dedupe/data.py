@@ -7,7 +7,7 @@ In link mode the link records follow the records: indices `0..n_left-1` are the 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import jellyfish
@@ -34,6 +34,8 @@ class FieldData:
     phonetic: NDArray[np.int32] | None = None  # per record: phonetic code id, -1 for none
     vectors: NDArray[np.float32] | None = None  # per distinct value: unit text embedding
     total: int = 0  # non-null values in the whole population, when larger than these records
+    _unique_array: NDArray[np.object_] | None = field(default=None, repr=False)
+    _derived: dict[str, IntArray] = field(default_factory=dict, repr=False)
 
     @property
     def non_null(self) -> int:
@@ -43,6 +45,34 @@ class FieldData:
     def population(self) -> int:
         """Non-null values the term frequencies are relative to."""
         return self.total or self.non_null
+
+    def unique_array(self) -> NDArray[np.object_]:
+        """`uniques` as a NumPy array (for fancy indexing), built once."""
+        if self._unique_array is None or len(self._unique_array) != len(self.uniques):
+            self._unique_array = np.array(self.uniques, dtype=object)
+        return self._unique_array
+
+    def derived_codes(self, name: str, transform: Callable[[str], str | None]) -> IntArray:
+        """Per distinct value: the code of `transform(value)` (-1 for None), built once.
+
+        Equal codes mean equal transformed values, so pairs compare as integers.
+        """
+
+        def build() -> IntArray:
+            keys = [transform(u) for u in self.uniques]
+            codes, _ = pd.factorize(pd.Series(keys, dtype=object), use_na_sentinel=True)
+            result: IntArray = codes.astype(np.int64)
+            return result
+
+        return self.per_unique(name, build)
+
+    def per_unique(self, name: str, build: Callable[[], IntArray]) -> IntArray:
+        """An integer array over the distinct values, built once by `build`."""
+        cached = self._derived.get(name)
+        if cached is None or len(cached) != len(self.uniques):
+            cached = self._derived[name] = build()
+        result: IntArray = cached
+        return result
 
     def value(self, index: int) -> str | None:
         code = int(self.codes[index])

@@ -356,6 +356,14 @@ def fit_scorer(
     data: Dataset, candidates: Comparison, labels: Sequence[Label], threshold: float | None
 ) -> tuple[Scorer, float, dict[str, Any]]:
     """Train the model (supervised with labels, Fellegi-Sunter without) and pick the threshold."""
+    scorer, threshold, info, _ = fit_and_score(data, candidates, labels, threshold)
+    return scorer, threshold, info
+
+
+def fit_and_score(
+    data: Dataset, candidates: Comparison, labels: Sequence[Label], threshold: float | None
+) -> tuple[Scorer, float, dict[str, Any], FloatArray]:
+    """`fit_scorer`, plus the candidates' scores (computed once: the threshold needs them)."""
     info: dict[str, Any] = {}
     if labels:
         left, right, truth = label_indices(data, labels)
@@ -371,25 +379,30 @@ def fit_scorer(
                 threshold = DEFAULT_THRESHOLD
                 info["threshold_source"] = "default"
         info["labels"] = len(truth)
-        return scorer, threshold, info
+        return scorer, threshold, info, scorer.score(candidates)
     model = fellegi_sunter.fit(data, candidates)
     scorer = Scorer(data, model, None)
     info["em_iterations"] = model.iterations
     info["prior"] = model.prior
+    scores = scorer.score(candidates)
     if threshold is None:
-        threshold, info["threshold_source"] = _unsupervised_threshold(data, model, candidates)
-    return scorer, threshold, info
+        threshold, info["threshold_source"] = _unsupervised_threshold(
+            data, model, candidates, scores
+        )
+    return scorer, threshold, info, scores
 
 
 def _unsupervised_threshold(
-    data: Dataset, model: fellegi_sunter.FellegiSunterModel, candidates: Comparison
+    data: Dataset,
+    model: fellegi_sunter.FellegiSunterModel,
+    candidates: Comparison,
+    scores: FloatArray,
 ) -> tuple[float, str]:
     """The expected-F1 threshold; no lower than the possible match count allows.
 
     When EM's match rate reaches its bound, the model would call more pairs matches than the
     records can have, so its probabilities are inflated: keep only the best-ranked pairs.
     """
-    scores = Scorer(data, model, None).score(candidates)
     threshold = expected_f1_threshold(scores)
     cap = fellegi_sunter.max_prior(data, len(candidates))
     if model.prior < _CAPPED_PRIOR * cap:
@@ -415,13 +428,13 @@ def _run(
         left, right = unique_pairs([left, li], [right, lj], max(data.size, 1))
     timings["blocking"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    comparison = compare(data, left, right)
+    # Fellegi-Sunter needs only agreement levels; explanations compare the matches again.
+    comparison = compare(data, left, right, features=bool(labels))
     timings["compare"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    scorer, threshold, info = fit_scorer(
+    scorer, threshold, info, scores = fit_and_score(
         data, comparison, labels, parse_threshold(options.threshold)
     )
-    scores = scorer.score(comparison)
     if labels:
         scores = _apply_labels(data, labels, left, right, scores)
     timings["scoring"] = time.perf_counter() - clock

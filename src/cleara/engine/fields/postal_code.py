@@ -180,8 +180,28 @@ def _parse_for(compact: str, fmt: PostalFormat, *, allow_pad: bool = True) -> _P
 def _candidates(code: str) -> list[_Parsed]:
     """Every supported country whose format `code` fits as written (no zero padding)."""
     compact = _compact(code)
+    if compact.isascii() and compact.isdigit():
+        return [_Parsed(fmt.country, fmt.canonical(compact)) for fmt in _digit_formats(compact)]
     found = (_parse_for(compact, fmt, allow_pad=False) for fmt in FORMATS.values())
     return [parsed for parsed in found if parsed is not None]
+
+
+def _digit_formats(compact: str) -> tuple[PostalFormat, ...]:
+    """The formats an all-digit code fits: decided by its length and first two digits.
+
+    Every format constrains digit-only codes at most in their first two digits (`ES`,
+    `(?!00)`, `[1-9]`) and country prefixes are letters, so the answer for one code holds
+    for all codes of that shape; tests check this against the patterns themselves.
+    """
+    return _formats_for_shape(len(compact), compact[:2])
+
+
+@lru_cache(maxsize=1024)
+def _formats_for_shape(length: int, head: str) -> tuple[PostalFormat, ...]:
+    sample = head + "0" * (length - len(head))
+    return tuple(
+        fmt for fmt in FORMATS.values() if _parse_for(sample, fmt, allow_pad=False) is not None
+    )
 
 
 @lru_cache(maxsize=65536)

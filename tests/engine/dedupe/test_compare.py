@@ -1,0 +1,41 @@
+"""Pairwise comparison: the levels-only mode agrees with the full one."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+from people import PEOPLE
+
+from cleara.engine.dedupe.compare import FEATURES, compare
+from cleara.engine.dedupe.data import build_dataset
+from cleara.engine.dedupe.fellegi_sunter import level_patterns
+from cleara.engine.dedupe.fields import plan_fields
+
+
+def _all_pairs() -> tuple[object, np.ndarray, np.ndarray]:
+    columns = [c for c in PEOPLE[0] if c != "id"]
+    specs = plan_fields(columns, PEOPLE, id_field="id")
+    data = build_dataset(specs, PEOPLE, [r["id"] for r in PEOPLE])
+    pairs = np.array(list(itertools.combinations(range(len(PEOPLE)), 2)), dtype=np.int64)
+    return data, pairs[:, 0], pairs[:, 1]
+
+
+def test_levels_only_gives_the_same_levels_and_no_features() -> None:
+    data, left, right = _all_pairs()
+    full = compare(data, left, right)  # type: ignore[arg-type]
+    levels_only = compare(data, left, right, features=False)  # type: ignore[arg-type]
+    assert np.array_equal(full.levels, levels_only.levels)
+    assert levels_only.features.shape == (len(left), 0)
+    kinds = [f.spec.kind for f in data.fields]  # type: ignore[attr-defined]
+    assert full.features.shape[1] == sum(len(FEATURES[k]) for k in kinds)
+
+
+def test_level_patterns_count_every_row_once() -> None:
+    rng = np.random.default_rng(1)
+    levels = rng.integers(-1, 5, size=(5000, 9)).astype(np.int8)
+    patterns, counts = level_patterns(levels)
+    expected, expected_counts = np.unique(levels, axis=0, return_counts=True)
+    got = dict(zip(map(bytes, patterns), counts, strict=True))
+    assert got == dict(zip(map(bytes, expected), expected_counts.astype(float), strict=True))
+    assert counts.sum() == len(levels)

