@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 from rapidfuzz import fuzz
-from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
+from rapidfuzz.distance import OSA, JaroWinkler
 from rapidfuzz.process import cpdist
 
 from cleara.engine.dedupe.arrays import sorted_unique
@@ -196,9 +196,12 @@ def _score(scorer: Any, a: list[str], b: list[str], scale: float = 1.0) -> NDArr
 
 
 def _distance(a: list[str], b: list[str]) -> NDArray[np.int32]:
-    return np.asarray(
-        cpdist(a, b, scorer=DamerauLevenshtein.distance, workers=_workers(len(a))), dtype=np.int32
-    )
+    """Restricted Damerau-Levenshtein (optimal string alignment) distance.
+
+    It counts a transposition as one edit like full Damerau-Levenshtein and differs from it
+    only when a substring is edited twice; RapidFuzz computes it bit-parallel, 5-9x faster.
+    """
+    return np.asarray(cpdist(a, b, scorer=OSA.distance, workers=_workers(len(a))), dtype=np.int32)
 
 
 def _edit(a: list[str], b: list[str]) -> tuple[NDArray[np.float32], NDArray[np.int32]]:
