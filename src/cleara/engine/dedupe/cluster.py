@@ -51,10 +51,9 @@ def cluster_records(
     matched = scores >= threshold
     components = _components(size, left[matched], right[matched])
     labels = components.copy()
-    members_of = _members(components)
     sizes = np.bincount(components, minlength=1) if size else np.zeros(0, dtype=np.int64)
-    big = [m for m in members_of if 2 < len(m) <= max_dense]
-    oversized = sum(1 for m in members_of if len(m) > max_dense)
+    big = _members(components, sizes, 3, max_dense)
+    oversized = int((sizes > max_dense).sum())
     inside = _inside_dense(components, sizes, left, right, max_dense)
     known = _pair_lookup(left[inside], right[inside], scores[inside], size)
     dense_left, dense_right, dense_scores, owner = _dense_scores(big, known, scorer, size)
@@ -114,10 +113,14 @@ def _components(size: int, left: IntArray, right: IntArray) -> IntArray:
     return result
 
 
-def _members(labels: IntArray) -> list[IntArray]:
-    order = np.argsort(labels, kind="stable")
+def _members(labels: IntArray, sizes: IntArray, smallest: int, largest: int) -> list[IntArray]:
+    """The records of each component with `smallest` to `largest` members."""
+    chosen = np.flatnonzero((sizes[labels] >= smallest) & (sizes[labels] <= largest))
+    if not len(chosen):
+        return []
+    order = chosen[np.argsort(labels[chosen], kind="stable")]
     bounds = np.flatnonzero(np.diff(labels[order])) + 1
-    return list(np.split(order, bounds)) if len(labels) else []
+    return list(np.split(order, bounds))
 
 
 def _pair_lookup(
