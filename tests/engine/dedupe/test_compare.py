@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 from people import PEOPLE
 
-from cleara.engine.dedupe.compare import FEATURES, compare
+from cleara.engine.dedupe.compare import FEATURES, compare, distinct_pairs
 from cleara.engine.dedupe.data import build_dataset
 from cleara.engine.dedupe.fellegi_sunter import level_patterns
 from cleara.engine.dedupe.fields import plan_fields
@@ -39,3 +39,18 @@ def test_level_patterns_count_every_row_once() -> None:
     got = dict(zip(map(bytes, patterns), counts, strict=True))
     assert got == dict(zip(map(bytes, expected), expected_counts.astype(float), strict=True))
     assert counts.sum() == len(levels)
+
+
+def test_distinct_pairs_index_back_to_every_pair() -> None:
+    rng = np.random.default_rng(2)
+    repeated_a = rng.integers(0, 5, 1000).astype(np.int32)  # few distinct pairs: deduplicated
+    repeated_b = rng.integers(0, 5, 1000).astype(np.int32)
+    ua, ub, inverse = distinct_pairs(repeated_a, repeated_b, 5)
+    assert inverse is not None
+    assert len(ua) <= 25
+    assert np.array_equal(ua[inverse], repeated_a)
+    assert np.array_equal(ub[inverse], repeated_b)
+    spread_a = np.arange(1000, dtype=np.int32)  # all distinct: compared as they are
+    ua, ub, inverse = distinct_pairs(spread_a, spread_a[::-1].copy(), 1000)
+    assert inverse is None
+    assert np.array_equal(ua, spread_a)
