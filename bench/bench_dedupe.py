@@ -2,7 +2,7 @@
 
     python -m bench.bench_dedupe febrl
     python -m bench.bench_dedupe magellan [--data ../shared/data/er-magellan/Structured]
-    python -m bench.bench_dedupe scale --sizes 10000,100000 [--splink]
+    python -m bench.bench_dedupe scale --sizes 10000,100000,1000000 [--splink]
     python -m bench.bench_dedupe api
     python -m bench.bench_dedupe embed
 
@@ -332,6 +332,11 @@ print("seconds=%f" % seconds)
 print("f1=%f" % (2 * hits / (len(predicted) + len(truth))))
 print("candidates=%d" % result.stats["candidate_pairs"])
 print("peak_gb=%f" % (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20))
+from cleara.engine.dedupe.blocking import candidate_pairs  # after the peak was read
+found = candidate_pairs(result.scorer.data, result.rules)
+size = len(rows)
+keys = set((found.left * size + found.right).tolist())
+print("completeness=%f" % (sum(a * size + b in keys for a, b in truth) / max(len(truth), 1)))
 """
 
 _SPLINK_RUN = """
@@ -402,6 +407,7 @@ def bench_scale(sizes: list[int], with_splink: bool) -> None:
                     f"{cleara['peak_gb']:.2f}",
                     f"{cleara['f1']:.4f}",
                     int(cleara["candidates"]),
+                    f"{cleara['completeness']:.4f}",
                     f"{splink.get('seconds', float('nan')):.1f}",
                     f"{splink.get('peak_gb', float('nan')):.2f}",
                     f"{splink.get('f1', float('nan')):.4f}",
@@ -417,6 +423,7 @@ def bench_scale(sizes: list[int], with_splink: bool) -> None:
             "Cleara peak GB",
             "Cleara F1",
             "candidates",
+            "pair compl.",
             "Splink s",
             "Splink peak GB",
             "Splink F1",
@@ -435,7 +442,7 @@ def _growth(measured: list[tuple[int, dict[str, float], dict[str, float]]]) -> l
             return f"x{y[key] / x[key]:.1f}" if key in x and key in y and x[key] else "-"
 
         rows.append(
-            [f"{small}->{large}", ratio(a, b, "seconds"), ratio(a, b, "peak_gb"), "", "",
+            [f"{small}->{large}", ratio(a, b, "seconds"), ratio(a, b, "peak_gb"), "", "", "",
              ratio(sa, sb, "seconds"), ratio(sa, sb, "peak_gb"), "", ""]
         )  # fmt: skip
     return rows
