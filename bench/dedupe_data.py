@@ -4,7 +4,10 @@
 
 Each entity gets 1 record, or 2-5 with probability `dup_rate`; duplicates are corrupted with
 typos, nicknames, swapped first/last names, missing values, reformatted phones and dates,
-abbreviated streets and changed case. The `entity_id` column is the truth.
+abbreviated streets, changed case, a move (new address, city, state, ZIP and often phone) and
+a new e-mail address. Hard non-matches too: 10% of entities share their home with a second
+entity (same last name, address, ZIP and phone; another first name, birth date and e-mail),
+and some of those are twins (same birth date as well). The `entity_id` column is the truth.
 """
 
 from __future__ import annotations
@@ -461,18 +464,40 @@ def _typo(text: str, rng: random.Random) -> str:
 def _entity(rng: random.Random, number: int) -> dict[str, str]:
     first = rng.choice(FIRST)
     last = rng.choice(LAST_STEMS) + rng.choice(SUFFIXES)
-    year, month, day = rng.randint(1935, 2005), rng.randint(1, 12), rng.randint(1, 28)
-    street_type = rng.choice(list(STREET_TYPES))
     return {
         "first_name": first,
         "last_name": last,
-        "dob": f"{year:04d}-{month:02d}-{day:02d}",
+        "dob": _birth_date(rng),
         "email": f"{first}.{last}{rng.randint(1, 999)}@{rng.choice(DOMAINS)}",
+        **_home(rng, number),
+    }
+
+
+def _birth_date(rng: random.Random) -> str:
+    year, month, day = rng.randint(1935, 2005), rng.randint(1, 12), rng.randint(1, 28)
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def _home(rng: random.Random, number: int) -> dict[str, str]:
+    street_type = rng.choice(list(STREET_TYPES))
+    return {
         "phone": f"{rng.randint(201, 989)}{rng.randint(200, 999)}{number % 10000:04d}",
         "address": f"{rng.randint(1, 9999)} {rng.choice(STREETS)} {street_type}",
         "city": rng.choice(CITIES),
         "state": rng.choice(STATES),
         "zip": f"{rng.randint(1000, 99999):05d}",
+    }
+
+
+def _housemate(rng: random.Random, entity: dict[str, str]) -> dict[str, str]:
+    """Another person at the same home: a different first name, birth date and e-mail."""
+    first = rng.choice([f for f in FIRST[:40] if f != entity["first_name"]])
+    twin = rng.random() < 0.2
+    return {
+        **entity,
+        "first_name": first,
+        "dob": entity["dob"] if twin else _birth_date(rng),
+        "email": f"{first}.{entity['last_name']}{rng.randint(1, 999)}@{rng.choice(DOMAINS)}",
     }
 
 
@@ -511,8 +536,16 @@ def _corrupt(row: dict[str, str], rng: random.Random) -> None:
     elif choice < 0.9:
         for word, short in STREET_TYPES.items():
             row["address"] = row["address"].replace(word, short)
-    else:
+    elif choice < 0.93:
         row["zip"] = _typo(row["zip"], rng) if row["zip"] else row["zip"]
+    elif choice < 0.97:  # moved house: a new address, and often a new phone
+        moved = _home(rng, rng.randrange(10_000))
+        row.update({k: moved[k] for k in ("address", "city", "state", "zip")})
+        if rng.random() < 0.5:
+            row["phone"] = moved["phone"]
+    else:  # a new e-mail address
+        first = row["first_name"].lower()
+        row["email"] = f"{first[:1]}{row['last_name'].lower()}@{rng.choice(DOMAINS)}"
 
 
 def generate(count: int, seed: int = 1, dup_rate: float = 0.3) -> list[dict[str, str]]:
@@ -520,8 +553,10 @@ def generate(count: int, seed: int = 1, dup_rate: float = 0.3) -> list[dict[str,
     rng = random.Random(seed)
     rows: list[dict[str, str]] = []
     entity = 0
+    household: dict[str, str] | None = None
     while len(rows) < count:
-        base = _entity(rng, entity)
+        base = _entity(rng, entity) if household is None else household
+        household = _housemate(rng, base) if household is None and rng.random() < 0.1 else None
         copies = 1 if rng.random() >= dup_rate else rng.choice((2, 2, 2, 3, 3, 4, 5))
         for copy in range(min(copies, count - len(rows))):
             rows.append({"entity_id": str(entity), **_render(base, rng, copy > 0)})

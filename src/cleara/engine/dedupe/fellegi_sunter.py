@@ -133,7 +133,15 @@ def _normalized(counts: NDArray[np.float64]) -> list[float]:
 def fit(
     data: Dataset, comparison: Comparison, *, max_iterations: int = 60, tolerance: float = 1e-5
 ) -> FellegiSunterModel:
-    """Estimate u from random pairs, then m and the prior by EM over the candidate pairs."""
+    """Estimate u from random pairs, m by EM sessions, then the prior by EM over all candidates.
+
+    Candidates agree on their blocking keys by construction, and related records that are not
+    the same (people sharing a home) agree on several fields at once. EM over all candidates
+    can then explain nearly every candidate as a match. So, as Splink's training sessions do,
+    m is estimated on the candidates that agree exactly on one distinctive field, with that
+    field left out, once per such field; each field's m is the pair-weighted mean over the
+    sessions that estimated it. With m and u fixed, EM then finds only the match rate.
+    """
     kinds = [f.spec.kind for f in data.fields]
     u = estimate_u(data)
     m = [_initial_m(level_counts(kind)) for kind in kinds]
@@ -142,10 +150,72 @@ def fit(
     if len(comparison) == 0 or not data.fields:
         return model
     patterns, counts = level_patterns(comparison.levels)
-    for iteration in range(1, max_iterations + 1):
+    sessions = _session_estimates(model, patterns, counts, max_iterations, tolerance)
+    if sessions is None:  # no distinctive field to train on: EM over all candidates
+        iterations = _em(model, patterns, counts, cap, max_iterations, tolerance, fixed_m=False)
+    else:
+        model.m = sessions
+        iterations = _em(model, patterns, counts, cap, max_iterations, tolerance, fixed_m=True)
+    model.iterations = iterations
+    return model
+
+
+_SESSION_MAX_U = 0.01  # a field is distinctive when random records rarely agree on it exactly
+_SESSION_MIN_PAIRS = 30
+
+
+def _session_estimates(
+    model: FellegiSunterModel,
+    patterns: NDArray[np.int8],
+    counts: FloatArray,
+    max_iterations: int,
+    tolerance: float,
+) -> list[list[float]] | None:
+    """m per field from EM sessions over candidates agreeing exactly on one distinctive field."""
+    fields = patterns.shape[1]
+    totals = [np.zeros(len(row)) for row in model.m]
+    weights = np.zeros(fields)
+    for g in range(fields):
+        rows = patterns[:, g] == 0
+        pairs = float(counts[rows].sum())
+        if model.u[g][0] >= _SESSION_MAX_U or pairs < _SESSION_MIN_PAIRS or fields < 2:
+            continue
+        session_patterns = patterns[rows].copy()
+        session_patterns[:, g] = -1  # the field the session is blocked on says nothing
+        session = FellegiSunterModel(
+            model.fields, model.kinds, [list(r) for r in model.m], model.u, 0.5
+        )
+        _em(session, session_patterns, counts[rows], 1 - 1e-6, max_iterations, tolerance)
+        for f in range(fields):
+            if f != g:
+                totals[f] += pairs * np.asarray(session.m[f])
+                weights[f] += pairs
+    if not weights.any():
+        return None
+    return [_normalized(totals[f]) if weights[f] else list(model.m[f]) for f in range(fields)]
+
+
+def _em(
+    model: FellegiSunterModel,
+    patterns: NDArray[np.int8],
+    counts: FloatArray,
+    cap: float,
+    max_iterations: int,
+    tolerance: float,
+    *,
+    fixed_m: bool = False,
+) -> int:
+    """EM for the prior (and m unless `fixed_m`) with u fixed; returns the iterations run."""
+    kinds = model.kinds
+    iteration = 0
+    for iteration in range(1, max_iterations + 1):  # noqa: B007 - returned below
         posterior = _posterior(model, patterns)
         weighted = posterior * counts
-        new_m = [_m_step(patterns[:, f], weighted, level_counts(k)) for f, k in enumerate(kinds)]
+        new_m = (
+            model.m
+            if fixed_m
+            else [_m_step(patterns[:, f], weighted, level_counts(k)) for f, k in enumerate(kinds)]
+        )
         matches = weighted.sum() + _PRIOR_PSEUDO[0]
         new_prior = float(np.clip(matches / (counts.sum() + sum(_PRIOR_PSEUDO)), 1e-6, cap))
         change = max(
@@ -155,10 +225,10 @@ def fit(
                 for x, y in zip(new_m, model.m, strict=True)
             ),
         )
-        model.m, model.prior, model.iterations = new_m, new_prior, iteration
+        model.m, model.prior = new_m, new_prior
         if change < tolerance:
             break
-    return model
+    return iteration
 
 
 def level_patterns(levels: NDArray[np.int8]) -> tuple[NDArray[np.int8], FloatArray]:
