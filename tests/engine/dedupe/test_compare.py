@@ -54,3 +54,17 @@ def test_distinct_pairs_index_back_to_every_pair() -> None:
     ua, ub, inverse = distinct_pairs(spread_a, spread_a[::-1].copy(), 1000)
     assert inverse is None
     assert np.array_equal(ua, spread_a)
+
+
+def test_first_and_last_name_the_other_way_round_count_as_typos() -> None:
+    rows = [
+        {"first_name": "Maria", "last_name": "Lopez"},
+        {"first_name": "Lopez", "last_name": "Maria"},
+        {"first_name": "Anna", "last_name": "Berg"},
+    ]
+    specs = plan_fields(["first_name", "last_name"], rows)
+    assert [s.type for s in specs] == ["first_name", "last_name"]
+    data = build_dataset(specs, rows, [0, 1, 2])
+    levels = compare(data, np.array([0, 0]), np.array([1, 2])).levels
+    assert levels[0].tolist() == [1, 1]  # swapped: one typo each
+    assert levels[1].tolist() == [4, 4]  # different people: different names

@@ -98,12 +98,46 @@ def compare(data: Dataset, left: IntArray, right: IntArray, *, features: bool = 
             columns.append(values)
             names.append(f"{field_data.spec.name}:{feature_name}")
             owners.append(index)
+    _credit_swapped_names(data, left, right, levels)
     matrix = (
         np.column_stack(columns).astype(np.float32)
         if columns
         else np.zeros((len(left), 0), dtype=np.float32)
     )
     return Comparison(left, right, levels, matrix, names, owners)
+
+
+def _credit_swapped_names(
+    data: Dataset, left: IntArray, right: IntArray, levels: NDArray[np.int8]
+) -> None:
+    """First and last name entered the other way round count as a typo in each, not as two
+    different names (one of the most common data-entry errors)."""
+    kinds = {f.spec.type: i for i, f in enumerate(data.fields) if f.spec.kind == "name"}
+    first, last = kinds.get("first_name"), kinds.get("last_name")
+    if first is None or last is None or not len(left):
+        return
+    different = len(LEVELS["name"]) - 1
+    both = (levels[:, first] == different) & (levels[:, last] == different)
+    if not both.any():
+        return
+    a_first, a_last = _shared_codes(data.fields[first], data.fields[last])
+    rows = np.flatnonzero(both)
+    i, j = left[rows], right[rows]
+    swapped = (
+        (a_first[i] >= 0) & (a_first[i] == a_last[j]) & (a_last[i] >= 0) & (a_last[i] == a_first[j])
+    )
+    levels[rows[swapped], first] = 1
+    levels[rows[swapped], last] = 1
+
+
+def _shared_codes(one: FieldData, other: FieldData) -> tuple[IntArray, IntArray]:
+    """Per record, codes of the two fields' values in one shared code space (-1 for null)."""
+    space = {value: code for code, value in enumerate(one.uniques)}
+    other_codes = np.array(
+        [space.setdefault(value, len(space)) for value in other.uniques] + [-1], dtype=np.int64
+    )
+    one_codes = np.append(np.arange(len(one.uniques), dtype=np.int64), np.int64(-1))
+    return one_codes[one.codes], other_codes[other.codes]
 
 
 def compare_field(
