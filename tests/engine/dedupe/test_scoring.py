@@ -14,6 +14,7 @@ from cleara.engine.dedupe.threshold import (
     expected_f1_threshold,
     f1_score,
     parse_threshold,
+    stable_f1_threshold,
 )
 from cleara.engine.table import InputError
 
@@ -72,6 +73,21 @@ def test_thresholds() -> None:
     assert 0.4 < cut < 0.6
     assert f1_score(scores >= cut, labels) == 1.0
     assert 0.05 <= expected_f1_threshold(np.array([0.99, 0.98, 0.02, 0.01])) <= 0.95
+
+
+def test_stable_threshold_takes_the_middle_of_near_best_cuts() -> None:
+    # Few labels: the cuts between 0.2 and 0.8 are all within one standard error of the best.
+    scores = np.array([0.95, 0.9, 0.85, 0.8, 0.7, 0.3, 0.2, 0.1])
+    labels = np.array([True, True, True, False, True, False, True, False])
+    best = best_f1_threshold(scores, labels)
+    stable = stable_f1_threshold(scores, labels)
+    assert best < 0.2
+    assert 0.3 < stable < 0.8
+    # Many labels, a clean split: the best cut only.
+    scores = np.linspace(1.0, 0.0, 400)
+    labels = scores > 0.5
+    assert abs(stable_f1_threshold(scores, labels) - 0.5) < 0.01
+    assert stable_f1_threshold(np.zeros(0), np.zeros(0, dtype=bool)) == 0.5
 
 
 def test_fold_keeps_non_latin_text() -> None:

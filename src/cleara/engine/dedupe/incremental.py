@@ -158,7 +158,7 @@ class MatchIndex:
         right = np.full(size, size, dtype=np.int64)
         comparison = compare(data, left, right)
         if self.classifier is not None:
-            probabilities = self.classifier.probability(comparison)
+            probabilities = self.classifier.probability(comparison, data)
         else:
             assert self.fs_model is not None
             weights = self.fs_model.field_weights(data, comparison)

@@ -37,10 +37,10 @@ from cleara.engine.dedupe.fields import FieldSpec, plan_fields
 from cleara.engine.dedupe.golden import Survivorship, golden_record, recency_column
 from cleara.engine.dedupe.threshold import (
     DEFAULT_THRESHOLD,
-    best_f1_threshold,
     expected_f1_threshold,
     parse_threshold,
     rank_threshold,
+    stable_f1_threshold,
 )
 from cleara.engine.fields.base import FieldOptions, JsonScalar
 from cleara.engine.table import InputError, Record, to_table
@@ -163,7 +163,7 @@ class Scorer:
     def score(self, comparison: Comparison) -> FloatArray:
         """Match probabilities; records identical in every compared field always match."""
         if self.classifier is not None:
-            scores = self.classifier.probability(comparison)
+            scores = self.classifier.probability(comparison, self.data)
         else:
             assert self.fs_model is not None
             weights = self.fs_model.field_weights(self.data, comparison)
@@ -176,7 +176,7 @@ class Scorer:
 
     def explain(self, comparison: Comparison, scores: FloatArray) -> list[dict[str, Any]]:
         if self.classifier is not None:
-            contributions, base = self.classifier.contributions(comparison)
+            contributions, base = self.classifier.contributions(comparison, self.data)
         else:
             assert self.fs_model is not None
             contributions = self.fs_model.field_weights(self.data, comparison)
@@ -368,12 +368,16 @@ def fit_and_score(
     if labels:
         left, right, truth = label_indices(data, labels)
         labeled = compare(data, left, right)
-        classifier = supervised.train(labeled, truth)
+        classifier = supervised.train(labeled, truth, data=data)
         scorer = Scorer(data, None, classifier)
         if threshold is None:
-            held_out = supervised.out_of_fold(labeled, truth) if len(truth) >= 20 else None
+            held_out = (
+                supervised.out_of_fold(labeled, truth, data=data, tokens=classifier.tokens)
+                if len(truth) >= 20
+                else None
+            )
             if held_out is not None and not np.isnan(held_out).any():
-                threshold = best_f1_threshold(held_out, truth)
+                threshold = stable_f1_threshold(held_out, truth)
                 info["threshold_source"] = "best_f1_on_labels"
             else:
                 threshold = DEFAULT_THRESHOLD

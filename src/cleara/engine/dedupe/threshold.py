@@ -83,3 +83,26 @@ def f1_score(predicted: NDArray[np.bool_], labels: NDArray[np.bool_]) -> float:
     tp = float((predicted & labels).sum())
     denominator = float(predicted.sum() + labels.sum())
     return 2 * tp / denominator if denominator else 1.0
+
+
+def stable_f1_threshold(scores: NDArray[np.float64], labels: NDArray[np.bool_]) -> float:
+    """A threshold with near-best F1 on labeled pairs that does not chase noise.
+
+    The F1 of a cut measured on few labels is noisy (standard error about
+    sqrt(F1 (1 - F1) / matches)), so every cut within one standard error of the best is as
+    good as the best: the middle of their range is taken. With many labels this is the best
+    cut; with a few hundred it keeps a jagged F1 curve from picking an extreme threshold.
+    """
+    if len(scores) == 0 or not labels.any():
+        return DEFAULT_THRESHOLD
+    order = np.argsort(-scores, kind="stable")
+    ranked = scores[order]
+    hits = np.cumsum(labels[order])
+    f1 = 2 * hits / (np.arange(1, len(ranked) + 1) + labels.sum())
+    distinct = np.append(ranked[:-1] > ranked[1:], True)
+    f1 = np.where(distinct, f1, -1.0)
+    best = float(f1.max())
+    error = math.sqrt(max(best * (1 - best), 0.0) / float(labels.sum()))
+    below = np.append(ranked[1:], 0.0)
+    cuts = ((ranked + below) / 2)[f1 >= best - error]
+    return float((cuts.min() + cuts.max()) / 2)
