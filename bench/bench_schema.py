@@ -150,8 +150,10 @@ def _card_metrics() -> dict[str, Any]:
     return {"card": card, "metrics": card.metrics}
 
 
-def run() -> list[list[object]]:
-    """Print the accuracy and speed tables; returns their rows."""
+def run(*, speed: bool = True, misses: bool = False) -> list[list[object]]:
+    """Print the accuracy and (unless `speed` is off) speed tables; returns their rows.
+
+    `misses` also prints every dev-set column detected wrongly, per runtime mode."""
     from cleara.engine.schema.header_model import embeddings_enabled
 
     accuracy_rows: list[list[object]] = []
@@ -161,6 +163,11 @@ def run() -> list[list[object]]:
             continue
         for header in (True, False):
             scores = evaluate_dev(source, header, embed)
+            if misses:
+                mode = f"{source}, MiniLM headers {embed}, headers {header}"
+                print(f"misses ({mode}): {len(scores['misses'])}")
+                for miss in scores["misses"]:
+                    print(f"  {miss}")
             accuracy_rows.append([
                 f"dev set ({len(load_dev_set())} real tables)", source, "yes" if embed else "no",
                 "yes" if header else "no", scores["columns"], scores["top1"] * 100,
@@ -179,6 +186,8 @@ def run() -> list[list[object]]:
         ["data", "value model", "MiniLM headers", "headers", "columns", "top-1 %", "macro F1 %"],
         accuracy_rows,
     )
+    if not speed:
+        return accuracy_rows
     wide = time_wide_table()
     cold = cold_start_seconds()
     first, latency = api_latency()
@@ -193,5 +202,18 @@ def run() -> list[list[object]]:
     return accuracy_rows + speed_rows
 
 
+def main(argv: list[str] | None = None) -> None:
+    """Command line: `python -m bench.bench_schema [--accuracy-only] [--misses]`."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--accuracy-only", action="store_true", help="skip the speed measurements")
+    parser.add_argument(
+        "--misses", action="store_true", help="list the dev-set columns detected wrongly"
+    )
+    args = parser.parse_args(argv)
+    run(speed=not args.accuracy_only, misses=args.misses)
+
+
 if __name__ == "__main__":
-    run()
+    main()

@@ -24,15 +24,15 @@ def train_schema_command(
         Path | None,
         typer.Option(help="Folder for the artifacts; default: the package's data folder."),
     ] = None,
-    train_per_type: Annotated[int, typer.Option(min=1, help="Training columns per type.")] = 60,
+    train_per_type: Annotated[int, typer.Option(min=1, help="Training columns per type.")] = 150,
     eval_per_type: Annotated[
         int, typer.Option(min=1, help="Validation and test columns per type.")
     ] = 20,
-    rounds: Annotated[int, typer.Option(min=1, help="Boosting rounds (at most).")] = 120,
+    rounds: Annotated[int, typer.Option(min=1, help="Boosting rounds (at most).")] = 400,
     embed_head: Annotated[
         bool,
         typer.Option("--embed-head/--no-embed-head", help="Also train the MiniLM value head."),
-    ] = True,
+    ] = False,
 ) -> None:
     """Train the schema detector (value classifiers + header/value combination)."""
     import os

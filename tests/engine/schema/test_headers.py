@@ -44,3 +44,17 @@ def test_normalization_strips_accents_case_and_separators():
 
 def test_every_synonym_type_is_in_the_taxonomy():
     assert set(synonyms()) <= set(SEMANTIC_TYPES)
+
+
+def test_ambiguous_headers_name_every_type_that_lists_them():
+    from cleara.engine.schema.headers import header_types
+
+    assert set(header_types("name")) >= {"full_name", "city", "country", "county", "text"}
+    assert set(header_types("Genre")) == {"gender", "categorical"}
+    assert "language" in header_types("code")
+    assert header_types("Artist_Name") == ("full_name",)
+    assert header_types("subdivision") == ("state",)
+    assert header_types("col7") == ()
+    # The single type other parts of Cleara act on stays the first-listed one.
+    assert header_type("code") == "identifier"
+    assert header_type("name") == "full_name"

@@ -98,3 +98,33 @@ def test_huge_numbers_do_not_overflow() -> None:
     normal = column_features(["1", "2", "3", "5"])
     assert len(huge) == len(normal)
     assert math.isfinite(sum(v for v in huge if not math.isnan(v)))
+
+
+def test_place_gazetteers_tell_regions_cities_and_counties_apart() -> None:
+    regions = _named(["Greater Accra", "Santa Catarina", "Bavaria", "Ontario"])
+    cities = _named(["Knoxville", "Duluth", "Rio Linda", "Pasadena"])
+    counties = _named(["Gem County", "Knox County", "Yukon-Koyukuk Census Area"])
+    artists = _named(["Wiz Khalifa", "Nicky Jam", "Shinedown"])
+    assert regions["gaz_subdivision_names"] >= 0.75
+    assert cities["gaz_city_names"] == 1.0
+    assert counties["gaz_county_names"] == 1.0
+    assert counties["lex_county_words"] == 1.0
+    assert all(artists[f"gaz_{n}"] == 0.0 for n in ("subdivision_names", "county_names"))
+    assert _named(["French Afars and Issas", "Netherlands Antilles"])["gaz_country_names"] == 1.0
+    assert _named(["CA", "TN", "NSW", "ON"])["gaz_state_codes"] == 1.0
+
+
+def test_shape_year_and_decimal_features() -> None:
+    lower = _named(["microsoft", "encore", "adobe", "Apple"])
+    assert lower["shape_lower"] == 0.75
+    assert lower["shape_title"] == 0.25
+    dates = _named(["2013-01-06", "2012-09-08", "not a date"])
+    assert dates["year_share"] == 2 / 3
+    assert dates["year_age"] == 2025 - 2012.5
+    assert dates["year_span"] == 1.0
+    assert math.isnan(_named(["abc"])["year_age"])
+    prices = _named(["154.99", "25.97", "29.95", "12.34"])
+    assert prices["num_price_cents"] == 0.75
+    assert prices["num_decimals_std"] == 0.0
+    measured = _named(["27.0", "48.86667", "27.43334"])
+    assert measured["num_decimals_std"] > 1.0

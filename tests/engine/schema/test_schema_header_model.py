@@ -44,3 +44,14 @@ def test_embeddings_rank_paraphrases() -> None:
     assert evidence.embed is not None
     top = [SEMANTIC_TYPES[i] for i in np.argsort(-evidence.embed)[:3]]
     assert "last_name" in top
+
+
+def test_ambiguous_and_neighbouring_headers_leave_the_choice_to_the_values() -> None:
+    name, weight, year = header_evidence(["name", "Weight_in_lbs", "Year"], use_embeddings=False)
+    named = {SEMANTIC_TYPES[i] for i in np.flatnonzero(name.exact)}
+    assert {"full_name", "city", "country", "company"} <= named
+    assert weight.exact[SEMANTIC_TYPES.index("integer")] == 1.0
+    assert weight.exact[SEMANTIC_TYPES.index("number")] == 1.0
+    assert year.exact[SEMANTIC_TYPES.index("date")] == 1.0
+    (email,) = header_evidence(["E-mail Addr"], use_embeddings=False)
+    assert email.exact.sum() == 1.0

@@ -61,3 +61,30 @@ def test_us_postal_codes_keep_leading_zeros_and_exist() -> None:
     values = [v for _ in range(12) for v in _gen_postal(fk, rng, 30)]
     assert all(len(v.split("-")[0]) == 5 for v in values)
     assert any(zipcodes.is_real(v) for v in values)
+
+
+def test_real_world_value_styles() -> None:
+    from cleara.engine.schema.features import column_features, feature_names
+    from cleara.engine.schema.synth import repeated, shortest_float
+
+    rng = random.Random(5)
+    values = [f"v{i}" for i in range(100)]
+    pooled = repeated(values, rng)
+    assert len(pooled) == 100
+    assert len(set(pooled)) <= 25
+    assert shortest_float(27.0, 3) == "27.0"
+    assert shortest_float(48.866671, 5) == "48.86667"
+    columns = generate_columns(11, 6, ("city", "company", "categorical", "county"))
+    assert {c.type for c in columns} == {"city", "company", "categorical", "county"}
+    names = feature_names()
+    gazetteer = names.index("gaz_city_names")
+    city_hits = [column_features(c.values)[gazetteer] for c in columns if c.type == "city"]
+    assert max(city_hits) > 0.8  # some city columns hold real place names
+
+
+def test_iso_numeric_codes_are_identifiers() -> None:
+    from cleara.engine.schema.synth import _iso_numeric_codes
+
+    countries, currencies = _iso_numeric_codes()
+    assert "276" in countries
+    assert "978" in currencies

@@ -75,8 +75,12 @@ _NUMBER = re.compile(r"[-+]?(\d+([.,]\d+)?|[.,]\d+)([eE][-+]?\d+)?")
 _LEXICONS: tuple[str, ...] = (
     "first_names", "last_names", "name_prefixes", "name_suffixes", "company_words",
     "street_words", "job_words", "department_words", "industry_words", "city_words",
-    "language_words", "currency_codes", "gender_words", "categorical_words",
+    "language_words", "currency_codes", "gender_words", "categorical_words", "county_words",
 )  # fmt: skip
+GAZETTEERS: tuple[str, ...] = (
+    "country_names", "subdivision_names", "city_names", "county_names", "state_codes",
+)  # fmt: skip
+"""Place-name lists matched against whole values (lower-case), stored with the lexicons."""
 
 _CHAR_CLASSES: tuple[tuple[str, Callable[[str], bool]], ...] = (
     ("digit", str.isdigit),
@@ -114,6 +118,9 @@ def _feature_names() -> tuple[str, ...]:
     names += ["num_in_pct", "num_decimals", "num_negative", "num_leading_zero", "num_monotone"]
     names += [f"re_{name}" for name in _PATTERNS]
     names += [f"lex_{name}" for name in _LEXICONS]
+    names += [f"gaz_{name}" for name in GAZETTEERS]
+    names += ["shape_lower", "shape_upper", "shape_title", "year_share", "year_age", "year_span"]
+    names += ["num_decimals_std", "num_price_cents"]
     names += ["tz_name", "luhn", "iban_checksum", "uuid_strict"]
     names += ["iso_country_alpha2", "iso_country_alpha3", "iso_currency", "us_zip_real"]
     names += [f"valid_{name}" for name in VALIDATOR_FIELDS]
@@ -140,6 +147,10 @@ def column_features(values: Sequence[JsonScalar]) -> list[float]:
     features += _numeric_features(sample)
     features += [_share(sample, pattern.fullmatch) for pattern in _COMPILED.values()]
     features += _lexicon_features(sample)
+    features += _gazetteer_features(sample)
+    features += _shape_features(sample)
+    features += _year_features(sample)
+    features += _decimal_features(sample)
     features += _checksum_features(sample)
     features += _code_list_features(sample)
     features += _validator_features(texts)
@@ -260,7 +271,7 @@ def _numeric_features(sample: list[str]) -> list[float]:
 def _lexicon_sets() -> dict[str, frozenset[str]]:
     """Word lists shipped with the engine (lower-case, accent-kept)."""
     text = resources.files("cleara.engine.data").joinpath("schema_lexicons.tsv").read_text("utf-8")
-    sets: dict[str, set[str]] = {name: set() for name in _LEXICONS}
+    sets: dict[str, set[str]] = {name: set() for name in (*_LEXICONS, *GAZETTEERS)}
     for line in text.splitlines():
         name, _, word = line.partition("\t")
         if name in sets and word:
@@ -286,6 +297,75 @@ def _lexicon_features(sample: list[str]) -> list[float]:
             hits = sum(1 for ws in words if any(w in lexicon for w in ws))
         features.append(hits / len(sample))
     return features
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def place_key(text: str) -> str:
+    """The form place names are looked up in: lower-case, single spaces."""
+    return _SPACES.sub(" ", text.strip().lower())
+
+
+def _gazetteer_features(sample: list[str]) -> list[float]:
+    """Per gazetteer: the share of values that are a known place name (whole value).
+
+    Shapes cannot tell `Greater Accra` (a region) from `Duluth` (a city) or from `Wiz Khalifa`
+    (an artist); real place-name lists can."""
+    if not sample:
+        return [math.nan] * len(GAZETTEERS)
+    sets = _lexicon_sets()
+    keys = [place_key(t) for t in sample]
+    return [sum(1 for k in keys if k in sets[name]) / len(keys) for name in GAZETTEERS]
+
+
+def _shape_features(sample: list[str]) -> list[float]:
+    """Shares of lettered values written all lower-case, all upper-case and in title case."""
+    lettered = [t for t in sample if any(c.isalpha() for c in t)]
+    if not lettered:
+        return [math.nan] * 3
+    return [
+        _share(lettered, str.islower),
+        _share(lettered, str.isupper),
+        _share(lettered, str.istitle),
+    ]
+
+
+_YEAR_IN_TEXT = re.compile(r"(?<!\d)(1[6-9]\d\d|20\d\d)(?!\d)")
+YEAR_REFERENCE = 2025
+"""Years in values are measured as years before this one (birth dates lie 16-100 back)."""
+
+
+def _year_features(sample: list[str]) -> list[float]:
+    """Share of values holding a four-digit year, the mean age of those years, their span."""
+    if not sample:
+        return [math.nan] * 3
+    years = [int(m.group(0)) for t in sample if (m := _YEAR_IN_TEXT.search(t))]
+    if not years:
+        return [0.0, math.nan, math.nan]
+    return [
+        len(years) / len(sample),
+        YEAR_REFERENCE - statistics.fmean(years),
+        float(max(years) - min(years)),
+    ]
+
+
+_DECIMAL = re.compile(r"[-+]?\d+[.,](\d+)")
+_PRICE_CENTS = frozenset({"99", "95", "49", "98", "97", "50", "00", "29", "79", "89", "90"})
+
+
+def _decimal_features(sample: list[str]) -> list[float]:
+    """How much the decimal places vary (floats written shortest-form vary, coordinates do
+    not) and the share of two-decimal values with shop-price cents (.99, .95, .49, ...)."""
+    matches = [m for t in sample if (m := _DECIMAL.fullmatch(t.replace(" ", "")))]
+    if not matches:
+        return [math.nan, math.nan]
+    places = [len(m.group(1)) for m in matches]
+    cents = [m.group(1) for m in matches if len(m.group(1)) == 2]
+    return [
+        statistics.pstdev(places),
+        sum(1 for c in cents if c in _PRICE_CENTS) / len(matches),
+    ]
 
 
 @lru_cache(maxsize=1)

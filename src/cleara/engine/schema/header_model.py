@@ -2,7 +2,8 @@
 
 Three signals per type, each in [0, 1]:
 
-* `exact`: the curated multilingual synonym lookup (`headers.header_type`) names the type;
+* `exact`: the curated multilingual synonym lookup (`headers.header_types`) names the type
+  (an ambiguous header such as `name` or `code` names each type that lists it);
 * `ngram`: the best character-trigram cosine between the normalized header and the type's
   synonyms (catches `emial`, `telephone_no`, `codpostal`);
 * `embed`: the best MiniLM cosine between the header and the type's synonyms (catches
@@ -25,7 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from cleara.engine.schema import minilm
-from cleara.engine.schema.headers import header_type, normalize_header, synonyms
+from cleara.engine.schema.headers import header_types, normalize_header, synonyms
 from cleara.engine.schema.types import SEMANTIC_TYPES
 
 _GENERIC = re.compile(
@@ -184,6 +185,15 @@ def embed_scores_many(keys: list[str]) -> NDArray[np.float64]:
     return np.stack([known[k] for k in keys])
 
 
+# A header naming one of these types says little about which of its neighbours the values
+# take: `weight` holds whole pounds as often as decimals, a `year` column full dates.
+_ALSO_NAMES: dict[str, tuple[str, ...]] = {
+    "number": ("integer",),
+    "integer": ("number",),
+    "year": ("date",),
+}
+
+
 def header_evidence(headers: list[str | None], *, use_embeddings: bool) -> list[HeaderEvidence]:
     """Evidence for each header (one MiniLM batch for all informative headers)."""
     keys = [normalize_header(h) if h and not is_generic(h) else "" for h in headers]
@@ -198,9 +208,9 @@ def header_evidence(headers: list[str | None], *, use_embeddings: bool) -> list[
             out.append(HeaderEvidence(False, zeros, zeros, zeros if use_embeddings else None))
             continue
         exact = zeros.copy()
-        named = header_type(header or "")
-        if named is not None:
-            exact[SEMANTIC_TYPES.index(named)] = 1.0
+        for named in header_types(header or ""):
+            for related in (named, *_ALSO_NAMES.get(named, ())):
+                exact[SEMANTIC_TYPES.index(related)] = 1.0
         embed = embedded.get(key) if use_embeddings else None
         out.append(HeaderEvidence(True, exact, ngram_scores(key), embed))
     return out

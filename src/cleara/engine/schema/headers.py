@@ -47,7 +47,8 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "full_name": (
         "name", "full name", "fullname", "customer name", "contact name", "contact",
         "person", "client name", "nombre completo", "nom complet", "vollstandiger name",
-        "nome completo", "nome", "naam", "volledige naam", "customer", "client",
+        "nome completo", "nome", "naam", "volledige naam", "customer", "client", "artist",
+        "artist name", "author name", "employee name", "person name",
     ),
     "first_name": (
         "first name", "firstname", "given name", "forename", "first", "nombre", "prenom",
@@ -90,6 +91,7 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "state": (
         "state", "province", "region", "state province", "county state", "estado", "provincia",
         "region", "etat", "bundesland", "land region", "regione", "staat", "name",
+        "subdivision", "subdivision name", "state name", "province name", "admin1",
     ),
     "postal_code": (
         "zip", "zip code", "zipcode", "postal code", "postcode", "post code", "zip postal",
@@ -99,6 +101,7 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "country": (
         "country", "country code", "nation", "pais", "pays", "land", "staat land", "paese",
         "country name", "iso country", "alpha 2", "alpha 3", "alpha2", "alpha3", "iso2", "iso3",
+        "code",
         "iso alpha 2", "iso alpha 3", "country iso", "country alpha 3", "nationality", "name",
     ),
     "county": (
@@ -134,7 +137,7 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
         "importo", "prezzo", "bedrag", "prijs", "order total", "amount usd",
     ),
     "currency_code": (
-        "currency", "currency code", "moneda", "devise", "wahrung", "moeda", "valuta",
+        "currency", "currency code", "moneda", "devise", "wahrung", "moeda", "valuta", "code",
     ),
     "percentage": ("percent", "percentage", "rate", "discount", "porcentaje", "pourcentage"),
     "boolean": (
@@ -146,6 +149,7 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
         "measurement", "weight", "height", "length", "width", "depth", "area", "volume",
         "distance", "speed", "temperature", "temp", "pressure", "humidity", "rainfall", "score",
         "rating", "ratio", "mileage", "density", "power", "energy", "gewicht", "peso", "poids",
+        "yield", "precipitation", "wind", "displacement", "acceleration", "horsepower",
         "altura", "hauteur", "temperatura", "distancia",
     ),
     "identifier": (
@@ -162,12 +166,15 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
         "ssn", "social security number", "national id", "tax id", "nif", "dni", "nie",
         "cpf", "codice fiscale", "bsn", "steuer id", "passport",
     ),
-    "language": ("language", "lang", "idioma", "langue", "sprache", "lingua", "taal", "locale"),
+    "language": (
+        "language", "lang", "idioma", "langue", "sprache", "lingua", "taal", "locale", "code",
+        "language code",
+    ),
     "timezone": ("timezone", "time zone", "zona horaria", "fuseau horaire", "zeitzone"),
     "categorical": (
         "status", "type", "category", "segment", "tier", "stage", "source", "channel", "genre",
         "style", "kind", "class", "group", "species", "variety", "categoria", "categorie",
-        "kategorie", "tipo", "estado",
+        "kategorie", "tipo", "estado", "race", "ethnicity", "ethnic group",
     ),
     "text": (
         "notes", "note", "comments", "comment", "description", "remarks", "message", "bio",
@@ -191,9 +198,13 @@ def normalize_header(header: str) -> str:
     return expanded.strip()
 
 
+# The type `header_type` gives an ambiguous synonym listed before it under another type.
+_PRIMARY: dict[str, str] = {"code": "identifier"}
+
+
 @lru_cache(maxsize=1)
 def _synonym_index() -> dict[str, str]:
-    index: dict[str, str] = {}
+    index: dict[str, str] = dict(_PRIMARY)
     for type_name, synonyms in _SYNONYMS.items():
         for synonym in synonyms:
             index.setdefault(normalize_header(synonym), type_name)
@@ -217,6 +228,35 @@ def header_type(header: str) -> str | None:
         if contained and (best is None or len(synonym) > best[0]):
             best = (len(synonym), type_name)
     return best[1] if best else None
+
+
+@lru_cache(maxsize=1)
+def _ambiguity_index() -> dict[str, tuple[str, ...]]:
+    """Normalized synonym -> every type that lists it (`name`, `title`, `code`, `genre`)."""
+    index: dict[str, tuple[str, ...]] = {}
+    for type_name, names in _SYNONYMS.items():
+        for synonym in names:
+            key = normalize_header(synonym)
+            if type_name not in index.get(key, ()):
+                index[key] = (*index.get(key, ()), type_name)
+    return index
+
+
+def header_types(header: str) -> tuple[str, ...]:
+    """Every type a header may name: one for most headers, several for ambiguous ones
+    (`name` is a person, a place, a company or a title; `genre` a gender or a category),
+    none when it is not recognized. Values decide among several."""
+    key = normalize_header(header)
+    if not key:
+        return ()
+    index = _ambiguity_index()
+    if key in index:
+        return index[key]
+    padded = f" {key} "
+    contained = [s for s in index if len(s) >= 3 and f" {s} " in padded]
+    if not contained:
+        return ()
+    return index[max(contained, key=len)]
 
 
 def synonyms() -> dict[str, tuple[str, ...]]:

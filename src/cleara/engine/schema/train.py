@@ -32,7 +32,7 @@ from cleara.engine.schema.synth import LOCALES, Column, generate_columns
 from cleara.engine.schema.types import SEMANTIC_TYPES
 from cleara.engine.schema.value_model import CARD_NAME, HEAD_FILE, TREES_FILE, EmbedHead
 
-MODEL_VERSION = "1.1.0"
+MODEL_VERSION = "1.2.0"
 SOURCES = ("lightgbm", "embed_head", "ensemble")
 
 
@@ -41,11 +41,11 @@ class TrainConfig:
     """How much to generate and how to train."""
 
     seed: int = 20240601
-    train_per_type: int = 60
+    train_per_type: int = 150
     eval_per_type: int = 20
-    rounds: int = 120
+    rounds: int = 400
     leaves: int = 15
-    learning_rate: float = 0.1
+    learning_rate: float = 0.05
     embed_head: bool = True  # train the MiniLM value head (slow: embeds every column)
     header_embeddings: bool = True  # fit combinations with MiniLM header matching
     out: Path | None = None  # None writes into the package's data folder
