@@ -121,3 +121,35 @@ def record_param(exc: InputError) -> str | None:
     if exc.row is not None:
         return f"records.{exc.row}" + (f".{exc.column}" if exc.column else "")
     return None
+
+
+RAW_TABLE_TYPES = (
+    "text/csv",
+    "text/tab-separated-values",
+    "application/x-ndjson",
+    "application/jsonl",
+    "application/vnd.apache.parquet",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/octet-stream",
+)
+"""Raw file bodies `read_raw_table` accepts (the format is also sniffed from the bytes)."""
+
+
+def openapi_body(
+    request_schema: str, form_fields: dict[str, dict[str, Any]], *, raw_bodies: bool = True
+) -> dict[str, Any]:
+    """The OpenAPI request body of a data route: a JSON model, a multipart upload with a
+    required `file` and the given form fields, and (with `raw_bodies`) raw file bodies."""
+    binary = {"type": "string", "format": "binary"}
+    form = {
+        "type": "object",
+        "required": ["file"],
+        "properties": {"file": binary, **form_fields},
+    }
+    content: dict[str, Any] = {
+        "application/json": {"schema": {"$ref": f"#/components/schemas/{request_schema}"}},
+        "multipart/form-data": {"schema": form},
+    }
+    if raw_bodies:
+        content.update({media: {"schema": binary} for media in RAW_TABLE_TYPES})
+    return {"requestBody": {"required": True, "content": content}}

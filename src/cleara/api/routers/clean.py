@@ -17,6 +17,7 @@ from cleara.api.table_input import (
     form_file,
     json_field,
     media_type,
+    openapi_body,
     parse_json_model,
     read_raw_table,
     read_uploaded_table,
@@ -150,12 +151,6 @@ class CleanResponse(BaseModel):
     summary: list[ColumnSummaryOut]
 
 
-_FILE_TYPES = {
-    "text/csv", "text/tab-separated-values", "application/x-ndjson", "application/jsonl",
-    "application/vnd.apache.parquet", "application/octet-stream",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}  # fmt: skip
-
 _MEDIA_TYPES = {
     TableFormat.CSV: "text/csv",
     TableFormat.TSV: "text/tab-separated-values",
@@ -165,27 +160,14 @@ _MEDIA_TYPES = {
     TableFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
-_OPENAPI_BODY: dict[str, Any] = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "application/json": {"schema": {"$ref": "#/components/schemas/CleanRequest"}},
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["file"],
-                    "properties": {
-                        "file": {"type": "string", "format": "binary"},
-                        "schema": {"type": "string", "description": "JSON column types"},
-                        "options": {"type": "string", "description": "JSON options object"},
-                        "output": {"type": "string", "enum": ["json", "file"]},
-                    },
-                }
-            },
-            **{t: {"schema": {"type": "string", "format": "binary"}} for t in _FILE_TYPES},
-        },
-    }
-}
+_OPENAPI_BODY = openapi_body(
+    "CleanRequest",
+    {
+        "schema": {"type": "string", "description": "JSON column types"},
+        "options": {"type": "string", "description": "JSON options object"},
+        "output": {"type": "string", "enum": ["json", "file"]},
+    },
+)
 
 
 @router.post(

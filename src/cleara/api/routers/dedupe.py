@@ -18,6 +18,7 @@ from cleara.api.table_input import (
     check_record_limit,
     form_file,
     media_type,
+    openapi_body,
     parse_json_model,
     read_uploaded_table,
     validate_model,
@@ -104,28 +105,17 @@ class DedupeResponse(BaseModel):
     stats: dict[str, Any]
 
 
-_OPENAPI_BODY: dict[str, Any] = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "application/json": {"schema": {"$ref": "#/components/schemas/DedupeRequest"}},
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["file"],
-                    "properties": {
-                        "file": {"type": "string", "format": "binary"},
-                        "link_file": {"type": "string", "format": "binary"},
-                        "id_field": {"type": "string"},
-                        "fields": {"type": "string", "description": "JSON list of fields"},
-                        "labels": {"type": "string", "description": "JSON list of labels"},
-                        "threshold": {"type": "string", "description": '"auto" or a number'},
-                    },
-                }
-            },
-        },
-    }
-}
+_OPENAPI_BODY = openapi_body(
+    "DedupeRequest",
+    {
+        "link_file": {"type": "string", "format": "binary"},
+        "id_field": {"type": "string"},
+        "fields": {"type": "string", "description": "JSON list of fields"},
+        "labels": {"type": "string", "description": "JSON list of labels"},
+        "threshold": {"type": "string", "description": '"auto" or a number'},
+    },
+    raw_bodies=False,
+)
 
 
 @router.post(

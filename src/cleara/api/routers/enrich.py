@@ -17,6 +17,7 @@ from cleara.api.table_input import (
     form_file,
     json_field,
     media_type,
+    openapi_body,
     parse_json_model,
     read_raw_table,
     read_uploaded_table,
@@ -92,35 +93,13 @@ class EnrichResponse(BaseModel):
     models: list[dict[str, Any]]
 
 
-_FILE_TYPES = (
-    "text/csv",
-    "text/tab-separated-values",
-    "application/x-ndjson",
-    "application/vnd.apache.parquet",
-    "application/octet-stream",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+_OPENAPI_BODY = openapi_body(
+    "EnrichRequest",
+    {
+        "schema": {"type": "string", "description": "JSON column types"},
+        "options": {"type": "string", "description": "JSON options object"},
+    },
 )
-
-_OPENAPI_BODY: dict[str, Any] = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "application/json": {"schema": {"$ref": "#/components/schemas/EnrichRequest"}},
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["file"],
-                    "properties": {
-                        "file": {"type": "string", "format": "binary"},
-                        "schema": {"type": "string", "description": "JSON column types"},
-                        "options": {"type": "string", "description": "JSON options object"},
-                    },
-                }
-            },
-            **{t: {"schema": {"type": "string", "format": "binary"}} for t in _FILE_TYPES},
-        },
-    }
-}
 
 
 class _Input:

@@ -16,6 +16,7 @@ from cleara.api.table_input import (
     check_record_limit,
     form_file,
     media_type,
+    openapi_body,
     parse_json_model,
     read_raw_table,
     read_uploaded_table,
@@ -72,25 +73,7 @@ class SchemaDetectResponse(BaseModel):
     model: dict[str, Any]
 
 
-_OPENAPI_BODY: dict[str, Any] = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "application/json": {"schema": {"$ref": "#/components/schemas/SchemaDetectRequest"}},
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["file"],
-                    "properties": {
-                        "file": {"type": "string", "format": "binary"},
-                        "header": {"type": "boolean"},
-                    },
-                }
-            },
-            "text/csv": {"schema": {"type": "string", "format": "binary"}},
-        },
-    }
-}
+_OPENAPI_BODY = openapi_body("SchemaDetectRequest", {"header": {"type": "boolean"}})
 
 
 @router.post(
