@@ -319,7 +319,7 @@ def _email(data: FieldData, ua: IntArray, ub: IntArray) -> _Result:
     jw = _score(JaroWinkler.normalized_similarity, a, b)
     edit, distance = _edit(a, b)
     user = _same_user(data, ua, ub)
-    levels = _select([distance <= 1, user], len(a))
+    levels = _email_select(distance, user)
     features = {"jaro_winkler": jw, "edit": edit, "user": user.astype(np.float32)}
     return levels, features
 
@@ -337,7 +337,11 @@ def email_user(address: str) -> str | None:
 
 def _email_levels(data: FieldData, ua: IntArray, ub: IntArray) -> _Result:
     a, b = _strings(data, ua), _strings(data, ub)
-    return _select([_distance(a, b) <= 1, _same_user(data, ua, ub)], len(a)), {}
+    return _email_select(_distance(a, b), _same_user(data, ua, ub)), {}
+
+
+def _email_select(distance: NDArray[np.int32], user: NDArray[np.bool_]) -> NDArray[np.int8]:
+    return _select([distance <= 1, user], len(distance))
 
 
 def _phone(data: FieldData, ua: IntArray, ub: IntArray) -> _Result:
@@ -346,14 +350,18 @@ def _phone(data: FieldData, ua: IntArray, ub: IntArray) -> _Result:
     suffix = np.fromiter(
         (x[-7:] == y[-7:] for x, y in zip(a, b, strict=True)), bool, len(a)
     ).astype(np.float32)
-    levels = _select([distance <= 1], len(a))
+    levels = _one_typo_select(distance)
     return levels, {"edit": edit, "suffix": suffix}
 
 
 def _one_typo_levels(data: FieldData, ua: IntArray, ub: IntArray) -> _Result:
     """Levels of phones and codes: exact (not seen here), one typo, different."""
     a, b = _strings(data, ua), _strings(data, ub)
-    return _select([_distance(a, b) <= 1], len(a)), {}
+    return _one_typo_select(_distance(a, b)), {}
+
+
+def _one_typo_select(distance: NDArray[np.int32]) -> NDArray[np.int8]:
+    return _select([distance <= 1], len(distance))
 
 
 def _date(data: FieldData, ua: IntArray, ub: IntArray) -> _Result:
@@ -397,7 +405,7 @@ def _code(data: FieldData, ua: IntArray, ub: IntArray) -> _Result:
     a, b = _strings(data, ua), _strings(data, ub)
     jw = _score(JaroWinkler.normalized_similarity, a, b)
     edit, distance = _edit(a, b)
-    levels = _select([distance <= 1], len(a))
+    levels = _one_typo_select(distance)
     return levels, {"jaro_winkler": jw, "edit": edit}
 
 
@@ -405,14 +413,18 @@ def _identifier(data: FieldData, ua: IntArray, ub: IntArray) -> _Result:
     a, b = _strings(data, ua), _strings(data, ub)
     jw = _score(JaroWinkler.normalized_similarity, a, b)
     edit, distance = _edit(a, b)
-    levels = _select([distance <= 1, distance <= 2], len(a))
+    levels = _two_typo_select(distance)
     return levels, {"jaro_winkler": jw, "edit": edit}
 
 
 def _identifier_levels(data: FieldData, ua: IntArray, ub: IntArray) -> _Result:
     a, b = _strings(data, ua), _strings(data, ub)
     distance = _distance(a, b)
-    return _select([distance <= 1, distance <= 2], len(a)), {}
+    return _two_typo_select(distance), {}
+
+
+def _two_typo_select(distance: NDArray[np.int32]) -> NDArray[np.int8]:
+    return _select([distance <= 1, distance <= 2], len(distance))
 
 
 def _number(data: FieldData, ua: IntArray, ub: IntArray) -> _Result:
