@@ -80,3 +80,33 @@ def test_a_country_turns_the_shortcut_off() -> None:
     # With a country the cleaner restores the zero a spreadsheet dropped; the shortcut cannot.
     assert fields.normalize_values(spec, ["2134"], FieldOptions(country="US")) == ["02134"]
     assert fields.normalize_values(spec, ["2134"]) == ["2134"]
+
+
+def test_song_lengths_read_as_minutes_and_seconds() -> None:
+    forms = fields.clock_forms(["3:33", "0:03:31", "12:00", "soon"])
+    assert forms == {"3:33": "213", "0:03:31": "211", "12:00": "720"}
+
+
+def test_times_of_day_read_as_hours_and_minutes_in_every_spelling() -> None:
+    forms = fields.clock_forms(["14:30", "14:30:00", "2:30 PM", "12:05 a.m."])
+    assert forms["14:30"] == forms["14:30:00"] == forms["2:30 PM"] == "52200"
+    assert forms["12:05 a.m."] == "300"
+
+
+def test_time_columns_compare_as_numbers() -> None:
+    spec = fields.FieldSpec("Time", fields.kind_of_type("time"), "time")
+    assert spec.kind == "number"
+    assert fields.normalize_values(spec, ["3:33", None, "3:31", "Soon"]) == [
+        "213",
+        None,
+        "211",
+        "soon",
+    ]
+
+
+def test_titles_under_a_name_header_compare_as_text_not_as_person_names() -> None:
+    songs = ["Bad Blood ( Karaoke Version )", "22", "Hey Mama [ Remixes ]", "Shake It Off"]
+    people = ["Ann Lee", "Bob O'Neil", "Carla Díaz-Ruiz", "Dr. John Smith Jr."]
+    assert fields._kind_from_values("name", songs) == "text"
+    assert fields._kind_from_values("name", people) == "name"
+    assert fields._kind_from_values("name", ["The Very Long Title Of An Album Here"]) == "long_text"

@@ -57,7 +57,16 @@ _KIND_OF_TYPE: dict[str, str] = {
         "identifier",
     ),
     **dict.fromkeys(
-        ("age", "latitude", "longitude", "integer", "number", "currency_amount", "percentage"),
+        (
+            "age",
+            "latitude",
+            "longitude",
+            "integer",
+            "number",
+            "currency_amount",
+            "percentage",
+            "time",
+        ),
         "number",
     ),
 }
@@ -219,13 +228,29 @@ def _kind_from_values(kind: str, sample: list[str]) -> str:
     """Correct a kind the values contradict: a 'code' column of many long strings is text.
 
     Header synonyms misread product or song columns (`title` as a name prefix, `genre` as a
-    gender); comparing such values for exact equality only would lose most matches.
+    gender, `Song_Name` as a person's name); comparing such values for exact equality, or
+    with the phonetic and word-swap rules of person names, would lose or invent matches.
     """
     if kind == "code" and _is_free_text(sample):
+        return _text_kind(sample)
+    if kind == "name" and _is_titles(sample):
         return _text_kind(sample)
     if kind == "text":
         return _text_kind(sample)
     return kind
+
+
+_TITLE_MARKS = re.compile(r"[\d()\[\]&/:!?]")
+
+
+def _is_titles(sample: list[str]) -> bool:
+    """Titles under a `..._name` header (songs, albums, products), not people's names: long,
+    or often holding digits, brackets or `&`, which person names do not."""
+    if not sample:
+        return False
+    average = sum(len(s) for s in sample) / len(sample)
+    marked = sum(1 for s in sample if _TITLE_MARKS.search(s))
+    return average >= _LONG_TEXT_CHARS or marked >= 0.2 * len(sample)
 
 
 def _is_free_text(sample: list[str]) -> bool:
@@ -309,8 +334,12 @@ def normalize_values(
         field_type = get_field(cleaner)
         options = field_type.infer(distinct[:2000], options)
     forms: dict[JsonScalar, str | None] = {}
+    if spec.type == "time":
+        forms = clock_forms(distinct)
     plain = _PLAIN_FORMS.get(cleaner) if use_cleaner and not options.country else None
     for value in distinct:
+        if value in forms:
+            continue
         cleaned = value
         form = plain(as_text(value)) if plain is not None else None
         if form is not None:
@@ -324,6 +353,33 @@ def normalize_values(
     lookup = np.array([*(forms.get(u) for u in uniques.tolist()), None], dtype=object)
     normalized: list[str | None] = lookup[codes].tolist()  # code -1 (None, NaN): the None
     return normalized
+
+
+# -- clock values: durations and times of day as seconds ------------------------------------
+
+_CLOCK = re.compile(r"^\s*(\d{1,3}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(?:([AaPp])\.?[Mm]\.?)?\s*$")
+
+
+def clock_forms(values: Sequence[JsonScalar]) -> dict[JsonScalar, str | None]:
+    """Clock values (`3:35`, `0:03:35`, `14:30`, `2:30 PM`) as seconds, in comparison form.
+
+    Compared as numbers, a song of 3:33 nearly equals one of 3:31 and differs from a remix of
+    3:58, which text similarity cannot tell. How `a:b` reads depends on the column: where
+    three-part values have hours (`14:30:00`) or values say AM/PM, it is hours and minutes,
+    else (song lengths, `0:03:35`) minutes and seconds. Values that are not clock times are
+    left out."""
+    parsed = {v: _CLOCK.match(as_text(v)) for v in values}
+    hours = any(m and (m[4] or (m[3] is not None and int(m[1]) > 0)) for m in parsed.values())
+    return {v: str(_clock_seconds(m, hours_first=hours)) for v, m in parsed.items() if m}
+
+
+def _clock_seconds(match: re.Match[str], *, hours_first: bool) -> int:
+    first, second = int(match[1]), int(match[2])
+    if match[4]:  # 12-hour clock: 12:05 AM is 00:05, 1 PM is 13:00
+        first = first % 12 + (12 if match[4].lower() == "p" else 0)
+    if match[3] is not None:
+        return first * 3600 + second * 60 + int(match[3])
+    return first * 3600 + second * 60 if hours_first else first * 60 + second
 
 
 # -- plain values: the comparison form without the cleaner --------------------------------
