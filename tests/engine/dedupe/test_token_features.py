@@ -11,7 +11,7 @@ from cleara.engine.dedupe import supervised
 from cleara.engine.dedupe.compare import compare
 from cleara.engine.dedupe.data import Dataset, encode_field
 from cleara.engine.dedupe.fields import FieldSpec
-from cleara.engine.dedupe.token_features import RECORD, TokenFeaturizer
+from cleara.engine.dedupe.token_features import RECORD, TokenFeaturizer, words
 
 
 def _dataset(columns: dict[str, list[str | None]]) -> Dataset:
@@ -117,3 +117,11 @@ def test_the_classifier_without_records_is_unchanged() -> None:
     assert len(model.probability(comparison)) == len(truth)
     held_out = supervised.out_of_fold(comparison, truth, data=data)
     assert not np.isnan(held_out).any()
+
+
+def test_version_numbers_meet_however_they_are_written() -> None:
+    assert words("Adobe Audition2") == ["adobe", "audition2", "audition", "2"]
+    assert set(words("audition 2.0")) <= set(words("Audition2"))
+    assert words("SubmitWolf v6 .0") == ["submitwolf", "v6", "v", "6"]
+    assert "a5992jch" in words("encore a5992jch")  # a model code still counts whole
+    assert words("1.05 cs3") == ["1", "05", "cs3", "cs", "3"]

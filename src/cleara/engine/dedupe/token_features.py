@@ -13,6 +13,7 @@ word that one table puts in the title and the other in the brand still counts.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
@@ -73,9 +74,32 @@ class _Vocabulary:
         return cls(terms, np.asarray(state["idf"], dtype=np.float64), digits)
 
 
+_WORD = re.compile(WORD_PATTERN)
+_TRAILING_ZEROS = re.compile(r"(\d) ?\.0+\b")
+_LETTERS_DIGITS = re.compile(r"[^\W\d_]+|\d+")
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words, plus the letter and digit runs of words that mix both.
+
+    Version and model numbers are written many ways (`audition2` and `audition 2`, `v6 .0`
+    and `6`, `standard17`): the runs let them meet, while the whole word (`a5992jch`) still
+    counts as one rare term. A version's trailing `.0` is dropped (`4.0` is `4`)."""
+    found = []
+    for word in _WORD.findall(_TRAILING_ZEROS.sub(r"\1", text.lower())):
+        found.append(word)
+        if not word.isalpha() and not word.isdigit():
+            runs = _LETTERS_DIGITS.findall(word)
+            if len(runs) > 1:
+                found.extend(runs)
+    return found
+
+
 def _vectorizer(analyzer: str, vocabulary: dict[str, int] | None) -> CountVectorizer:
     if analyzer == "word":
-        return CountVectorizer(token_pattern=WORD_PATTERN, vocabulary=vocabulary)
+        return CountVectorizer(
+            tokenizer=words, token_pattern=None, lowercase=False, vocabulary=vocabulary
+        )
     return CountVectorizer(analyzer="char_wb", ngram_range=(3, 3), vocabulary=vocabulary)
 
 
