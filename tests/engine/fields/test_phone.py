@@ -277,3 +277,41 @@ def test_any_text_is_handled(text: str, country: str | None) -> None:
     if result.value is not None:
         assert str(result.value).startswith("+")
         assert FIELD.validate(result.value).value == result.value
+
+
+def _infer_region_by_full_count(texts: list[str]) -> str | None:
+    """The region inference rule, counting every number under every candidate."""
+    from collections import Counter
+
+    distinct = [phone._spreadsheet_number(t.strip()) for t in dict.fromkeys(texts)]
+    international = [t for t in distinct if phone._is_international(t)]
+    national = [t for t in distinct if not phone._is_international(t)][: phone._INFER_SAMPLE]
+    if not national:
+        return None
+    seen = Counter(r for r in map(phone._plus_region, international) if r)
+    candidates = list(
+        dict.fromkeys([r for r, _ in seen.most_common()] + list(phone.COMMON_REGIONS))
+    )
+    best_region, best_count = None, 0
+    for region in candidates:
+        count = sum(1 for text in national if phone._valid_in(text, region))
+        if count >= 0.9 * len(national):
+            return region
+        if count > best_count:
+            best_region, best_count = region, count
+    return best_region if best_count * 2 > len(national) else None
+
+
+_NUMBER_PIECES = st.sampled_from(
+    [
+        "020 7946 0958", "07400 123456", "(415) 555-2671", "415.555.0199", "030 901820",
+        "06 12 34 56 78", "+44 20 7946 0959", "+1 212 555 0100", "+49 30 901820", "2021-03-04",
+        "34.0522", "12", "n/a", "Ann Lee", "0612345678", "612 345 678", "+33 6 12 34 56 78",
+        "1-800-FLOWERS", "98765", "02 9374 4000", "011 2345 6789",
+    ]
+)  # fmt: skip
+
+
+@given(st.lists(_NUMBER_PIECES, min_size=1, max_size=12))
+def test_region_inference_stops_early_without_changing_its_answer(texts: list[str]) -> None:
+    assert phone.infer_region(texts) == _infer_region_by_full_count(texts)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -13,7 +15,9 @@ from cleara.engine.schema.features import (
     iban_valid,
     luhn_valid,
     sample_texts,
+    type_validity,
 )
+from cleara.engine.schema.types import SEMANTIC_TYPES
 
 
 def _named(values: list[object]) -> dict[str, float]:
@@ -29,6 +33,18 @@ def test_email_column_hits_email_regex_and_validator() -> None:
     assert features["re_email"] == 1.0
     assert features["null_share"] == 0.25
     assert features["valid_email"] == 1.0 or math.isnan(features["valid_email"])
+
+
+def test_type_validity_reads_each_validator_for_the_types_it_serves() -> None:
+    columns = [["ann@example.com", "bob@mail.org"], ["Ann Lee", "Bob Stone"], [None, None]]
+    validity = type_validity(np.array([column_features(c) for c in columns]))
+    assert validity.shape == (3, len(SEMANTIC_TYPES))
+    email, name, empty = validity
+    assert email[SEMANTIC_TYPES.index("email")] == 1.0
+    assert name[SEMANTIC_TYPES.index("full_name")] == name[SEMANTIC_TYPES.index("last_name")]
+    assert name[SEMANTIC_TYPES.index("full_name")] > 0.5
+    assert email[SEMANTIC_TYPES.index("company")] == 0.0  # no validator for companies
+    assert not empty.any()  # an empty column: NaN rates read as 0
 
 
 def test_numeric_statistics() -> None:

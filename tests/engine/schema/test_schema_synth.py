@@ -21,6 +21,26 @@ def test_generation_is_reproducible_from_the_seed() -> None:
     assert [c.type for c in first] == ["email", "date", "postal_code"]
 
 
+def test_generation_does_not_depend_on_the_time_it_runs() -> None:
+    """Austrian social security numbers embed a birth date Faker draws relative to now."""
+    import datetime as dt
+    from unittest import mock
+
+    import faker.providers.date_time as faker_dates
+
+    class Later(dt.datetime):
+        @classmethod
+        def now(cls, tz: dt.tzinfo | None = None) -> Later:
+            return cls(2031, 3, 3, 17, 45, tzinfo=tz)
+
+    locales = LOCALES.index("de_AT") + 1  # columns cycle through the locales in order
+    now = generate_columns(5, locales, ("national_id", "email"))
+    with mock.patch.object(faker_dates, "datetime", Later):
+        assert faker_dates.datetime.now().year == 2031
+        later = generate_columns(5, locales, ("national_id", "email"))
+    assert [c.values for c in later] == [c.values for c in now]
+
+
 def test_corruption_adds_nulls_and_keeps_length() -> None:
     rng = random.Random(3)
     values = ["alpha"] * 400

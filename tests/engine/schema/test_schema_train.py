@@ -34,7 +34,7 @@ def test_smoke_training_writes_a_versioned_card(tmp_path: Path) -> None:
     assert saved["metrics"]["numpy_vs_lightgbm_max_abs_diff"] < 1e-9
     assert "lightgbm/plain" in saved["params"]["combiners"]
     assert (tmp_path / "schema_value_model.npz").stat().st_size > 0
-    assert len(saved["params"]["combiners"]["lightgbm/plain"]) == 5
+    assert len(saved["params"]["combiners"]["lightgbm/plain"]) == 6
     assert saved["params"]["embed_head"] is False
     assert not (tmp_path / "schema_value_embed_head.npz").exists()
 

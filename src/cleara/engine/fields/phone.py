@@ -386,18 +386,33 @@ def infer_region(texts: Sequence[str]) -> str | None:
     distinct = [_spreadsheet_number(t.strip()) for t in dict.fromkeys(texts)]
     international = [t for t in distinct if _is_international(t)]
     national = [t for t in distinct if not _is_international(t)][:_INFER_SAMPLE]
-    if not national:
+    # A text without a digit is a number in no region (libphonenumber starts a number at a
+    # digit): a column of names or cities needs no trial parse at all.
+    dialable = [t for t in national if any(c.isdigit() for c in t)]
+    if not dialable:
         return None
     seen = Counter(r for r in map(_plus_region, international[:_INFER_SAMPLE]) if r)
     candidates = list(dict.fromkeys([r for r, _ in seen.most_common()] + list(COMMON_REGIONS)))
     best_region, best_count = None, 0
     for region in candidates:
-        count = sum(1 for text in national if _valid_in(text, region))
+        # Only a count above both the best so far and half the numbers can change the answer.
+        needed = max(best_count + 1, len(national) // 2 + 1)
+        count = _valid_count(dialable, region, needed)
         if count >= 0.9 * len(national):  # the first well-fitting candidate: frequent first
             return region
         if count > best_count:
             best_region, best_count = region, count
     return best_region if best_count * 2 > len(national) else None
+
+
+def _valid_count(texts: list[str], region: str, needed: int) -> int:
+    """How many `texts` are valid in `region`; 0 as soon as fewer than `needed` can be."""
+    count = 0
+    for index, text in enumerate(texts):
+        if count + len(texts) - index < needed:  # even if all the rest were valid
+            return 0
+        count += _valid_in(text, region)
+    return count
 
 
 def _infer(texts: Sequence[str], options: FieldOptions) -> FieldOptions:

@@ -24,6 +24,7 @@ from cleara.engine.fields.base import JsonScalar, as_text, is_null
 from cleara.engine.schema import header_model
 from cleara.engine.schema.auto_schema import ColumnProfile, profile_column, table_schema
 from cleara.engine.schema.combine import Combiner
+from cleara.engine.schema.features import feature_names, type_validity
 from cleara.engine.schema.types import SEMANTIC_TYPES
 from cleara.engine.schema.value_model import load_value_models
 from cleara.engine.table import to_table
@@ -192,7 +193,10 @@ def detect_columns(
     source, embed = _runtime_mode(value_model, use_embeddings)
     sample = _sample(rows, sample_rows)
     values = [[row.get(c) for row in sample] for c in columns]
-    value_probs = load_value_models().probabilities(values, source=source)
+    models = load_value_models()
+    features = models.feature_matrix(values) if values else np.zeros((0, len(feature_names())))
+    value_probs = models.probabilities(values, source=source, features=features)
+    validity = type_validity(features)
     names: list[str | None] = list(columns) if header else [None] * len(columns)
     evidence = header_model.header_evidence(names, use_embeddings=embed)
     combiner = _combiner(source, embed)
@@ -202,7 +206,7 @@ def detect_columns(
         support = distinct_count(values[index])
         has_values = support > 0
         probs = value_probs[index] if has_values else uniform
-        combined = combiner.probabilities(probs, evidence[index], support)
+        combined = combiner.probabilities(probs, evidence[index], support, validity[index])
         if not has_values and not _strong_header(evidence[index]):
             combined = _empty_column_probabilities()
         detected.append(_column(name, combined, probs, evidence[index], values[index], has_values))

@@ -12,17 +12,35 @@ import itertools
 import math
 import re
 import statistics
+from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import cache, lru_cache
 from importlib import resources
 
+import numpy as np
+from numpy.typing import NDArray
+
 from cleara.engine.fields.base import FieldOptions, FieldType, JsonScalar, as_text, is_null
+from cleara.engine.schema.types import SEMANTIC_TYPES
 
 VALIDATOR_FIELDS: tuple[str, ...] = (
     "email", "url", "phone", "country", "postal_code", "date", "datetime", "boolean",
     "gender", "state", "number", "currency", "name", "address",
 )  # fmt: skip
 """Field validators whose hit rates are features (a missing module gives NaN)."""
+
+VALIDATOR_TYPES: dict[str, tuple[str, ...]] = {
+    "email": ("email",), "url": ("url",), "phone": ("phone",), "country": ("country",),
+    "postal_code": ("postal_code",), "date": ("date", "date_of_birth"),
+    "datetime": ("datetime",), "boolean": ("boolean",), "gender": ("gender",),
+    "state": ("state",),
+    "number": ("number", "integer", "currency_amount", "percentage", "age", "year",
+               "latitude", "longitude"),
+    "currency": ("currency_amount",),
+    "name": ("full_name", "first_name", "last_name", "middle_name"),
+    "address": ("address", "street_address"),
+}  # fmt: skip
+"""The semantic types whose values each validator accepts."""
 
 VALIDATOR_SAMPLE = 24  # distinct values checked per validator; validators are the slow part
 REGEX_SAMPLE = 200  # values whose shapes are measured
@@ -206,7 +224,8 @@ def _char_features(sample: list[str]) -> list[float]:
     if not joined:
         return [math.nan] * len(_CHAR_CLASSES)
     size = len(joined)
-    return [sum(1 for c in joined if test(c)) / size for _, test in _CHAR_CLASSES]
+    counts = Counter(joined)  # each distinct character tested once per class
+    return [sum(n for c, n in counts.items() if test(c)) / size for _, test in _CHAR_CLASSES]
 
 
 def _as_number(text: str) -> float | None:
@@ -520,3 +539,17 @@ def _us_zip_share(sample: list[str]) -> float:
     checked = _spread(shaped, ZIP_SAMPLE)
     real = sum(1 for t in checked if zipcodes.is_real(t))  # type: ignore[no-untyped-call,misc]
     return real / len(checked)
+
+
+def type_validity(features: NDArray[np.float64]) -> NDArray[np.float64]:
+    """(columns, SEMANTIC_TYPES): the share of values the validator of each type accepts,
+    read off feature rows; 0 for types without a validator (or a validator not installed)."""
+    names = feature_names()
+    rows = np.atleast_2d(features)
+    validity = np.zeros((rows.shape[0], len(SEMANTIC_TYPES)))
+    for validator, types in VALIDATOR_TYPES.items():
+        rates = np.nan_to_num(rows[:, names.index(f"valid_{validator}")], nan=0.0)
+        for type_name in types:
+            column = SEMANTIC_TYPES.index(type_name)
+            validity[:, column] = np.maximum(validity[:, column], rates)
+    return validity

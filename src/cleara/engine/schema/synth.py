@@ -15,11 +15,13 @@ import math
 import random
 import re
 import string
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
+from unittest import mock
 
 LOCALES: tuple[str, ...] = (
     "en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "it_IT", "pt_BR", "nl_NL", "en_CA",
@@ -618,7 +620,7 @@ def _gen_middle(fk: Any, rng: random.Random, n: int) -> list[str]:
 
 
 def _gen_dob(fk: Any, rng: random.Random, n: int) -> list[str]:
-    today = date(2024, 6, 1)
+    today = REFERENCE_DAY
     return _dates(fk, rng, n, today - timedelta(days=90 * 365), today - timedelta(days=16 * 365))
 
 
@@ -984,8 +986,51 @@ def column_length(rng: random.Random) -> int:
     return rng.randint(31, 200)
 
 
+REFERENCE_DAY = date(2024, 6, 1)
+"""The day generation treats as today, whatever the clock says."""
+
+
+@contextmanager
+def _faker_clock(day: date = REFERENCE_DAY) -> Iterator[None]:
+    """Make Faker's date provider read `day` as today.
+
+    Some Faker providers draw dates relative to the clock (the es_MX national ids embed a
+    `date_of_birth()`), so the same seed gave different columns at different times, and
+    every later draw of that locale shifted with them. Faker has no reference-date setting;
+    its date module's clock names are pinned for the duration instead."""
+    import faker.providers.date_time as faker_dates
+
+    now = datetime(day.year, day.month, day.day, 12, 0)
+
+    class _PinnedDateTime(datetime):
+        @classmethod
+        def now(cls, tz: Any = None) -> Any:
+            return now.replace(tzinfo=tz) if tz is not None else now
+
+        @classmethod
+        def today(cls) -> Any:
+            return now
+
+    class _PinnedDate(date):
+        @classmethod
+        def today(cls) -> Any:
+            return day
+
+    with (
+        mock.patch.object(faker_dates, "datetime", _PinnedDateTime),
+        mock.patch.object(faker_dates, "dtdate", _PinnedDate),
+    ):
+        yield
+
+
 def generate_columns(seed: int, per_type: int, types: tuple[str, ...]) -> list[Column]:
-    """`per_type` corrupted columns of each type, spread over the locales, from `seed`."""
+    """`per_type` corrupted columns of each type, spread over the locales, from `seed`
+    (the same columns on any day: see `_faker_clock`)."""
+    with _faker_clock():
+        return _generate_columns(seed, per_type, types)
+
+
+def _generate_columns(seed: int, per_type: int, types: tuple[str, ...]) -> list[Column]:
     from cleara.engine.schema.header_variants import header_variant
 
     rng = random.Random(seed)

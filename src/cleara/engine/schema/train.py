@@ -26,13 +26,18 @@ from cleara.engine.models.trees import TreeEnsemble, from_lightgbm_dump
 from cleara.engine.schema import header_model, minilm
 from cleara.engine.schema.combine import Combiner, expected_calibration_error, fit_combiner
 from cleara.engine.schema.detect import distinct_count
-from cleara.engine.schema.features import available_validators, column_features, feature_names
+from cleara.engine.schema.features import (
+    available_validators,
+    column_features,
+    feature_names,
+    type_validity,
+)
 from cleara.engine.schema.lexicons import lexicon_text
 from cleara.engine.schema.synth import LOCALES, Column, generate_columns
 from cleara.engine.schema.types import SEMANTIC_TYPES
 from cleara.engine.schema.value_model import CARD_NAME, HEAD_FILE, TREES_FILE, EmbedHead
 
-MODEL_VERSION = "1.2.0"
+MODEL_VERSION = "1.3.0"
 SOURCES = ("lightgbm", "embed_head", "ensemble")
 
 
@@ -41,7 +46,7 @@ class TrainConfig:
     """How much to generate and how to train."""
 
     seed: int = 20240601
-    train_per_type: int = 150
+    train_per_type: int = 300
     eval_per_type: int = 20
     rounds: int = 400
     leaves: int = 15
@@ -172,10 +177,14 @@ def _combined(
     combiner: Combiner,
     probs: NDArray[np.float64],
     evidence: list[header_model.HeaderEvidence],
-    supports: list[int],
+    split: Split,
 ) -> NDArray[np.float64]:
+    validity = type_validity(split.features)
     return np.stack(
-        [combiner.probabilities(p, e, n) for p, e, n in zip(probs, evidence, supports, strict=True)]
+        [
+            combiner.probabilities(p, e, n, v)
+            for p, e, n, v in zip(probs, evidence, split.supports, validity, strict=True)
+        ]
     )
 
 
@@ -212,13 +221,14 @@ def train_schema(config: TrainConfig) -> ArtifactCard:
             combiner = fit_combiner(
                 _value_probs(valid, trees, head, source), _evidence(valid, embed), valid.labels,
                 use_embed=embed, supports=valid.supports,
+                validity=type_validity(valid.features),
             )  # fmt: skip
             combiners[key] = combiner.as_list()
             probs = _combined(
                 combiner,
                 _value_probs(test, trees, head, source),
                 _evidence(test, embed),
-                test.supports,
+                test,
             )
             scores = classification_metrics(probs, test.labels)
             correct = probs.argmax(axis=1) == test.labels

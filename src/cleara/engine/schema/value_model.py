@@ -98,12 +98,19 @@ class ValueModels:
         return np.array([column_features(values) for values in columns], dtype=np.float64)
 
     def probabilities(
-        self, columns: Sequence[Sequence[JsonScalar]], *, source: str
+        self,
+        columns: Sequence[Sequence[JsonScalar]],
+        *,
+        source: str,
+        features: NDArray[np.float64] | None = None,
     ) -> NDArray[np.float64]:
-        """(columns, SEMANTIC_TYPES) probabilities from the `source` classifier."""
+        """(columns, SEMANTIC_TYPES) probabilities from the `source` classifier
+        (`features`: the columns' `feature_matrix`, when the caller has it already)."""
         if not columns:
             return np.zeros((0, len(SEMANTIC_TYPES)))
-        tree_probs = self._reorder(self.trees.predict_proba(self.feature_matrix(columns)))
+        if features is None:
+            features = self.feature_matrix(columns)
+        tree_probs = self._reorder(self.trees.predict_proba(features))
         if source == "lightgbm" or self.head is None:
             return tree_probs
         head_probs = self._reorder(self.head.predict_proba(mean_embeddings(columns)))
