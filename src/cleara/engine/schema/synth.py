@@ -994,9 +994,9 @@ REFERENCE_DAY = date(2024, 6, 1)
 def _faker_clock(day: date = REFERENCE_DAY) -> Iterator[None]:
     """Make Faker's date provider read `day` as today.
 
-    Some Faker providers draw dates relative to the clock (the es_MX national ids embed a
-    `date_of_birth()`), so the same seed gave different columns at different times, and
-    every later draw of that locale shifted with them. Faker has no reference-date setting;
+    Some Faker providers draw dates relative to the clock (de_AT social security numbers
+    embed a birth date read off `datetime.now()`), so the same seed gave different columns
+    at different times, and every later draw of that locale shifted with them. Faker has no reference-date setting;
     its date module's clock names are pinned for the duration instead."""
     import faker.providers.date_time as faker_dates
 
