@@ -996,8 +996,8 @@ def _faker_clock(day: date = REFERENCE_DAY) -> Iterator[None]:
 
     Some Faker providers draw dates relative to the clock (de_AT social security numbers
     embed a birth date read off `datetime.now()`), so the same seed gave different columns
-    at different times, and every later draw of that locale shifted with them. Faker has no reference-date setting;
-    its date module's clock names are pinned for the duration instead."""
+    at different times, and every later draw of that locale shifted with them. Faker has no
+    reference-date setting; its date module's clock names are pinned for the duration."""
     import faker.providers.date_time as faker_dates
 
     now = datetime(day.year, day.month, day.day, 12, 0)
