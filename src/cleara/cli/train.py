@@ -24,7 +24,7 @@ def train_schema_command(
         Path | None,
         typer.Option(help="Folder for the artifacts; default: the package's data folder."),
     ] = None,
-    train_per_type: Annotated[int, typer.Option(min=1, help="Training columns per type.")] = 300,
+    train_per_type: Annotated[int, typer.Option(min=1, help="Training columns per type.")] = 900,
     eval_per_type: Annotated[
         int, typer.Option(min=1, help="Validation and test columns per type.")
     ] = 20,

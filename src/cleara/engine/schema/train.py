@@ -46,7 +46,7 @@ class TrainConfig:
     """How much to generate and how to train."""
 
     seed: int = 20240601
-    train_per_type: int = 300
+    train_per_type: int = 900
     eval_per_type: int = 20
     rounds: int = 400
     leaves: int = 15
