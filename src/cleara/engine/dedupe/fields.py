@@ -214,7 +214,7 @@ def _refine_type(type_name: str | None, sample: list[str]) -> str:
     if type_name in (None, "text", "street_address", "address", "identifier") and (
         digits >= 0.9 * len(sample)
     ):
-        average = sum(len(s) for s in sample) / len(sample)
+        average = _mean_length(sample)
         return "identifier" if average >= 5 else "categorical"
     if type_name is None and sum("@" in s for s in sample) >= 0.8 * len(sample):
         return "email"
@@ -248,7 +248,7 @@ def _is_titles(sample: list[str]) -> bool:
     or often holding digits, brackets or `&`, which person names do not."""
     if not sample:
         return False
-    average = sum(len(s) for s in sample) / len(sample)
+    average = _mean_length(sample)
     marked = sum(1 for s in sample if _TITLE_MARKS.search(s))
     return average >= _LONG_TEXT_CHARS or marked >= 0.2 * len(sample)
 
@@ -256,15 +256,20 @@ def _is_titles(sample: list[str]) -> bool:
 def _is_free_text(sample: list[str]) -> bool:
     if not sample:
         return False
-    average = sum(len(s) for s in sample) / len(sample)
+    average = _mean_length(sample)
     distinct = len(set(sample))
     return average >= _FREE_TEXT_CHARS and distinct > max(_FREE_TEXT_DISTINCT, len(sample) // 20)
+
+
+def _mean_length(sample: list[str]) -> float:
+    """Mean length in characters of a non-empty sample."""
+    return sum(len(s) for s in sample) / len(sample)
 
 
 def _text_kind(sample: list[str]) -> str:
     if not sample:
         return "text"
-    average = sum(len(s) for s in sample) / len(sample)
+    average = _mean_length(sample)
     return "long_text" if average >= _LONG_TEXT_CHARS else "text"
 
 
