@@ -21,7 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from cleara.engine.fields.base import FieldOptions, FieldType, JsonScalar, as_text, is_null
-from cleara.engine.schema.types import SEMANTIC_TYPES
+from cleara.engine.schema.types import SEMANTIC_TYPES, cleaner_for
 
 VALIDATOR_FIELDS: tuple[str, ...] = (
     "email", "url", "phone", "country", "postal_code", "date", "datetime", "boolean",
@@ -29,18 +29,6 @@ VALIDATOR_FIELDS: tuple[str, ...] = (
 )  # fmt: skip
 """Field validators whose hit rates are features (a missing module gives NaN)."""
 
-VALIDATOR_TYPES: dict[str, tuple[str, ...]] = {
-    "email": ("email",), "url": ("url",), "phone": ("phone",), "country": ("country",),
-    "postal_code": ("postal_code",), "date": ("date", "date_of_birth"),
-    "datetime": ("datetime",), "boolean": ("boolean",), "gender": ("gender",),
-    "state": ("state",),
-    "number": ("number", "integer", "currency_amount", "percentage", "age", "year",
-               "latitude", "longitude"),
-    "currency": ("currency_amount",),
-    "name": ("full_name", "first_name", "last_name", "middle_name"),
-    "address": ("address", "street_address"),
-}  # fmt: skip
-"""The semantic types whose values each validator accepts."""
 
 VALIDATOR_SAMPLE = 24  # distinct values checked per validator; validators are the slow part
 REGEX_SAMPLE = 200  # values whose shapes are measured
@@ -542,14 +530,15 @@ def _us_zip_share(sample: list[str]) -> float:
 
 
 def type_validity(features: NDArray[np.float64]) -> NDArray[np.float64]:
-    """(columns, SEMANTIC_TYPES): the share of values the validator of each type accepts,
-    read off feature rows; 0 for types without a validator (or a validator not installed)."""
+    """(columns, SEMANTIC_TYPES): the share of values that the validator of the field type
+    cleaning each semantic type (`types.cleaner_for`) accepts, read off feature rows; 0 for
+    types cleaned as plain text (or whose validator is not installed)."""
     names = feature_names()
     rows = np.atleast_2d(features)
     validity = np.zeros((rows.shape[0], len(SEMANTIC_TYPES)))
-    for validator, types in VALIDATOR_TYPES.items():
-        rates = np.nan_to_num(rows[:, names.index(f"valid_{validator}")], nan=0.0)
-        for type_name in types:
-            column = SEMANTIC_TYPES.index(type_name)
-            validity[:, column] = np.maximum(validity[:, column], rates)
+    for column, type_name in enumerate(SEMANTIC_TYPES):
+        validator = cleaner_for(type_name)
+        if validator in VALIDATOR_FIELDS:
+            rates = rows[:, names.index(f"valid_{validator}")]
+            validity[:, column] = np.nan_to_num(rates, nan=0.0)
     return validity
