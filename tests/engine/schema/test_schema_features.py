@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -143,3 +144,18 @@ def test_shape_year_and_decimal_features() -> None:
     assert prices["num_decimals_std"] == 0.0
     measured = _named(["27.0", "48.86667", "27.43334"])
     assert measured["num_decimals_std"] > 1.0
+
+
+@given(st.lists(st.text(max_size=12), min_size=1, max_size=8))
+def test_character_classes_counted_per_distinct_character_match_a_count_per_character(
+    sample: list[str],
+) -> None:
+    from cleara.engine.schema import features
+
+    joined = "".join(sample)
+    expected = (
+        [sum(1 for c in joined if test(c)) / len(joined) for _, test in features._CHAR_CLASSES]
+        if joined
+        else [math.nan] * len(features._CHAR_CLASSES)
+    )
+    assert features._char_features(sample) == pytest.approx(expected, nan_ok=True)
