@@ -65,6 +65,18 @@ def test_month_first_column_reads_the_same_text_differently():
     assert clean(rows).records[0]["date"] == "2021-03-04"
 
 
+def test_street_lines_are_standardized_without_asking_for_a_city():
+    rows = [
+        {"Street": "2009 w. 6th street", "City": "Los Angeles", "Zip": "90057"},
+        {"Street": "3100 ROSECRANS AVENUE", "City": "Hawthorne", "Zip": "90250"},
+    ]
+    result = clean(rows, schema={"Street": "street_address"})
+    assert [r["Street"] for r in result.records] == ["2009 W 6th St", "3100 Rosecrans Ave"]
+    summary = next(s for s in result.summary if s.column == "Street")
+    assert (summary.cleaner, summary.inferred) == ("address", {"street_lines": True})
+    assert not [p for p in result.problems if p.column == "Street"]
+
+
 def test_schema_overrides_headers_and_unknown_headers_stay_text():
     rows = [{"col1": " a@B.com ", "col2": "  some   text "}]
     result = clean(rows, schema={"col1": "email"})

@@ -325,3 +325,46 @@ def test_unusual_addresses_fall_back_to_the_crf(text: str) -> None:
     from cleara.engine.fields.address import simple_us_tokens
 
     assert simple_us_tokens(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("2009 W. 6th St.", True),
+        ("123 Main St NE", True),  # a directional, not Nebraska
+        ("100 Main St Suite 1200", True),  # a unit number, not a ZIP
+        ("12345 Main St", True),  # a long house number comes first
+        ("123 Main St, Springfield, IL 62701", False),
+        ("123 Main St Springfield IL", False),
+        ("Hauptstraße 5 10115 Berlin", False),
+        ("Main", False),
+    ],
+)
+def test_street_lines_are_told_from_whole_addresses(text: str, line: bool) -> None:
+    from cleara.engine.fields.address import is_street_line
+
+    assert is_street_line(text) is line
+
+
+def test_a_column_of_street_lines_is_not_incomplete() -> None:
+    column = ["2009 W. 6th St.", "3100 Rosecrans ave.", "123 main street apt 4", None]
+    options = FIELD.infer(column, FieldOptions())
+    assert options.street_lines
+    results = [FIELD.validate(value, options) for value in column[:3]]
+    assert [r.value for r in results] == [
+        "2009 W 6th St",
+        "3100 Rosecrans Ave",
+        "123 Main St Apt 4",
+    ]
+    assert all(r.valid and not r.issues for r in results)
+    # Without a house number a street line is still undeliverable.
+    assert "address_incomplete" in [
+        i.code for i in FIELD.validate("Main St, Boston", options).issues
+    ]
+
+
+def test_a_column_of_whole_addresses_still_reports_missing_parts() -> None:
+    column = ["123 Main St, Springfield, IL 62704", "9 Elm St, Boston, MA 02108", "5 Oak Ave"]
+    options = FIELD.infer(column, FieldOptions())
+    assert not options.street_lines
+    assert "address_incomplete" in [i.code for i in FIELD.validate("5 Oak Ave", options).issues]

@@ -20,10 +20,11 @@ form; the city is read where a simple pattern finds it. Such results carry the i
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -496,9 +497,11 @@ def _zip_issues(address: _UsAddress) -> list[Issue]:
     return issues
 
 
-def _us_issues(address: _UsAddress) -> list[Issue]:
+def _us_issues(address: _UsAddress, street_lines: bool) -> list[Issue]:
     issues: list[Issue] = []
     missing = _missing(address)
+    if street_lines:  # city, state and ZIP live in other columns
+        missing = [name for name in missing if name in ("number", "street")]
     if missing:
         # Without a street and house number (or PO box) the address cannot be delivered.
         severity: Severity = "error" if {"street", "number"} & set(missing) else "warning"
@@ -523,13 +526,13 @@ def _completed(address: _UsAddress) -> str | None:
     return address.render(city=city, state_code=address.state or place[1])
 
 
-def _validate_us(original: str, text: str, country: str) -> FieldResult:
+def _validate_us(original: str, text: str, country: str, street_lines: bool) -> FieldResult:
     labeled = _group(list(_us_tokens(text)))
     address = _build_us(labeled, country)
     found = (address.number, address.street, address.city, address.state, address.postal_code)
     if sum(1 for part in found if part) < 2:  # one lone part is not an address
         return invalid(original, TYPE_NAME, "address_unparseable", "not a recognizable address")
-    issues = _us_issues(address)
+    issues = _us_issues(address, street_lines)
     value = address.render()
     valid = not any(issue.severity == "error" for issue in issues)
     return FieldResult(
@@ -701,7 +704,9 @@ def _case_value(text: str | None, uniform: bool) -> str | None:
     return title_words(text)
 
 
-def _validate_other(original: str, text: str, country: str, named: bool) -> FieldResult:
+def _validate_other(
+    original: str, text: str, country: str, named: bool, street_lines: bool
+) -> FieldResult:
     segments = [words for words in (segment.split() for segment in text.split(",")) if words]
     address = _OtherAddress(segments)
     address.find_postal_code(country)
@@ -720,7 +725,7 @@ def _validate_other(original: str, text: str, country: str, named: bool) -> Fiel
             "info",
         )
     ]
-    if address.postal is None:
+    if address.postal is None and not street_lines:
         message = f"no postal code in the {country} format found"
         issues.append(Issue("address_incomplete", message, "warning"))
     components = {
@@ -758,8 +763,38 @@ def _validate_value(text: str, options: FieldOptions) -> FieldResult:
     if country is None:
         country = _country_from_postal_code(body) or "US"
     if country in USPS_COUNTRIES:
-        return _validate_us(text, body, country)
-    return _validate_other(text, body, country, named=named_country is not None)
+        return _validate_us(text, body, country, options.street_lines)
+    named = named_country is not None
+    return _validate_other(text, body, country, named, options.street_lines)
 
 
-FIELD = FieldType(TYPE_NAME, _validate_value)
+_STREET_LINE_SHARE = 0.8
+_STREET_LINE_SAMPLE = 200
+_LONG_DIGIT_RUN = re.compile(r"\d{4,}")
+
+
+def is_street_line(text: str) -> bool:
+    """`2009 W. 6th St.`, `Hauptstraße 5`: no city, region or postal code after the street
+    (no comma, no state at the end, no long digit run after the first word)."""
+    words = text.replace(",", " , ").replace("#", " # ").split()
+    if len(words) < 2 or "," in words:
+        return False
+    units = unit_designators()
+    for before, word in itertools.pairwise(words):
+        if _LONG_DIGIT_RUN.search(word) and before.strip(".").upper() not in units:
+            return False  # a ZIP or postal code (a long house number comes first)
+    last = words[-1].strip(".")
+    return _letters_key(last) in _DIRECTIONALS or state.find_subdivision(last) is None
+
+
+def _infer(texts: Sequence[str], options: FieldOptions) -> FieldOptions:
+    """Street lines when most values are a street only: a missing city, state or postal code
+    is then where the table keeps it, not an incomplete address."""
+    sample = list(dict.fromkeys(texts))[:_STREET_LINE_SAMPLE]
+    if not sample:
+        return options
+    lines = sum(1 for text in sample if is_street_line(text))
+    return replace(options, street_lines=lines >= _STREET_LINE_SHARE * len(sample))
+
+
+FIELD = FieldType(TYPE_NAME, _validate_value, infer=_infer)

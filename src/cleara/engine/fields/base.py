@@ -72,6 +72,7 @@ class FieldOptions:
     date_format: str | None = None  # strftime pattern; None gives ISO 8601
     dayfirst: bool | None = None  # force day/month order; None infers it from the column
     name_case: Literal["title", "keep"] = "title"
+    street_lines: bool = False  # address: the column holds street lines (city, ZIP elsewhere)
     check_mx: bool = False  # email deliverability lookup (network); off by default
     mx_timeout: float = 2.0
 

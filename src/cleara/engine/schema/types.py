@@ -28,6 +28,7 @@ _CLEANER_OF: dict[str, str] = {
     "date": "date",
     "datetime": "datetime",
     "address": "address",
+    "street_address": "address",  # as street lines (`FieldOptions.street_lines`)
     "state": "state",
     "postal_code": "postal_code",
     "country": "country",
