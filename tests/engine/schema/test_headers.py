@@ -58,3 +58,37 @@ def test_ambiguous_headers_name_every_type_that_lists_them():
     # The single type other parts of Cleara act on stays the first-listed one.
     assert header_type("code") == "identifier"
     assert header_type("name") == "full_name"
+
+
+@pytest.mark.parametrize(
+    ("header", "types"),
+    [
+        ("Beer_Name", ("text",)),  # a thing's name: a title, as `product name` is
+        ("SongName", ("text",)),
+        ("Patient Name", ("full_name",)),  # a person's
+        ("billing_name", ("full_name",)),
+        ("Hotel Name", ("company",)),  # an organization's
+        ("brand name", ("company",)),  # a longer synonym decides
+        ("city_name", ("city",)),  # a synonym as long as `name` decides too
+        ("Street Name", ("street_address",)),
+    ],
+)
+def test_a_names_modifier_says_whose_name_it_is(header, types):
+    from cleara.engine.schema.headers import header_types
+
+    assert header_types(header) == types
+
+
+@pytest.mark.parametrize("header", ["name", "Station Name", "home name", "name 2"])
+def test_a_place_or_plain_qualifier_leaves_name_to_the_values(header):
+    from cleara.engine.schema.headers import header_types
+
+    assert len(header_types(header)) > 3
+
+
+def test_address_is_a_street_line_or_a_whole_address():
+    from cleara.engine.schema.headers import header_types
+
+    assert set(header_types("Address")) == {"street_address", "address"}
+    assert header_type("Address") == "address"  # what other parts act on is unchanged
+    assert header_types("Street Address") == ("street_address",)

@@ -41,6 +41,21 @@ def test_generation_does_not_depend_on_the_time_it_runs() -> None:
     assert [c.values for c in later] == [c.values for c in now]
 
 
+def test_editing_the_synonym_lists_changes_headers_only() -> None:
+    """Headers draw from their own random stream: values stay as they were."""
+    from unittest import mock
+
+    import cleara.engine.schema.header_variants as variants
+
+    types = ("email", "street_address", "city", "company")
+    before = generate_columns(3, 6, types)
+    edited = {t: ("edited", *names[:1]) for t, names in variants.synonyms().items()}
+    with mock.patch.object(variants, "synonyms", return_value=edited):
+        after = generate_columns(3, 6, types)
+    assert [c.values for c in after] == [c.values for c in before]
+    assert [c.header for c in after] != [c.header for c in before]
+
+
 def test_corruption_adds_nulls_and_keeps_length() -> None:
     rng = random.Random(3)
     values = ["alpha"] * 400

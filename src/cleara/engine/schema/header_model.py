@@ -26,7 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from cleara.engine.schema import minilm
-from cleara.engine.schema.headers import header_types, normalize_header, synonyms
+from cleara.engine.schema.headers import header_types, normalize_header, reading, synonyms
 from cleara.engine.schema.types import SEMANTIC_TYPES
 
 _GENERIC = re.compile(
@@ -196,7 +196,7 @@ _ALSO_NAMES: dict[str, tuple[str, ...]] = {
 
 def header_evidence(headers: list[str | None], *, use_embeddings: bool) -> list[HeaderEvidence]:
     """Evidence for each header (one MiniLM batch for all informative headers)."""
-    keys = [normalize_header(h) if h and not is_generic(h) else "" for h in headers]
+    keys = [reading(normalize_header(h)) if h and not is_generic(h) else "" for h in headers]
     embedded: dict[str, NDArray[np.float64]] = {}
     wanted = sorted({k for k in keys if k})
     if use_embeddings and wanted:

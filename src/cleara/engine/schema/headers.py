@@ -72,7 +72,7 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "street_address": (
         "street", "street address", "address line 1", "address 1", "address1", "addressline1",
         "calle", "direccion", "rue", "strasse", "adresse", "rua", "morada", "via", "indirizzo",
-        "straat", "straatnaam", "line 1", "street 1",
+        "straat", "straatnaam", "line 1", "street 1", "address",
     ),
     "address_line2": (
         "address line 2", "address 2", "address2", "addressline2", "line 2", "street 2",
@@ -199,7 +199,7 @@ def normalize_header(header: str) -> str:
 
 
 # The type `header_type` gives an ambiguous synonym listed before it under another type.
-_PRIMARY: dict[str, str] = {"code": "identifier"}
+_PRIMARY: dict[str, str] = {"code": "identifier", "address": "address"}
 
 
 @lru_cache(maxsize=1)
@@ -211,9 +211,60 @@ def _synonym_index() -> dict[str, str]:
     return index
 
 
+# Whose name a `<modifier> name` header holds, when the modifier is no synonym itself.
+_PERSON_NOUNS = frozenset({
+    "person", "people", "customer", "client", "contact", "member", "employee", "staff",
+    "worker", "patient", "student", "pupil", "teacher", "instructor", "doctor", "physician",
+    "nurse", "owner", "manager", "agent", "representative", "rep", "author", "writer",
+    "artist", "singer", "composer", "player", "athlete", "coach", "driver", "passenger",
+    "guest", "visitor", "buyer", "seller", "recipient", "sender", "applicant", "candidate",
+    "parent", "father", "mother", "guardian", "spouse", "child", "beneficiary", "holder",
+    "cardholder", "subscriber", "attendee", "speaker", "participant", "volunteer",
+    "director", "officer", "supervisor", "tenant", "landlord", "resident", "pilot",
+    "lawyer", "attorney", "editor", "reviewer", "host", "founder", "president", "lead",
+    "prospect", "donor", "policyholder", "insured", "actor", "actress", "emergency",
+    "billing", "shipping", "user", "cust", "emp", "kunde", "cliente", "full", "display",
+    "given", "family", "nick",
+})  # fmt: skip
+_ORGANIZATION_NOUNS = frozenset({
+    "business", "organization", "organisation", "firm", "employer", "bank", "hotel",
+    "restaurant", "store", "shop", "school", "university", "college", "hospital", "clinic",
+    "vendor", "supplier", "carrier", "agency", "institution", "club", "brewery", "winery",
+    "merchant", "retailer", "distributor", "partner", "airline", "insurer", "pharmacy",
+    "charity", "foundation", "association", "legal", "trade", "trading", "corporate",
+})  # fmt: skip
+_QUALIFIERS = frozenset({"primary", "main", "home", "work", "new", "old", "other", "alt"})
+_PLACE_NOUNS = frozenset({
+    "location", "site", "area", "village", "neighborhood", "neighbourhood", "station",
+    "airport", "port", "venue", "building", "park", "lake", "river", "mountain", "island",
+})  # fmt: skip
+
+
+def reading(key: str) -> str:
+    """The normalized header that header matching reads: `key` itself, except for a name
+    whose modifier says whose name it is and is no synonym itself. `beer name` and
+    `song name` name things (read as `item name`), `patient name` a person (`person name`),
+    `hotel name` an organization (`company name`); a place's (`station name`) and a bare or
+    otherwise qualified `name` stay as they are, and the values decide."""
+    words = key.split()
+    if len(words) < 2 or words[-1] != "name" or key in _ambiguity_index():
+        return key
+    padded = f" {key} "
+    if any(s != "name" and len(s) >= 3 and f" {s} " in padded for s in _ambiguity_index()):
+        return key  # a longer synonym names the type (`brand name`, `city name`)
+    modifiers = set(words[:-1])
+    if modifiers & _PERSON_NOUNS:
+        return "person name"
+    if modifiers & _ORGANIZATION_NOUNS:
+        return "company name"
+    if modifiers & (_PLACE_NOUNS | _QUALIFIERS) or any(w.isdigit() for w in modifiers):
+        return key
+    return "item name"
+
+
 def header_type(header: str) -> str | None:
     """The semantic type a header names, or None when it is not recognized."""
-    key = normalize_header(header)
+    key = reading(normalize_header(header))
     if not key:
         return None
     index = _synonym_index()
@@ -222,12 +273,13 @@ def header_type(header: str) -> str | None:
     # Fall back to the longest synonym contained in the header as whole words
     # (`billing email` -> email, `customer phone number` -> phone).
     padded = f" {key} "
-    best: tuple[int, str] | None = None
-    for synonym, type_name in index.items():
-        contained = len(synonym) >= 3 and f" {synonym} " in padded
-        if contained and (best is None or len(synonym) > best[0]):
-            best = (len(synonym), type_name)
-    return best[1] if best else None
+    contained = [s for s in index if len(s) >= 3 and f" {s} " in padded]
+    return index[max(contained, key=_specificity)] if contained else None
+
+
+def _specificity(synonym: str) -> tuple[int, bool]:
+    """Longer synonyms say more; at equal length anything says more than `name`."""
+    return len(synonym), synonym != "name"
 
 
 @lru_cache(maxsize=1)
@@ -246,7 +298,7 @@ def header_types(header: str) -> tuple[str, ...]:
     """Every type a header may name: one for most headers, several for ambiguous ones
     (`name` is a person, a place, a company or a title; `genre` a gender or a category),
     none when it is not recognized. Values decide among several."""
-    key = normalize_header(header)
+    key = reading(normalize_header(header))
     if not key:
         return ()
     index = _ambiguity_index()
@@ -256,7 +308,7 @@ def header_types(header: str) -> tuple[str, ...]:
     contained = [s for s in index if len(s) >= 3 and f" {s} " in padded]
     if not contained:
         return ()
-    return index[max(contained, key=len)]
+    return index[max(contained, key=_specificity)]  # `city name`: city
 
 
 def synonyms() -> dict[str, tuple[str, ...]]:

@@ -1034,6 +1034,8 @@ def _generate_columns(seed: int, per_type: int, types: tuple[str, ...]) -> list[
     from cleara.engine.schema.header_variants import header_variant
 
     rng = random.Random(seed)
+    # Headers draw from their own stream, so editing the synonym lists leaves every value as is.
+    header_rng = random.Random(f"{seed}:headers")
     fakers = {locale: faker_for(locale, seed) for locale in LOCALES}
     columns: list[Column] = []
     for index in range(per_type):
@@ -1048,7 +1050,8 @@ def _generate_columns(seed: int, per_type: int, types: tuple[str, ...]) -> list[
             foreign = _generate(other, fk, rng, 5, fakers["en_US"]) if other != type_name else []
             strength = rng.choice((0.0, 0.5, 1.0, 1.5))
             values = corrupt(clean, rng, foreign, strength)
-            columns.append(Column(type_name, locale, header_variant(type_name, rng), values))
+            header = header_variant(type_name, header_rng)
+            columns.append(Column(type_name, locale, header, values))
     return columns
 
 
