@@ -79,7 +79,9 @@ def test_a_names_modifier_says_whose_name_it_is(header, types):
     assert header_types(header) == types
 
 
-@pytest.mark.parametrize("header", ["name", "Station Name", "home name", "name 2"])
+@pytest.mark.parametrize(
+    "header", ["name", "Station Name", "home name", "name 2", "Legal Name", "Maiden Name"]
+)
 def test_a_place_or_plain_qualifier_leaves_name_to_the_values(header):
     from cleara.engine.schema.headers import header_types
 

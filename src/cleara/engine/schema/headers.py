@@ -221,7 +221,7 @@ _PERSON_NOUNS = frozenset({
     "parent", "father", "mother", "guardian", "spouse", "child", "beneficiary", "holder",
     "cardholder", "subscriber", "attendee", "speaker", "participant", "volunteer",
     "director", "officer", "supervisor", "tenant", "landlord", "resident", "pilot",
-    "lawyer", "attorney", "editor", "reviewer", "host", "founder", "president", "lead",
+    "lawyer", "attorney", "editor", "reviewer", "founder", "president", "lead",
     "prospect", "donor", "policyholder", "insured", "actor", "actress", "emergency",
     "billing", "shipping", "user", "cust", "emp", "kunde", "cliente", "full", "display",
     "given", "family", "nick",
@@ -231,9 +231,11 @@ _ORGANIZATION_NOUNS = frozenset({
     "restaurant", "store", "shop", "school", "university", "college", "hospital", "clinic",
     "vendor", "supplier", "carrier", "agency", "institution", "club", "brewery", "winery",
     "merchant", "retailer", "distributor", "partner", "airline", "insurer", "pharmacy",
-    "charity", "foundation", "association", "legal", "trade", "trading", "corporate",
+    "charity", "foundation", "association", "trade", "trading", "corporate",
 })  # fmt: skip
-_QUALIFIERS = frozenset({"primary", "main", "home", "work", "new", "old", "other", "alt"})
+_QUALIFIERS = frozenset(
+    {"primary", "main", "home", "work", "new", "old", "other", "alt", "legal", "maiden"}
+)
 _PLACE_NOUNS = frozenset({
     "location", "site", "area", "village", "neighborhood", "neighbourhood", "station",
     "airport", "port", "venue", "building", "park", "lake", "river", "mountain", "island",
