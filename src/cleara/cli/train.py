@@ -28,6 +28,9 @@ def train_schema_command(
     eval_per_type: Annotated[
         int, typer.Option(min=1, help="Validation and test columns per type.")
     ] = 20,
+    combine_per_type: Annotated[
+        int, typer.Option(min=1, help="Columns per type the header/value combination is fitted on.")
+    ] = 100,
     rounds: Annotated[int, typer.Option(min=1, help="Boosting rounds (at most).")] = 400,
     embed_head: Annotated[
         bool,
@@ -49,6 +52,7 @@ def train_schema_command(
             seed=seed,
             train_per_type=train_per_type,
             eval_per_type=eval_per_type,
+            combine_per_type=combine_per_type,
             rounds=rounds,
             embed_head=embed_head,
             out=out,

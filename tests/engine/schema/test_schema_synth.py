@@ -56,6 +56,24 @@ def test_editing_the_synonym_lists_changes_headers_only() -> None:
     assert [c.header for c in after] != [c.header for c in before]
 
 
+def test_changing_one_generator_leaves_the_other_columns_as_they_were() -> None:
+    from unittest import mock
+
+    import cleara.engine.schema.synth as synth
+
+    types = ("email", "date", "city", "company")
+    before = generate_columns(4, 8, types)
+    generators = {**synth.GENERATORS, "date": lambda fk, rng, n: ["2001-01-01"] * n}
+    with mock.patch.object(synth, "GENERATORS", generators):
+        after = generate_columns(4, 8, types)
+    for old, new in zip(before, after, strict=True):
+        if new.type == "date":
+            assert new.values != old.values
+            continue
+        differing = [(a, b) for a, b in zip(old.values, new.values, strict=True) if a != b]
+        assert all(b == "2001-01-01" for _, b in differing)  # only a date's wrong-column values
+
+
 def test_corruption_adds_nulls_and_keeps_length() -> None:
     rng = random.Random(3)
     values = ["alpha"] * 400
@@ -69,6 +87,8 @@ def test_header_variants_include_headerless() -> None:
     headers = [header_variant("email", rng) for _ in range(200)]
     assert "" in headers
     assert any("mail" in h.lower() for h in headers)
+    # phrases that only a sentence embedding reads well: `email of the customer`
+    assert any("of" in h.lower().replace("_", " ").split() or "'s" in h for h in headers)
 
 
 def test_real_phone_numbers_are_valid_in_their_region() -> None:

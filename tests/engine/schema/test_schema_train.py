@@ -20,6 +20,7 @@ def test_smoke_training_writes_a_versioned_card(tmp_path: Path) -> None:
         seed=5,
         train_per_type=2,
         eval_per_type=1,
+        combine_per_type=1,
         rounds=5,
         embed_head=False,
         header_embeddings=False,

@@ -1,7 +1,8 @@
 """Header names as exports write them, for training how header and value evidence combine.
 
 A variant is a synonym of the type dressed the way real files spell headers (casing,
-separators, qualifiers such as `billing_` or `_1`), a generic name (`col7`, `Unnamed: 3`),
+separators, qualifiers such as `billing_` or `_1`, phrases such as `surname of customer` that
+only a sentence embedding reads well), a generic name (`col7`, `Unnamed: 3`),
 no header at all, or, rarely, the header of another type (a mislabelled column).
 """
 
@@ -17,6 +18,8 @@ _QUALIFIERS = (
     "customer", "billing", "shipping", "contact", "primary", "home", "work", "client", "user",
     "main", "cust", "emp", "new", "old", "kunde", "cliente",
 )  # fmt: skip
+_OWNERS = ("customer", "client", "contact", "user", "employee", "member", "account", "person")
+_PHRASES = ("{1} of {0}", "{1} of the {0}", "{0}'s {1}", "{0} {1} value", "the {0}'s {1}")
 _GENERIC = ("col{n}", "column{n}", "Column {n}", "field_{n}", "Unnamed: {n}", "x{n}", "var{n}",
             "attr{n}", "c{n}", "F{n}", "{n}", "data{n}", "value{n}")  # fmt: skip
 
@@ -58,8 +61,11 @@ def header_variant(type_name: str, rng: random.Random) -> str:
         type_name = rng.choice(SEMANTIC_TYPES)  # a mislabelled column
     options = synonyms().get(type_name, (type_name.replace("_", " "),))
     words = _WORD_SPLIT.split(rng.choice(options).strip())
-    if rng.random() < 0.2:
+    draw = rng.random()
+    if draw < 0.2:
         words = [rng.choice(_QUALIFIERS), *words]
+    elif draw < 0.3:  # a phrase around the synonym: `surname of customer`, `client's email`
+        words = rng.choice(_PHRASES).format(rng.choice(_OWNERS), " ".join(words)).split()
     if rng.random() < 0.1:
         words = [*words, str(rng.randrange(1, 4))]
     header = styled(words, rng)

@@ -1033,26 +1033,39 @@ def generate_columns(seed: int, per_type: int, types: tuple[str, ...]) -> list[C
 def _generate_columns(seed: int, per_type: int, types: tuple[str, ...]) -> list[Column]:
     from cleara.engine.schema.header_variants import header_variant
 
-    rng = random.Random(seed)
-    # Headers draw from their own stream, so editing the synonym lists leaves every value as is.
-    header_rng = random.Random(f"{seed}:headers")
     fakers = {locale: faker_for(locale, seed) for locale in LOCALES}
     columns: list[Column] = []
     for index in range(per_type):
         locale = LOCALES[index % len(LOCALES)]
         fk = fakers[locale]
         for type_name in types:
+            # Each column draws from streams of its own (values, wrong-column values, header):
+            # changing one type's generator or the synonym lists leaves other columns as they
+            # were, but for the wrong-column values that generator supplies.
+            key = f"{seed}:{index}:{type_name}"
+            rng = _reseeded(fakers, fk, key)
             n = column_length(rng)
             clean = _generate(type_name, fk, rng, n, fakers["en_US"])
             if type_name in REPEATING and rng.random() < 0.35:
                 clean = repeated(clean, rng)
             other = rng.choice(types)
-            foreign = _generate(other, fk, rng, 5, fakers["en_US"]) if other != type_name else []
+            foreign = []
+            if other != type_name:
+                foreign_rng = _reseeded(fakers, fk, f"{key}:foreign")
+                foreign = _generate(other, fk, foreign_rng, 5, fakers["en_US"])
             strength = rng.choice((0.0, 0.5, 1.0, 1.5))
             values = corrupt(clean, rng, foreign, strength)
-            header = header_variant(type_name, header_rng)
+            header = header_variant(type_name, random.Random(f"{key}:header"))
             columns.append(Column(type_name, locale, header, values))
     return columns
+
+
+def _reseeded(fakers: dict[str, Any], fk: Any, key: str) -> random.Random:
+    """A random stream for `key`, with the column's Faker (and the US English fallback for
+    providers its locale lacks) reseeded from it."""
+    fakers["en_US"].seed_instance(f"{key}:fallback")
+    fk.seed_instance(key)
+    return random.Random(key)
 
 
 def _generate(type_name: str, fk: Any, rng: random.Random, n: int, fallback: Any) -> list[str]:

@@ -37,7 +37,7 @@ from cleara.engine.schema.synth import LOCALES, Column, generate_columns
 from cleara.engine.schema.types import SEMANTIC_TYPES
 from cleara.engine.schema.value_model import CARD_NAME, HEAD_FILE, TREES_FILE, EmbedHead
 
-MODEL_VERSION = "1.4.0"
+MODEL_VERSION = "1.5.0"
 SOURCES = ("lightgbm", "embed_head", "ensemble")
 
 
@@ -48,6 +48,7 @@ class TrainConfig:
     seed: int = 20240601
     train_per_type: int = 900
     eval_per_type: int = 20
+    combine_per_type: int = 100  # columns per type the header/value combination is fitted on
     rounds: int = 400
     leaves: int = 15
     learning_rate: float = 0.05
@@ -200,6 +201,7 @@ def train_schema(config: TrainConfig) -> ArtifactCard:
     train = _split(config.seed, config.train_per_type, use_embed)
     valid = _split(config.seed + 1, config.eval_per_type, use_embed)
     test = _split(config.seed + 2, config.eval_per_type, use_embed)
+    combine = _split(config.seed + 3, config.combine_per_type, use_embed)
     config.log(f"features: {train.features.shape}; training LightGBM")
     trees, booster = _train_trees(train, valid, config)
     check = np.abs(
@@ -219,9 +221,9 @@ def train_schema(config: TrainConfig) -> ArtifactCard:
         for embed in (False, True) if embed_headers else (False,):
             key = f"{source}/{'embed' if embed else 'plain'}"
             combiner = fit_combiner(
-                _value_probs(valid, trees, head, source), _evidence(valid, embed), valid.labels,
-                use_embed=embed, supports=valid.supports,
-                validity=type_validity(valid.features),
+                _value_probs(combine, trees, head, source), _evidence(combine, embed),
+                combine.labels, use_embed=embed, supports=combine.supports,
+                validity=type_validity(combine.features),
             )  # fmt: skip
             combiners[key] = combiner.as_list()
             probs = _combined(
@@ -257,6 +259,7 @@ def train_schema(config: TrainConfig) -> ArtifactCard:
             "locales": list(LOCALES),
             "train_columns": len(train.columns),
             "eval_columns": len(test.columns),
+            "combine_columns": len(combine.columns),
             "rounds": int(booster.best_iteration or config.rounds),
             "leaves": config.leaves,
             "learning_rate": config.learning_rate,
