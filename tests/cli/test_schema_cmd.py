@@ -79,9 +79,10 @@ def test_train_schema_smoke(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(
         app,
         ["train", "schema", "--seed", "3", "--out", str(out), "--train-per-type", "1",
-         "--eval-per-type", "1", "--rounds", "3", "--no-embed-head"],
+         "--eval-per-type", "1", "--combine-per-type", "1", "--rounds", "3", "--no-embed-head"],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     card = json.loads((out / "schema_value_model.json").read_text())
     assert card["seed"] == 3
     assert card["name"] == "schema_value_model"
+    assert card["params"]["combine_columns"] == len(card["params"]["classes"])
