@@ -71,6 +71,7 @@ def test_ambiguous_headers_name_every_type_that_lists_them():
         ("brand name", ("company",)),  # a longer synonym decides
         ("city_name", ("city",)),  # a synonym as long as `name` decides too
         ("Street Name", ("street_address",)),
+        ("contact address", ("street_address", "address")),  # the head noun decides a tie
     ],
 )
 def test_a_names_modifier_says_whose_name_it_is(header, types):

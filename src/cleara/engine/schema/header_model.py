@@ -26,7 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from cleara.engine.schema import minilm
-from cleara.engine.schema.headers import header_types, normalize_header, reading, synonyms
+from cleara.engine.schema.headers import normalize_header, reading, reading_types, synonyms
 from cleara.engine.schema.types import SEMANTIC_TYPES
 
 _GENERIC = re.compile(
@@ -203,12 +203,12 @@ def header_evidence(headers: list[str | None], *, use_embeddings: bool) -> list[
         embedded = dict(zip(wanted, embed_scores_many(wanted), strict=True))
     out = []
     zeros = np.zeros(len(SEMANTIC_TYPES))
-    for header, key in zip(headers, keys, strict=True):
+    for key in keys:
         if not key:
             out.append(HeaderEvidence(False, zeros, zeros, zeros if use_embeddings else None))
             continue
         exact = zeros.copy()
-        for named in header_types(header or ""):
+        for named in reading_types(key):
             for related in (named, *_ALSO_NAMES.get(named, ())):
                 exact[SEMANTIC_TYPES.index(related)] = 1.0
         embed = embedded.get(key) if use_embeddings else None

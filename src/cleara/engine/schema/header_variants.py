@@ -19,7 +19,7 @@ _QUALIFIERS = (
     "main", "cust", "emp", "new", "old", "kunde", "cliente",
 )  # fmt: skip
 _OWNERS = ("customer", "client", "contact", "user", "employee", "member", "account", "person")
-_PHRASES = ("{1} of {0}", "{1} of the {0}", "{0}'s {1}", "{0} {1} value", "the {0}'s {1}")
+_PHRASES = ("{1} of {0}", "{1} of the {0}", "{0}'s {1}", "the {0}'s {1}")
 _GENERIC = ("col{n}", "column{n}", "Column {n}", "field_{n}", "Unnamed: {n}", "x{n}", "var{n}",
             "attr{n}", "c{n}", "F{n}", "{n}", "data{n}", "value{n}")  # fmt: skip
 

@@ -249,11 +249,8 @@ def reading(key: str) -> str:
     `hotel name` an organization (`company name`); a place's (`station name`) and a bare or
     otherwise qualified `name` stay as they are, and the values decide."""
     words = key.split()
-    if len(words) < 2 or words[-1] != "name" or key in _ambiguity_index():
-        return key
-    padded = f" {key} "
-    if any(s != "name" and len(s) >= 3 and f" {s} " in padded for s in _ambiguity_index()):
-        return key  # a longer synonym names the type (`brand name`, `city name`)
+    if len(words) < 2 or words[-1] != "name" or _named_synonym(key) != "name":
+        return key  # not a name, or a synonym names the type (`brand name`, `city name`)
     modifiers = set(words[:-1])
     if modifiers & _PERSON_NOUNS:
         return "person name"
@@ -264,24 +261,28 @@ def reading(key: str) -> str:
     return "item name"
 
 
-def header_type(header: str) -> str | None:
-    """The semantic type a header names, or None when it is not recognized."""
-    key = reading(normalize_header(header))
-    if not key:
-        return None
-    index = _synonym_index()
+@lru_cache(maxsize=4096)
+def _named_synonym(key: str) -> str | None:
+    """The synonym a normalized header names: itself when listed, else the most specific one
+    it contains as whole words (`billing email` -> `email`, `city name` -> `city`)."""
+    index = _ambiguity_index()
     if key in index:
-        return index[key]
-    # Fall back to the longest synonym contained in the header as whole words
-    # (`billing email` -> email, `customer phone number` -> phone).
+        return key
     padded = f" {key} "
     contained = [s for s in index if len(s) >= 3 and f" {s} " in padded]
-    return index[max(contained, key=_specificity)] if contained else None
+    return max(contained, key=lambda s: _specificity(s, padded)) if contained else None
 
 
-def _specificity(synonym: str) -> tuple[int, bool]:
-    """Longer synonyms say more; at equal length anything says more than `name`."""
-    return len(synonym), synonym != "name"
+def _specificity(synonym: str, padded: str) -> tuple[int, bool, int]:
+    """Longer synonyms say more; at equal length anything says more than `name`, then the
+    later word, the head of an English noun phrase (`contact address` is an address)."""
+    return len(synonym), synonym != "name", padded.rfind(f" {synonym} ")
+
+
+def header_type(header: str) -> str | None:
+    """The semantic type a header names, or None when it is not recognized."""
+    synonym = _named_synonym(reading(normalize_header(header)))
+    return _synonym_index()[synonym] if synonym else None
 
 
 @lru_cache(maxsize=1)
@@ -300,17 +301,13 @@ def header_types(header: str) -> tuple[str, ...]:
     """Every type a header may name: one for most headers, several for ambiguous ones
     (`name` is a person, a place, a company or a title; `genre` a gender or a category),
     none when it is not recognized. Values decide among several."""
-    key = reading(normalize_header(header))
-    if not key:
-        return ()
-    index = _ambiguity_index()
-    if key in index:
-        return index[key]
-    padded = f" {key} "
-    contained = [s for s in index if len(s) >= 3 and f" {s} " in padded]
-    if not contained:
-        return ()
-    return index[max(contained, key=_specificity)]  # `city name`: city
+    return reading_types(reading(normalize_header(header)))
+
+
+def reading_types(key: str) -> tuple[str, ...]:
+    """`header_types` of a header already normalized and read (`reading`)."""
+    synonym = _named_synonym(key)
+    return _ambiguity_index()[synonym] if synonym else ()
 
 
 def synonyms() -> dict[str, tuple[str, ...]]:
