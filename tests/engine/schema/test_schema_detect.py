@@ -51,7 +51,7 @@ def test_confidence_and_alternatives() -> None:
         confidences = [a.confidence for a in column.alternatives]
         assert confidences == sorted(confidences, reverse=True)
         assert column.alternatives[0].type == column.type
-        assert set(column.evidence) == {"header", "values"}
+        assert set(column.evidence) == {"header", "values", "table"}
 
 
 def test_no_header_types_from_values() -> None:

@@ -25,6 +25,7 @@ from cleara.engine.schema import header_model
 from cleara.engine.schema.auto_schema import ColumnProfile, profile_column, table_schema
 from cleara.engine.schema.combine import Combiner
 from cleara.engine.schema.features import feature_names, type_validity
+from cleara.engine.schema.table_context import apply_table_context
 from cleara.engine.schema.types import SEMANTIC_TYPES
 from cleara.engine.schema.value_model import load_value_models
 from cleara.engine.table import to_table
@@ -137,7 +138,10 @@ def _round(value: float) -> float:
 
 
 def _evidence(
-    value_probs: NDArray[np.float64], header: header_model.HeaderEvidence, has_values: bool
+    value_probs: NDArray[np.float64],
+    header: header_model.HeaderEvidence,
+    has_values: bool,
+    context: list[str],
 ) -> dict[str, Any]:
     values: dict[str, Any] = {"type": None, "confidence": 0.0}
     if has_values:
@@ -152,7 +156,7 @@ def _evidence(
         if float(scores.max()) > 0:
             best = int(scores.argmax())
             head = {"type": SEMANTIC_TYPES[best], "score": _round(scores[best]), "source": source}
-    return {"header": head, "values": values}
+    return {"header": head, "values": values, "table": context}
 
 
 def detect_schema(
@@ -201,15 +205,23 @@ def detect_columns(
     evidence = header_model.header_evidence(names, use_embeddings=embed)
     combiner = _combiner(source, embed)
     uniform = np.full(len(SEMANTIC_TYPES), 1.0 / len(SEMANTIC_TYPES))
-    detected = []
-    for index, name in enumerate(columns):
+    combined, has_values = [], []
+    for index in range(len(columns)):
         support = distinct_count(values[index])
-        has_values = support > 0
-        probs = value_probs[index] if has_values else uniform
-        combined = combiner.probabilities(probs, evidence[index], support, validity[index])
-        if not has_values and not _strong_header(evidence[index]):
-            combined = _empty_column_probabilities()
-        detected.append(_column(name, combined, probs, evidence[index], values[index], has_values))
+        has_values.append(support > 0)
+        probs = value_probs[index] if support else uniform
+        column_probs = combiner.probabilities(probs, evidence[index], support, validity[index])
+        if not support and not _strong_header(evidence[index]):
+            column_probs = _empty_column_probabilities()
+        combined.append(column_probs)
+    profiles = [profile_column(v) for v in values]
+    combined, context = apply_table_context(combined, [p.numbers for p in profiles])
+    detected = [
+        _column(
+            name, combined[i], value_probs[i], evidence[i], profiles[i], has_values[i], context[i]
+        )
+        for i, name in enumerate(columns)
+    ]
     model = {"value_model": source, "header_embeddings": embed, **_card_summary()}
     return SchemaResult(detected, len(sample), header, model)
 
@@ -247,18 +259,18 @@ def _column(
     combined: NDArray[np.float64],
     value_probs: NDArray[np.float64],
     evidence: header_model.HeaderEvidence,
-    values: list[JsonScalar],
+    profile: ColumnProfile,
     has_values: bool,
+    context: list[str],
 ) -> ColumnSchema:
     order = np.argsort(-combined)[:3]
     alternatives = [Alternative(SEMANTIC_TYPES[i], _round(combined[i])) for i in order]
-    profile = profile_column(values)
     return ColumnSchema(
         name=name,
         type=alternatives[0].type,
         confidence=alternatives[0].confidence,
         alternatives=alternatives,
-        evidence=_evidence(value_probs, evidence, has_values),
+        evidence=_evidence(value_probs, evidence, has_values, context),
         nullable=profile.nulls > 0 or not has_values,
         unique=profile.unique,
         profile=profile,

@@ -1,0 +1,120 @@
+"""Table context: coordinate pairs and one-per-table person attributes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from numpy.typing import NDArray
+
+from cleara.engine.schema.detect import detect_schema
+from cleara.engine.schema.table_context import CONTEXT_ODDS, apply_table_context
+from cleara.engine.schema.types import SEMANTIC_TYPES
+
+
+def _probs(**weights: float) -> NDArray[np.float64]:
+    """A probability vector with the given types' shares and the rest spread thinly."""
+    probs = np.full(len(SEMANTIC_TYPES), 1e-4)
+    for name, weight in weights.items():
+        probs[SEMANTIC_TYPES.index(name)] = weight
+    return probs / probs.sum()
+
+
+def _top(probs: NDArray[np.float64]) -> str:
+    return SEMANTIC_TYPES[int(probs.argmax())]
+
+
+def _odds(probs: NDArray[np.float64], name: str) -> float:
+    p = float(probs[SEMANTIC_TYPES.index(name)])
+    return p / (1 - p)
+
+
+COORDS = [12.5, -33.9, 48.8]
+
+
+def test_longitude_without_latitude_promotes_the_best_candidate() -> None:
+    lat_like = _probs(number=0.7, latitude=0.25)
+    lon = _probs(longitude=0.98)
+    weaker = _probs(number=0.9, latitude=0.05)
+    adjusted, notes = apply_table_context([lat_like, lon, weaker], [COORDS, [-121.2], COORDS])
+    assert [_top(p) for p in adjusted] == ["latitude", "longitude", "number"]
+    gained = _odds(adjusted[0], "latitude") / _odds(lat_like, "latitude")
+    assert gained == pytest.approx(CONTEXT_ODDS)
+    assert notes[0] == ["the table has a longitude column: latitude more likely"]
+    assert notes[1] == notes[2] == []
+    np.testing.assert_allclose(adjusted[2], weaker)  # only the best candidate gains
+
+
+def test_candidate_values_must_lie_in_the_coordinate_range() -> None:
+    lat_like = _probs(number=0.7, latitude=0.25)
+    adjusted, notes = apply_table_context(
+        [lat_like, _probs(longitude=0.98)], [[12.5, 95.0], [-121.2]]
+    )
+    assert _top(adjusted[0]) == "number"
+    assert notes[0] == []
+    # Text values are no candidates either.
+    adjusted, _ = apply_table_context([lat_like, _probs(longitude=0.98)], [None, [-121.2]])
+    assert _top(adjusted[0]) == "number"
+
+
+def test_lone_coordinate_with_no_partner_is_demoted_unless_sure() -> None:
+    unsure = _probs(latitude=0.6, longitude=0.15, number=0.25)
+    sure = _probs(latitude=0.995, number=0.005)
+    text = _probs(text=0.99)
+    adjusted, notes = apply_table_context([unsure, sure, text], [COORDS, COORDS, None])
+    assert _top(adjusted[0]) == "number"  # neither coordinate: both lost odds together
+    assert _top(adjusted[1]) == "latitude"
+    coordinate = [SEMANTIC_TYPES.index("latitude"), SEMANTIC_TYPES.index("longitude")]
+    share = float(adjusted[0][coordinate].sum())
+    before = float(unsure[coordinate].sum())
+    assert share / (1 - share) == pytest.approx(before / (1 - before) / CONTEXT_ODDS)
+    assert notes[0] == ["no longitude column in the table: latitude less likely"]
+
+
+def test_a_promoted_partner_saves_the_lone_coordinate() -> None:
+    adjusted, notes = apply_table_context(
+        [_probs(latitude=0.6, number=0.4), _probs(number=0.8, longitude=0.2)], [COORDS, COORDS]
+    )
+    assert [_top(p) for p in adjusted] == ["latitude", "longitude"]
+    assert notes[0] == []
+
+
+def test_pairs_are_left_alone() -> None:
+    probs = [_probs(latitude=0.55, number=0.45), _probs(longitude=0.6, number=0.4)]
+    adjusted, notes = apply_table_context(probs, [COORDS, COORDS])
+    for before, after in zip(probs, adjusted, strict=True):
+        np.testing.assert_allclose(before, after)
+    assert notes == [[], []]
+
+
+def test_second_claimant_of_a_singular_type_yields() -> None:
+    surname = _probs(last_name=0.7, categorical=0.3)
+    race = _probs(last_name=0.49, categorical=0.26, city=0.13)
+    adjusted, notes = apply_table_context([surname, race], [None, None])
+    assert [_top(p) for p in adjusted] == ["last_name", "categorical"]
+    assert notes[1] == ["another column is a surer last_name: last_name less likely"]
+    assert notes[0] == []
+
+
+def test_sure_claimants_keep_a_singular_type() -> None:
+    """Two first-name columns named so (a parent's and a child's) both stay first names."""
+    adjusted, _ = apply_table_context(
+        [_probs(first_name=0.995), _probs(first_name=0.99)], [None, None]
+    )
+    assert [_top(p) for p in adjusted] == ["first_name", "first_name"]
+
+
+def test_types_that_repeat_are_not_singular() -> None:
+    adjusted, notes = apply_table_context([_probs(phone=0.6), _probs(phone=0.55)], [None, None])
+    assert [_top(p) for p in adjusted] == ["phone", "phone"]
+    assert notes == [[], []]
+
+
+def test_empty_table() -> None:
+    assert apply_table_context([], []) == ([], [])
+
+
+def test_detection_reports_the_table_rule_in_the_evidence() -> None:
+    rows = [{"lat": f"{30 + i * 0.37:.4f}", "note": f"row {i}"} for i in range(40)]
+    column = detect_schema(rows).columns[0]
+    assert column.type == "latitude"  # the header is sure: the rule only lowers the odds
+    assert column.evidence["table"] == ["no longitude column in the table: latitude less likely"]
