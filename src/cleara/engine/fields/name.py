@@ -527,6 +527,12 @@ def _person_components(parts: _PersonParts, kind: Kind) -> dict[str, Any]:
 # ---------------------------------------------------------------------------- organizations
 
 
+def _acronym(word: str) -> str:
+    """`word` in capitals, unless capitals would change its letters (`ß` -> `SS`)."""
+    upper = word.upper()
+    return upper if len(upper) == len(word) else word
+
+
 def _case_org_word(word: str, is_first: bool) -> str:
     core = word.rstrip(",")
     trailing = word[len(core) :]
@@ -540,12 +546,12 @@ def _case_org_word(word: str, is_first: bool) -> str:
     elif not is_first and lower in _ORG_SMALL_WORDS:
         cased = lower
     elif _DOTTED_ACRONYM.match(core) or "&" in core:
-        cased = core.upper()
+        cased = _acronym(core)
     elif any(ch.isdigit() for ch in core):
-        cased = "-".join(p.upper() if any(c.isdigit() for c in p) else case_word(p)
+        cased = "-".join(_acronym(p) if any(c.isdigit() for c in p) else case_word(p)
                          for p in core.split("-"))  # fmt: skip
     elif core.isalpha() and len(core) <= 3 and not _VOWELS & set(lower):
-        cased = core.upper()
+        cased = _acronym(core)
     else:
         cased = case_word(core)
     return cased + trailing
