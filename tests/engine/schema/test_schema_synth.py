@@ -143,3 +143,28 @@ def test_iso_numeric_codes_are_identifiers() -> None:
     countries, currencies = _iso_numeric_codes()
     assert "276" in countries
     assert "978" in currencies
+
+
+def test_event_dates_cover_past_eras_and_period_series() -> None:
+    """Event dates are not all recent: some columns hold one past era (a riot's days, a
+    decade of records), unlike birth dates, which span a lifetime; some date a series by
+    its month or year (`1975-01-01`)."""
+    import re
+    from datetime import date
+
+    from faker import Faker
+
+    from cleara.engine.schema.synth import _dates
+
+    fk = Faker()
+    short_past_eras = 0
+    for seed in range(300):
+        values = GENERATORS["date"](fk, random.Random(seed), 40)
+        years = [int(m.group(0)) for v in values if (m := re.search(r"\d{4}", v))]
+        if len(years) == len(values) and max(years) < 2015 and max(years) - min(years) <= 1:
+            short_past_eras += 1
+    assert short_past_eras >= 15
+    monthly = _dates(fk, random.Random(1), 50, date(2000, 1, 1), date(2010, 1, 1), "month")
+    yearly = _dates(fk, random.Random(1), 50, date(2000, 1, 1), date(2010, 1, 1), "year")
+    assert len(set(monthly)) > len(set(yearly)) > 1
+    assert len(set(yearly)) <= 10

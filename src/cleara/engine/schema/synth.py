@@ -114,10 +114,19 @@ def _fmt_choice(rng: random.Random, options: tuple[str, ...]) -> str:
     return options[rng.randrange(len(options))]
 
 
-def _dates(fk: Any, rng: random.Random, n: int, start: date, end: date) -> list[str]:
+def _dates(
+    fk: Any, rng: random.Random, n: int, start: date, end: date, period: str = "day"
+) -> list[str]:
+    """Dates between `start` and `end`, in one format; `period` "month" or "year" dates each
+    by its period's first day (a monthly series, years stored as dates)."""
     fmt = _fmt_choice(rng, _DATE_FORMATS)
     span = (end - start).days
-    return [(start + timedelta(days=rng.randrange(span))).strftime(fmt) for _ in range(n)]
+    days = [start + timedelta(days=rng.randrange(span)) for _ in range(n)]
+    if period == "month":
+        days = [d.replace(day=1) for d in days]
+    elif period == "year":
+        days = [d.replace(month=1, day=1) for d in days]
+    return [d.strftime(fmt) for d in days]
 
 
 def _gen_phone(fk: Any, rng: random.Random, n: int) -> list[str]:
@@ -626,12 +635,20 @@ def _gen_dob(fk: Any, rng: random.Random, n: int) -> list[str]:
 
 def _gen_date(fk: Any, rng: random.Random, n: int) -> list[str]:
     end = date(2025, 12, 31)
-    if rng.random() < 0.12:  # historical records: some dates known only to the year
+    draw = rng.random()
+    if draw < 0.12:  # historical records: some dates known only to the year
         end = date(rng.randrange(1950, 2025), 12, 31)
         values = _dates(fk, rng, n, end - timedelta(days=rng.choice((3650, 36500))), end)
         share = rng.uniform(0.2, 0.6)
         return [v if rng.random() > share else _year_of(v) for v in values]
-    return _dates(fk, rng, n, end - timedelta(days=rng.choice((90, 900, 9000))), end)
+    span = rng.choice((90, 900, 9000))
+    if draw < 0.4:  # events of one past era: a month, a season, a year, a decade
+        end = date(rng.randrange(1950, 2025), rng.randrange(1, 13), 28)
+        span = rng.choice((30, 90, 365, 3650))
+    period = "day"
+    if span >= 365 and rng.random() < 0.2:  # a series dated by its month or year
+        period = "year" if span >= 3650 and rng.random() < 0.5 else "month"
+    return _dates(fk, rng, n, end - timedelta(days=span), end, period)
 
 
 _YEAR = re.compile(r"(1[89]|20)\d{2}")
