@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 from unittest import mock
 
 LOCALES: tuple[str, ...] = (
@@ -114,8 +114,11 @@ def _fmt_choice(rng: random.Random, options: tuple[str, ...]) -> str:
     return options[rng.randrange(len(options))]
 
 
+Period = Literal["day", "month", "year"]
+
+
 def _dates(
-    fk: Any, rng: random.Random, n: int, start: date, end: date, period: str = "day"
+    fk: Any, rng: random.Random, n: int, start: date, end: date, period: Period = "day"
 ) -> list[str]:
     """Dates between `start` and `end`, in one format; `period` "month" or "year" dates each
     by its period's first day (a monthly series, years stored as dates)."""
@@ -645,7 +648,7 @@ def _gen_date(fk: Any, rng: random.Random, n: int) -> list[str]:
     if draw < 0.4:  # events of one past era: a month, a season, a year, a decade
         end = date(rng.randrange(1950, 2025), rng.randrange(1, 13), 28)
         span = rng.choice((30, 90, 365, 3650))
-    period = "day"
+    period: Period = "day"
     if span >= 365 and rng.random() < 0.2:  # a series dated by its month or year
         period = "year" if span >= 3650 and rng.random() < 0.5 else "month"
     return _dates(fk, rng, n, end - timedelta(days=span), end, period)
