@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import phonenumbers
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
@@ -315,3 +315,28 @@ _NUMBER_PIECES = st.sampled_from(
 @given(st.lists(_NUMBER_PIECES, min_size=1, max_size=12))
 def test_region_inference_stops_early_without_changing_its_answer(texts: list[str]) -> None:
     assert phone.infer_region(texts) == _infer_region_by_full_count(texts)
+
+
+@settings(max_examples=400)
+@given(
+    st.text(alphabet="0123456789 -()./", max_size=14),
+    st.sampled_from([*phone.COMMON_REGIONS, "NU", "SH", "TK"]),
+)
+def test_the_length_shortcut_never_changes_validity(text: str, region: str) -> None:
+    """Region inference skips parsing numbers shorter than any valid number of the region;
+    the answer is the one a full parse gives."""
+    number, _ = phone._parse(text, region)
+    parsed = number is not None and phonenumbers.is_valid_number(number)
+    assert phone._valid_in(text, region) == parsed
+
+
+def test_the_length_shortcut_skips_short_numbers_but_not_letters() -> None:
+    assert phone._shortest_number("US") == 10
+    assert phone._too_short("35361", "US")
+    assert not phone._too_short("1-800-FLOWERS", "US")  # letters dial as digits
+    assert not phone._too_short("415 555 2671", "US")
+    # Short numbers are valid where the region has them (Niue: four digits).
+    assert phone._shortest_number("NU") <= 4
+    assert phone._valid_in("7012", "NU") == phonenumbers.is_valid_number(
+        phonenumbers.parse("7012", "NU")
+    )

@@ -367,8 +367,27 @@ def _plus_region(text: str) -> str | None:
 
 
 def _valid_in(text: str, region: str) -> bool:
+    if _too_short(text, region):
+        return False
     number, _ = _parse(text, region)
     return number is not None and phonenumbers.is_valid_number(number)
+
+
+def _too_short(text: str, region: str) -> bool:
+    """Fewer digits than any valid number of `region` has: invalid without a parse (most
+    trial parses of region inference are of short numbers in columns that hold no phones).
+    Letters can dial as digits (`1-800-FLOWERS`), so a text with a letter is never short."""
+    if any(c.isalpha() for c in text):
+        return False
+    return sum(c.isdigit() for c in text) < _shortest_number(region)
+
+
+@lru_cache(maxsize=None)
+def _shortest_number(region: str) -> int:
+    """The fewest digits of a valid national number in `region` (libphonenumber metadata)."""
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    lengths = [n for n in metadata.general_desc.possible_length if n > 0] if metadata else []
+    return min(lengths, default=0)
 
 
 def _is_international(text: str) -> bool:
