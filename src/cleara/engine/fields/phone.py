@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 import phonenumbers
@@ -382,7 +382,7 @@ def _too_short(text: str, region: str) -> bool:
     return sum(c.isdigit() for c in text) < _shortest_number(region)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _shortest_number(region: str) -> int:
     """The fewest digits of a valid national number in `region` (libphonenumber metadata)."""
     metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
