@@ -386,7 +386,8 @@ def _too_short(text: str, region: str) -> bool:
 def _shortest_number(region: str) -> int:
     """The fewest digits of a valid national number in `region` (libphonenumber metadata)."""
     metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
-    lengths = [n for n in metadata.general_desc.possible_length if n > 0] if metadata else []
+    general = metadata.general_desc if metadata else None
+    lengths = [n for n in general.possible_length if n > 0] if general else []
     return min(lengths, default=0)
 
 
