@@ -295,43 +295,9 @@ HOLDOUT_OUT = HERE / "schema_holdout"
 HOLDOUT_LABELS = HERE / "schema_holdout_labels.json"
 
 
-def _same(names: tuple[str, ...]) -> dict[str, str]:
-    return {c: c for c in names}
-
-
-def anscombe() -> Table:
-    labels = {"Series": "categorical", "X": "integer", "Y": "number"}
-    return _vega("anscombe", _same(tuple(labels)), labels, 30)
-
-
-def burtin() -> Table:
-    labels = {"Bacteria": "text", "Penicillin": "number", "Streptomycin": "number",
-              "Neomycin": "number", "Gram_Staining": "categorical",
-              "Genus": "categorical"}  # fmt: skip
-    return _vega("burtin", _same(tuple(labels)), labels, 31)
-
-
-def crimea() -> Table:
-    labels = {"date": "date", "wounds": "integer", "other": "integer", "disease": "integer"}
-    return _vega("crimea", _same(tuple(labels)), labels, 32)
-
-
-def driving() -> Table:
-    labels = {"side": "categorical", "year": "year", "miles": "integer",
-              "gas": "currency_amount"}  # fmt: skip
-    return _vega("driving", _same(tuple(labels)), labels, 33)
-
-
-def iowa_electricity() -> Table:
-    labels = {"year": "date", "source": "categorical", "net_generation": "integer"}
-    return _vega("iowa_electricity", _same(tuple(labels)), labels, 34)
-
-
-def ohlc() -> Table:
-    labels = {"date": "date", "open": "currency_amount", "high": "currency_amount",
-              "low": "currency_amount", "close": "currency_amount", "signal": "categorical",
-              "ret": "number"}  # fmt: skip
-    return _vega("ohlc", _same(tuple(labels)), labels, 35)
+def _labelled(name: str, labels: dict[str, str], seed: int) -> Callable[[], Table]:
+    """A builder of the vega_datasets table `name`, holding just its labelled columns."""
+    return lambda: _vega(name, {c: c for c in labels}, labels, seed)
 
 
 def _hourly(name: str, seed: int) -> Table:
@@ -345,29 +311,29 @@ def _hourly(name: str, seed: int) -> Table:
     return list(labels), _spread(rows, seed), labels
 
 
-def seattle_temps() -> Table:
-    return _hourly("seattle_temps", 36)
-
-
-def sf_temps() -> Table:
-    return _hourly("sf_temps", 37)
-
-
-def us_employment() -> Table:
-    labels = {"month": "date", "nonfarm": "integer", "construction": "integer",
-              "nonfarm_change": "integer"}  # fmt: skip
-    return _vega("us_employment", _same(tuple(labels)), labels, 38)
-
-
-def wheat() -> Table:
-    labels = {"year": "year", "wheat": "currency_amount", "wages": "currency_amount"}
-    return _vega("wheat", _same(tuple(labels)), labels, 39)
-
-
-HOLDOUT_BUILDERS = {
-    "anscombe": anscombe, "burtin": burtin, "crimea": crimea, "driving": driving,
-    "iowa_electricity": iowa_electricity, "ohlc": ohlc, "seattle_temps": seattle_temps,
-    "sf_temps": sf_temps, "us_employment": us_employment, "wheat": wheat,
+MONEY = "currency_amount"
+HOLDOUT_BUILDERS: dict[str, Callable[[], Table]] = {
+    "anscombe": _labelled(
+        "anscombe", {"Series": "categorical", "X": "integer", "Y": "number"}, 30
+    ),
+    "burtin": _labelled("burtin", {
+        "Bacteria": "text", "Penicillin": "number", "Streptomycin": "number",
+        "Neomycin": "number", "Gram_Staining": "categorical", "Genus": "categorical"}, 31),
+    "crimea": _labelled("crimea", {
+        "date": "date", "wounds": "integer", "other": "integer", "disease": "integer"}, 32),
+    "driving": _labelled("driving", {
+        "side": "categorical", "year": "year", "miles": "integer", "gas": MONEY}, 33),
+    "iowa_electricity": _labelled("iowa_electricity", {
+        "year": "date", "source": "categorical", "net_generation": "integer"}, 34),
+    "ohlc": _labelled("ohlc", {
+        "date": "date", "open": MONEY, "high": MONEY, "low": MONEY, "close": MONEY,
+        "signal": "categorical", "ret": "number"}, 35),
+    "seattle_temps": lambda: _hourly("seattle_temps", 36),
+    "sf_temps": lambda: _hourly("sf_temps", 37),
+    "us_employment": _labelled("us_employment", {
+        "month": "date", "nonfarm": "integer", "construction": "integer",
+        "nonfarm_change": "integer"}, 38),
+    "wheat": _labelled("wheat", {"year": "year", "wheat": MONEY, "wages": MONEY}, 39),
 }  # fmt: skip
 
 
