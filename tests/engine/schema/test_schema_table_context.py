@@ -78,6 +78,15 @@ def test_a_promoted_partner_saves_the_lone_coordinate() -> None:
     assert notes[0] == []
 
 
+def test_a_partner_that_does_not_become_one_leaves_the_coordinate_lone() -> None:
+    lat = _probs(latitude=0.6, number=0.4)
+    weak = _probs(number=0.97, longitude=0.02)
+    adjusted, notes = apply_table_context([lat, weak], [COORDS, COORDS])
+    assert [_top(p) for p in adjusted] == ["number", "number"]
+    assert notes[1] == ["the table has a latitude column: longitude more likely"]
+    assert notes[0] == ["no longitude column in the table: latitude less likely"]
+
+
 def test_pairs_are_left_alone() -> None:
     probs = [_probs(latitude=0.55, number=0.45), _probs(longitude=0.6, number=0.4)]
     adjusted, notes = apply_table_context(probs, [COORDS, COORDS])

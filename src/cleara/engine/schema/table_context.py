@@ -5,7 +5,7 @@ Column evidence is read one column at a time, but a few types constrain the tabl
 - Coordinates come in pairs. A latitude column with no longitude column (or the reverse) is
   unlikely, and a table with one of them likely holds its partner: the best partner
   candidate (numbers in range, the partner type among its possibilities) gains, and when no
-  column can be the partner, the lone column is less likely to be a coordinate at all.
+  column becomes the partner, the lone column is less likely to be a coordinate at all.
 - A table describes one person per row, so it has one first name, one last name, one gender,
   one birth date, one age (`SINGULAR`): of two columns claiming one of them, the less sure
   one loses (`home_phone` and `work_phone` may both be phones; two genders are rare).
