@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from cleara.engine.schema.headers import header_type, normalize_header, synonyms
+from cleara.engine.schema.headers import (
+    header_type,
+    normalize_header,
+    synonyms,
+    table_readings,
+)
 from cleara.engine.schema.types import SEMANTIC_TYPES
 
 
@@ -26,6 +31,11 @@ from cleara.engine.schema.types import SEMANTIC_TYPES
         ("Customer Phone Number", "phone"),
         ("Pays", "country"),
         ("woonplaats", "city"),
+        ("Hourly Wage", "currency_amount"),
+        ("Gehalt (EUR)", "currency_amount"),
+        ("monthly_income", "currency_amount"),
+        ("Net Pay", "currency_amount"),
+        ("fee type", "categorical"),
     ],
 )
 def test_known_headers(header, expected):
@@ -95,3 +105,15 @@ def test_address_is_a_street_line_or_a_whole_address():
     assert set(header_types("Address")) == {"street_address", "address"}
     assert header_type("Address") == "address"  # what other parts act on is unchanged
     assert header_types("Street Address") == ("street_address",)
+
+
+def test_price_quote_headers_read_as_prices_together():
+    quotes = ["date", "open", "high", "low", "close", "volume"]
+    assert table_readings(quotes) == [
+        "date", "open price", "high price", "low price", "close price", "volume"
+    ]  # fmt: skip
+
+
+def test_fewer_than_three_quote_headers_keep_their_reading():
+    assert table_readings(["open", "close", "status"]) == ["open", "close", "status"]
+    assert table_readings(["open", "open", "close"]) == ["open", "open", "close"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import uuid
 
 import pandas as pd
@@ -191,3 +192,19 @@ def test_title_header_follows_the_values() -> None:
     assert "text" in alternatives[:2]
     prefixes = [{"title": t} for t in ("Mr.", "Ms.", "Dr.", "Mrs.", "Mr.", "Prof.")]
     assert detect_columns(["title"], prefixes).columns[0].type == "name_prefix"
+
+
+def test_price_quotes_without_a_currency_sign_are_amounts() -> None:
+    rng = random.Random(3)
+    rows = []
+    price = 30.0
+    for day in range(1, 29):
+        low, high = price * rng.uniform(0.95, 0.99), price * rng.uniform(1.01, 1.05)
+        close = rng.uniform(low, high)
+        quote = {"open": price, "high": high, "low": low, "close": close}
+        rows.append({"date": f"2009-06-{day:02d}"} | {k: round(v, 2) for k, v in quote.items()})
+        price = close
+    types = detect_schema(rows).types()
+    assert [types[c] for c in ("open", "high", "low", "close")] == ["currency_amount"] * 4
+    alone = detect_schema([{"open": r["open"], "date": r["date"]} for r in rows]).types()
+    assert alone["open"] != "currency_amount"  # `open` alone says nothing about money

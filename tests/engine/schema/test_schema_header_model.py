@@ -6,7 +6,13 @@ import numpy as np
 import pytest
 
 from cleara.engine.schema import minilm
-from cleara.engine.schema.header_model import header_evidence, is_generic, ngram_scores
+from cleara.engine.schema.header_model import (
+    _load_embedding_cache,
+    _synonym_table,
+    header_evidence,
+    is_generic,
+    ngram_scores,
+)
 from cleara.engine.schema.headers import normalize_header
 from cleara.engine.schema.types import SEMANTIC_TYPES
 
@@ -55,3 +61,11 @@ def test_ambiguous_and_neighbouring_headers_leave_the_choice_to_the_values() -> 
     assert year.exact[SEMANTIC_TYPES.index("date")] == 1.0
     (email,) = header_evidence(["E-mail Addr"], use_embeddings=False)
     assert email.exact.sum() == 1.0
+
+
+def test_the_shipped_synonym_embeddings_match_the_synonym_list() -> None:
+    """Else every process embeds the whole list at start (rebuild: `cleara train schema`)."""
+    texts, _ = _synonym_table()
+    cached = _load_embedding_cache(texts)
+    assert cached is not None
+    assert cached.shape[0] == len(texts)

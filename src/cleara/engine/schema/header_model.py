@@ -26,7 +26,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from cleara.engine.schema import minilm
-from cleara.engine.schema.headers import normalize_header, reading, reading_types, synonyms
+from cleara.engine.schema.headers import (
+    normalize_header,
+    reading,
+    reading_types,
+    synonyms,
+    table_readings,
+)
 from cleara.engine.schema.types import SEMANTIC_TYPES
 
 _GENERIC = re.compile(
@@ -197,6 +203,7 @@ _ALSO_NAMES: dict[str, tuple[str, ...]] = {
 def header_evidence(headers: list[str | None], *, use_embeddings: bool) -> list[HeaderEvidence]:
     """Evidence for each header (one MiniLM batch for all informative headers)."""
     keys = [reading(normalize_header(h)) if h and not is_generic(h) else "" for h in headers]
+    keys = table_readings(keys)
     embedded: dict[str, NDArray[np.float64]] = {}
     wanted = sorted({k for k in keys if k})
     if use_embeddings and wanted:

@@ -135,6 +135,15 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
         "amount", "price", "total", "revenue", "cost", "salary", "balance", "value",
         "importe", "precio", "monto", "montant", "prix", "betrag", "preis", "valor", "preco",
         "importo", "prezzo", "bedrag", "prijs", "order total", "amount usd",
+        "wage", "wages", "hourly wage", "hourly rate", "pay rate", "net pay", "gross pay",
+        "fee", "fees", "fare", "income", "earnings", "subtotal", "unit price", "list price",
+        "sale price", "net price", "unit cost", "shipping cost", "gross amount", "net amount",
+        "tax amount", "amount due", "amount paid", "payment amount", "credit limit", "deposit",
+        "rent", "budget", "spend", "turnover", "profit", "msrp", "salario", "sueldo", "tarifa",
+        "ingresos", "coste", "costo", "presupuesto", "salaire", "tarif", "frais", "revenu",
+        "cout", "chiffre d affaires", "lohn", "gehalt", "gebuhr", "umsatz", "kosten",
+        "einkommen", "custo", "receita", "stipendio", "tariffa", "ricavi", "reddito", "loon",
+        "salaris", "tarief", "omzet", "inkomen",
     ),
     "currency_code": (
         "currency", "currency code", "moneda", "devise", "wahrung", "moeda", "valuta", "code",
@@ -259,6 +268,20 @@ def reading(key: str) -> str:
     if modifiers & (_PLACE_NOUNS | _QUALIFIERS) or any(w.isdigit() for w in modifiers):
         return key
     return "item name"
+
+
+_QUOTE_FIELDS = frozenset({"open", "high", "low", "close", "adj close", "adjusted close"})
+MIN_QUOTE_FIELDS = 3
+"""Headers of a price-quote table (stock, currency or commodity prices): three of them."""
+
+
+def table_readings(keys: list[str]) -> list[str]:
+    """Readings of a table's headers taken together: in a table of price quotes (at least
+    three of `open`, `high`, `low`, `close`), those columns are prices (`open price`); alone,
+    `open` or `close` says nothing about money."""
+    if len({k for k in keys if k in _QUOTE_FIELDS}) < MIN_QUOTE_FIELDS:
+        return keys
+    return [f"{k} price" if k in _QUOTE_FIELDS else k for k in keys]
 
 
 @lru_cache(maxsize=4096)
