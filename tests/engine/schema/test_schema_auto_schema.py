@@ -33,6 +33,13 @@ def test_categorical_enum_and_email_format() -> None:
     assert email["type"] == "string"
 
 
+def test_clock_times_written_as_numbers_stay_numbers() -> None:
+    assert column_schema("time", profile_column([930, 1437, 5])) == {
+        "type": "integer", "minimum": 5, "maximum": 1437,
+    }  # fmt: skip
+    assert column_schema("time", profile_column(["09:30", "14:37"]))["format"] == "time"
+
+
 def test_latitude_uses_fixed_bounds() -> None:
     schema = column_schema("latitude", profile_column(["41.2", "-3.5"]))
     assert (schema["minimum"], schema["maximum"]) == (-90.0, 90.0)

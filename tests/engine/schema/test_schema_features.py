@@ -146,6 +146,12 @@ def test_shape_year_and_decimal_features() -> None:
     assert measured["num_decimals_std"] > 1.0
 
 
+def test_clock_share_reads_hhmm_times() -> None:
+    assert _named(["930", "1437.0", "0745", "2359", "5"])["num_clock"] == 1.0
+    assert _named(["930", "1475", "2400", "12.5"])["num_clock"] == 0.25
+    assert math.isnan(_named(["abc", "def"])["num_clock"])
+
+
 @given(st.lists(st.text(max_size=12), min_size=1, max_size=8))
 def test_character_classes_counted_per_distinct_character_match_a_count_per_character(
     sample: list[str],

@@ -168,3 +168,31 @@ def test_event_dates_cover_past_eras_and_period_series() -> None:
     yearly = _dates(fk, random.Random(1), 50, date(2000, 1, 1), date(2010, 1, 1), "year")
     assert len(set(monthly)) > len(set(yearly)) > 1
     assert len(set(yearly)) <= 10
+
+
+def _styles(type_name: str) -> list[list[str]]:
+    from faker import Faker
+
+    fk = Faker()
+    return [GENERATORS[type_name](fk, random.Random(seed), 60) for seed in range(80)]
+
+
+def _is_whole_amount(value: str) -> bool:
+    return value.lstrip("$€¥£").replace(",", "").isdigit()
+
+
+def _minority_share(column: list[str]) -> float:
+    return min(column.count(v) for v in set(column)) / len(column)
+
+
+def test_money_flags_and_times_in_the_forms_real_tables_use() -> None:
+    """Whole-unit amounts (`52000`), rare-event flags and HHMM clock times are among the
+    generated styles."""
+    assert any(all(_is_whole_amount(v) for v in c) for c in _styles("currency_amount"))
+    flags = [c for c in _styles("boolean") if len(set(c)) == 2]
+    assert any(_minority_share(c) <= 0.1 for c in flags)
+    clocks = [c for c in _styles("time") if all(v.removesuffix(".0").isdigit() for v in c)]
+    assert clocks
+    for column in clocks:
+        times = [int(float(v)) for v in column]
+        assert all(0 <= t <= 2359 and t % 100 < 60 for t in times)

@@ -108,6 +108,8 @@ def column_schema(type_name: str, profile: ColumnProfile) -> dict[str, Any]:
         json_type = "integer"
     elif (type_name in _NUMBER_TYPES | _INTEGER_TYPES) and profile.numbers is not None:
         json_type = "number"
+    elif type_name == "time" and profile.numbers is not None:  # HHMM clock numbers (`930`)
+        json_type = "integer" if profile.integers else "number"
     elif (
         type_name == "boolean"
         and profile.distinct

@@ -126,7 +126,7 @@ def _feature_names() -> tuple[str, ...]:
     names += [f"lex_{name}" for name in _LEXICONS]
     names += [f"gaz_{name}" for name in GAZETTEERS]
     names += ["shape_lower", "shape_upper", "shape_title", "year_share", "year_age", "year_span"]
-    names += ["num_decimals_std", "num_price_cents"]
+    names += ["num_decimals_std", "num_price_cents", "num_clock"]
     names += ["tz_name", "luhn", "iban_checksum", "uuid_strict"]
     names += ["iso_country_alpha2", "iso_country_alpha3", "iso_currency", "us_zip_real"]
     names += [f"valid_{name}" for name in VALIDATOR_FIELDS]
@@ -157,6 +157,7 @@ def column_features(values: Sequence[JsonScalar]) -> list[float]:
     features += _shape_features(sample)
     features += _year_features(sample)
     features += _decimal_features(sample)
+    features += [_clock_share(sample)]
     features += _checksum_features(sample)
     features += _code_list_features(sample)
     features += _validator_features(texts)
@@ -373,6 +374,16 @@ def _decimal_features(sample: list[str]) -> list[float]:
         statistics.pstdev(places),
         sum(1 for c in cents if c in _PRICE_CENTS) / len(matches),
     ]
+
+
+def _clock_share(sample: list[str]) -> float:
+    """The share of numbers that read as a 24-hour HHMM time (whole, 0-2359, minutes < 60):
+    all of a column of departure times, about 60% of other numbers in that range."""
+    numbers = [n for t in sample if (n := _as_number(t)) is not None and math.isfinite(n)]
+    if not numbers:
+        return math.nan
+    clocks = sum(1 for n in numbers if n.is_integer() and 0 <= n <= 2359 and n % 100 < 60)
+    return clocks / len(numbers)
 
 
 @lru_cache(maxsize=1)

@@ -96,6 +96,12 @@ _DATETIME_FORMATS = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%
 _TIME_FORMATS = ("%H:%M", "%H:%M:%S", "%I:%M %p", "%I:%M:%S %p", "%H.%M")
 _NULL_TOKENS = ("", "N/A", "null", "NULL", "-", "n/a", "None", "?", "NaN", "#N/A")
 
+# Money in whole units (`52000`) looks like any integer column, so it is kept rare: values
+# alone still read such columns as integers (they mostly are), while a money header can tip
+# them. (Percentages on a 0-100 scale without a sign were tried the same way and dropped:
+# even at a tenth of percentage columns, temperature readings became percentages.)
+WHOLE_AMOUNT_SHARE = 0.1
+
 
 @dataclass(frozen=True, slots=True)
 class Column:
@@ -206,6 +212,8 @@ def _gen_numbers(rng: random.Random, n: int, low: float, high: float, digits: in
 
 
 def _gen_amount(fk: Any, rng: random.Random, n: int) -> list[str]:
+    if rng.random() < WHOLE_AMOUNT_SHARE:
+        return _whole_amounts(rng, n)
     style = rng.randrange(8)
     if style >= 6:
         return _shop_prices(rng, n, shortest=style == 7)
@@ -227,6 +235,20 @@ def _gen_amount(fk: Any, rng: random.Random, n: int) -> list[str]:
             out.append(f"{amount:.2f} {_fmt_choice(rng, ('EUR', 'USD', 'GBP', 'CHF'))}")
         else:
             out.append(f"{amount:.2f}" if rng.random() < 0.8 else f"-{amount:.2f}")
+    return out
+
+
+def _whole_amounts(rng: random.Random, n: int) -> list[str]:
+    """Money in whole units: salaries, incomes, budgets, yen prices (`52000`, `$1,200`,
+    `271`), often rounded to tens, hundreds or thousands."""
+    scale = 10 ** rng.uniform(1.5, 5.5)
+    step = rng.choice((1, 1, 10, 100, 1000))
+    prefix = rng.choice(("", "", "", "$", "€", "¥", "£"))
+    grouped = rng.random() < 0.3
+    out = []
+    for _ in range(n):
+        whole = max(step, round(scale * math.exp(rng.gauss(0, 0.7)) / step) * step)
+        out.append(prefix + (f"{whole:,}" if grouped else str(whole)))
     return out
 
 
@@ -531,6 +553,8 @@ def _gen_line2(fk: Any, rng: random.Random, n: int) -> list[str]:
 def _gen_bool(fk: Any, rng: random.Random, n: int) -> list[str]:
     true, false = rng.choice(_BOOLEAN_SETS)
     share = rng.uniform(0.1, 0.9)
+    if rng.random() < 0.3:  # indicators of rare events: mostly false (or mostly true)
+        share = rng.choice((rng.uniform(0.02, 0.1), rng.uniform(0.9, 0.98)))
     return [true if rng.random() < share else false for _ in range(n)]
 
 
@@ -670,9 +694,25 @@ def _gen_datetime(fk: Any, rng: random.Random, n: int) -> list[str]:
 
 
 def _gen_time(fk: Any, rng: random.Random, n: int) -> list[str]:
+    if rng.random() < 0.15:
+        return _clock_numbers(rng, n)
     fmt = _fmt_choice(rng, _TIME_FORMATS)
     base = datetime(2020, 1, 1)
     return [(base + timedelta(seconds=rng.randrange(86_400))).strftime(fmt) for _ in range(n)]
+
+
+def _clock_numbers(rng: random.Random, n: int) -> list[str]:
+    """Times of day written as HHMM numbers, as schedules and flight data hold them (`930`,
+    `1437`, `0745`, or `1453.0` from a float column)."""
+    style = rng.choice(("plain", "plain", "padded", "float"))
+    out = []
+    for _ in range(n):
+        clock = rng.randrange(24) * 100 + rng.randrange(60)
+        if style == "padded":
+            out.append(f"{clock:04d}")
+        else:
+            out.append(f"{clock}.0" if style == "float" else str(clock))
+    return out
 
 
 def _gen_address(fk: Any, rng: random.Random, n: int) -> list[str]:

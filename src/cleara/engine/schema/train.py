@@ -37,7 +37,7 @@ from cleara.engine.schema.synth import LOCALES, Column, generate_columns
 from cleara.engine.schema.types import SEMANTIC_TYPES
 from cleara.engine.schema.value_model import CARD_NAME, HEAD_FILE, TREES_FILE, EmbedHead
 
-MODEL_VERSION = "1.6.0"
+MODEL_VERSION = "1.7.0"
 SOURCES = ("lightgbm", "embed_head", "ensemble")
 
 
