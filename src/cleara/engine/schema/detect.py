@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 from cleara.engine.fields.base import JsonScalar, as_text, is_null
 from cleara.engine.schema import header_model
 from cleara.engine.schema.auto_schema import ColumnProfile, profile_column, table_schema
+from cleara.engine.schema.code_lists import apply_code_lists
 from cleara.engine.schema.combine import Combiner
 from cleara.engine.schema.features import feature_names, type_validity
 from cleara.engine.schema.table_context import apply_table_context
@@ -215,7 +216,10 @@ def detect_columns(
             column_probs = _empty_column_probabilities()
         combined.append(column_probs)
     profiles = [profile_column(v) for v in values]
+    checks: list[list[str]] = [[] for _ in columns]
+    combined = apply_code_lists(combined, features, checks)
     combined, context = apply_table_context(combined, [p.numbers for p in profiles])
+    context = [c + t for c, t in zip(checks, context, strict=True)]
     detected = [
         _column(
             name, combined[i], value_probs[i], evidence[i], profiles[i], has_values[i], context[i]
