@@ -1,4 +1,4 @@
-"""Table context: coordinate pairs and one-per-table person attributes."""
+"""Table context: coordinate pairs, one-per-table person attributes, name parts."""
 
 from __future__ import annotations
 
@@ -116,6 +116,16 @@ def test_types_that_repeat_are_not_singular() -> None:
     adjusted, notes = apply_table_context([_probs(phone=0.6), _probs(phone=0.55)], [None, None])
     assert [_top(p) for p in adjusted] == ["phone", "phone"]
     assert notes == [[], []]
+
+
+def test_name_parts_need_a_name_in_the_table() -> None:
+    series = _probs(name_suffix=0.6, categorical=0.4)
+    adjusted, notes = apply_table_context([series, _probs(number=0.99)], [None, [1.0]])
+    assert _top(adjusted[0]) == "categorical"
+    assert notes[0] == ["no name column in the table: name_suffix less likely"]
+    named, named_notes = apply_table_context([series, _probs(last_name=0.9)], [None, None])
+    assert _top(named[0]) == "name_suffix"
+    assert named_notes == [[], []]
 
 
 def test_empty_table() -> None:

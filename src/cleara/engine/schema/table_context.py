@@ -9,6 +9,9 @@ Column evidence is read one column at a time, but a few types constrain the tabl
 - A table describes one person per row, so it has one first name, one last name, one gender,
   one birth date, one age (`SINGULAR`): of two columns claiming one of them, the less sure
   one loses (`home_phone` and `work_phone` may both be phones; two genders are rare).
+- A name prefix, suffix or middle name is part of a name split over columns (`NAME_PARTS`):
+  in a table with no first, last or full name column it is unlikely (`I`, `II` are series
+  labels there, single letters grades or sample codes).
 
 Every rule multiplies the odds of one type in one column by `CONTEXT_ODDS` (or divides
 them) and renormalizes, so strong evidence (a `lat` header, unmistakable values) survives
@@ -34,6 +37,8 @@ SINGULAR = (
     "first_name", "last_name", "middle_name", "name_prefix", "name_suffix", "gender",
     "date_of_birth", "age",
 )  # fmt: skip
+NAME_PARTS = ("name_prefix", "name_suffix", "middle_name")
+NAMES = ("first_name", "last_name", "full_name")
 COORDINATE_RANGE = {"latitude": 90.0, "longitude": 180.0}
 _PARTNER = {"latitude": "longitude", "longitude": "latitude"}
 
@@ -51,6 +56,7 @@ def apply_table_context(
     adjusted = [np.asarray(p, dtype=np.float64).copy() for p in probabilities]
     notes: Notes = [[] for _ in adjusted]
     _pair_coordinates(adjusted, numbers, notes)
+    _name_parts_need_a_name(adjusted, notes)
     _one_per_table(adjusted, notes)
     return adjusted, notes
 
@@ -106,6 +112,16 @@ def _partner_candidate(
         if probs[column][index] >= best_probability:
             best, best_probability = column, float(probs[column][index])
     return best
+
+
+def _name_parts_need_a_name(probs: list[NDArray[np.float64]], notes: Notes) -> None:
+    tops = _top(probs)
+    if any(top in NAMES for top in tops):
+        return
+    for column, top in enumerate(tops):
+        if top in NAME_PARTS:
+            _scale_odds(probs[column], NAME_PARTS, 1 / CONTEXT_ODDS)
+            notes[column].append(f"no name column in the table: {top} less likely")
 
 
 def _one_per_table(probs: list[NDArray[np.float64]], notes: Notes) -> None:
