@@ -7,6 +7,7 @@ import numpy as np
 from cleara.engine.schema.code_lists import MIN_CODE_SHARE, apply_code_lists
 from cleara.engine.schema.detect import detect_schema
 from cleara.engine.schema.features import column_features
+from cleara.engine.schema.header_model import header_evidence
 from cleara.engine.schema.types import SEMANTIC_TYPES
 
 AIRPORTS = ["JFK", "EWR", "LGA", "SYR", "MEM", "BOS", "ORD", "ATL", "DEN", "SFO", "RDU", "MSP"]
@@ -22,7 +23,8 @@ def _currency_first() -> np.ndarray:
 def test_codes_that_are_not_currencies_lose_the_currency_type() -> None:
     features = np.array([column_features(AIRPORTS), column_features(CURRENCIES)])
     notes: list[list[str]] = [[], []]
-    airports, currencies = apply_code_lists([_currency_first()] * 2, features, notes)
+    headers = header_evidence([None, None], use_embeddings=False)
+    airports, currencies = apply_code_lists([_currency_first()] * 2, features, headers, notes)
     index = SEMANTIC_TYPES.index("currency_code")
     assert airports[index] < 0.05
     assert currencies[index] == 0.8
@@ -34,7 +36,8 @@ def test_codes_that_are_not_currencies_lose_the_currency_type() -> None:
 def test_typos_and_stray_values_keep_a_currency_column() -> None:
     dirty = [*CURRENCIES[:8], "EUr", "usd ", "N/A", "XYZ"]
     features = np.array([column_features(dirty)])
-    kept = apply_code_lists([_currency_first()], features, [[]])[0]
+    headers = header_evidence([None], use_embeddings=False)
+    kept = apply_code_lists([_currency_first()], features, headers, [[]])[0]
     assert kept[SEMANTIC_TYPES.index("currency_code")] == 0.8
     assert MIN_CODE_SHARE < 0.5
 
@@ -45,3 +48,15 @@ def test_detection_types_airport_codes_as_codes_not_currencies() -> None:
     result = detect_schema(rows, header=False)
     assert all(c.type != "currency_code" for c in result.columns)
     assert detect_schema([{"c": c} for c in CURRENCIES]).types()["c"] == "currency_code"
+
+
+def test_a_header_naming_currency_codes_leaves_the_column_to_the_combination() -> None:
+    names = ["Euro", "US Dollar", "Pound Sterling", "Euro", "Yen"]
+    features = np.array([column_features(names), column_features(names)])
+    headers = header_evidence(["currency", "label"], use_embeddings=False)
+    notes: list[list[str]] = [[], []]
+    named, unnamed = apply_code_lists([_currency_first()] * 2, features, headers, notes)
+    index = SEMANTIC_TYPES.index("currency_code")
+    assert named[index] == 0.8
+    assert unnamed[index] < 0.05
+    assert notes[0] == []

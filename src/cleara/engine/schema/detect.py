@@ -217,7 +217,7 @@ def detect_columns(
         combined.append(column_probs)
     profiles = [profile_column(v) for v in values]
     checks: list[list[str]] = [[] for _ in columns]
-    combined = apply_code_lists(combined, features, checks)
+    combined = apply_code_lists(combined, features, evidence, checks)
     combined, context = apply_table_context(combined, [p.numbers for p in profiles])
     context = [c + t for c, t in zip(checks, context, strict=True)]
     detected = [
