@@ -1,4 +1,4 @@
-"""Table context: coordinate pairs, one-per-table person attributes, name parts."""
+"""Table context: coordinate pairs, Null Island, one-per-table person attributes, name parts."""
 
 from __future__ import annotations
 
@@ -116,6 +116,18 @@ def test_types_that_repeat_are_not_singular() -> None:
     adjusted, notes = apply_table_context([_probs(phone=0.6), _probs(phone=0.55)], [None, None])
     assert [_top(p) for p in adjusted] == ["phone", "phone"]
     assert notes == [[], []]
+
+
+def test_coordinates_all_near_null_island_are_demoted() -> None:
+    lat, lon = _probs(latitude=0.7, number=0.3), _probs(longitude=0.7, number=0.3)
+    small = [[0.03, -0.11, 0.4], [-1.2, 0.9, 0.05]]
+    adjusted, notes = apply_table_context([lat, lon], small)
+    assert [_top(p) for p in adjusted] == ["number", "number"]
+    assert "no land" in notes[0][0]
+    london = [[51.5, 51.4, 51.6], [-0.12, 0.05, -0.3]]  # one column near 0 is a place
+    kept, kept_notes = apply_table_context([lat, lon], london)
+    assert [_top(p) for p in kept] == ["latitude", "longitude"]
+    assert kept_notes == [[], []]
 
 
 def test_name_parts_need_a_name_in_the_table() -> None:

@@ -6,6 +6,9 @@ Column evidence is read one column at a time, but a few types constrain the tabl
   unlikely, and a table with one of them likely holds its partner: the best partner
   candidate (numbers in range, the partner type among its possibilities) gains, and when no
   column becomes the partner, the lone column is less likely to be a coordinate at all.
+- Coordinates near 0°, 0° are a sign of missing locations, not of places: no land lies within
+  `NULL_ISLAND_DEGREES` of it, so a latitude and a longitude column whose values all do are
+  more likely something else (returns, scores, normalized measurements).
 - A table describes one person per row, so it has one first name, one last name, one gender,
   one birth date, one age (`SINGULAR`): of two columns claiming one of them, the less sure
   one loses (`home_phone` and `work_phone` may both be phones; two genders are rare).
@@ -40,6 +43,8 @@ SINGULAR = (
 NAME_PARTS = ("name_prefix", "name_suffix", "middle_name")
 NAMES = ("first_name", "last_name", "full_name")
 COORDINATE_RANGE = {"latitude": 90.0, "longitude": 180.0}
+NULL_ISLAND_DEGREES = 2.0
+"""No land lies within this many degrees of latitude 0, longitude 0 (the Gulf of Guinea)."""
 _PARTNER = {"latitude": "longitude", "longitude": "latitude"}
 
 Notes = list[list[str]]
@@ -56,6 +61,7 @@ def apply_table_context(
     adjusted = [np.asarray(p, dtype=np.float64).copy() for p in probabilities]
     notes: Notes = [[] for _ in adjusted]
     _pair_coordinates(adjusted, numbers, notes)
+    _null_island(adjusted, numbers, notes)
     _name_parts_need_a_name(adjusted, notes)
     _one_per_table(adjusted, notes)
     return adjusted, notes
@@ -112,6 +118,25 @@ def _partner_candidate(
         if probs[column][index] >= best_probability:
             best, best_probability = column, float(probs[column][index])
     return best
+
+
+def _null_island(
+    probs: list[NDArray[np.float64]], numbers: Sequence[Sequence[float] | None], notes: Notes
+) -> None:
+    tops = _top(probs)
+    pair = [c for c, top in enumerate(tops) if top in COORDINATE_RANGE]
+    if {tops[c] for c in pair} != set(COORDINATE_RANGE):
+        return
+    for column in pair:
+        values = numbers[column]
+        if not values or max(abs(v) for v in values) > NULL_ISLAND_DEGREES:
+            return
+    for column in pair:
+        _scale_odds(probs[column], list(COORDINATE_RANGE), 1 / CONTEXT_ODDS)
+        notes[column].append(
+            f"latitudes and longitudes all within {NULL_ISLAND_DEGREES:g}° of 0, 0 (no land): "
+            f"{tops[column]} less likely"
+        )
 
 
 def _name_parts_need_a_name(probs: list[NDArray[np.float64]], notes: Notes) -> None:
