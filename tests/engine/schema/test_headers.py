@@ -64,6 +64,8 @@ def test_ambiguous_headers_name_every_type_that_lists_them():
     assert "language" in header_types("code")
     assert header_types("Artist_Name") == ("full_name",)
     assert header_types("subdivision") == ("state",)
+    assert set(header_types("Total")) == {"currency_amount", "integer"}
+    assert header_types("order total") == ("currency_amount",)
     assert header_types("col7") == ()
     # The single type other parts of Cleara act on stays the first-listed one.
     assert header_type("code") == "identifier"

@@ -208,3 +208,11 @@ def test_price_quotes_without_a_currency_sign_are_amounts() -> None:
     assert [types[c] for c in ("open", "high", "low", "close")] == ["currency_amount"] * 4
     alone = detect_schema([{"open": r["open"], "date": r["date"]} for r in rows]).types()
     assert alone["open"] != "currency_amount"  # `open` alone says nothing about money
+
+
+def test_a_total_is_money_or_a_count_as_its_values_say() -> None:
+    rng = random.Random(8)
+    counts = [{"total": rng.randrange(0, 400)} for _ in range(40)]
+    money = [{"total": f"{rng.uniform(5, 300):.2f}"} for _ in range(40)]
+    assert detect_schema(counts).types()["total"] == "integer"
+    assert detect_schema(money).types()["total"] == "currency_amount"

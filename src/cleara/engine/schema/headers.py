@@ -153,7 +153,10 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
         "active", "is active", "enabled", "subscribed", "opt in", "optin", "verified",
         "consent", "newsletter", "flag", "activo", "actif", "aktiv",
     ),
-    "integer": ("count", "quantity", "number of", "cantidad", "quantite", "anzahl", "quantidade"),
+    "integer": (
+        "count", "quantity", "number of", "cantidad", "quantite", "anzahl", "quantidade",
+        "total", "value",  # also money (listed there too): the values decide
+    ),
     "number": (
         "measurement", "weight", "height", "length", "width", "depth", "area", "volume",
         "distance", "speed", "temperature", "temp", "pressure", "humidity", "rainfall", "score",
