@@ -60,3 +60,14 @@ def test_a_header_naming_currency_codes_leaves_the_column_to_the_combination() -
     assert named[index] == 0.8
     assert unnamed[index] < 0.05
     assert notes[0] == []
+
+
+def test_generated_currency_columns_stay_above_the_share() -> None:
+    """The threshold leaves room for the typos and stray values of training columns."""
+    from cleara.engine.schema.features import feature_names
+    from cleara.engine.schema.synth import generate_columns
+
+    share_of = feature_names().index("iso_currency")
+    columns = generate_columns(99, 60, ("currency_code",))
+    shares = [column_features(c.values)[share_of] for c in columns]
+    assert min(shares) >= MIN_CODE_SHARE
