@@ -150,14 +150,15 @@ def column_features(values: Sequence[JsonScalar]) -> list[float]:
     features: list[float] = _presence_features(total, texts)
     features += _length_features(sample)
     features += _char_features(sample)
-    features += _numeric_features(sample)
+    numeric_texts, numbers = _read_numbers(sample)
+    features += _numeric_features(sample, numeric_texts, numbers)
     features += [_share(sample, pattern.fullmatch) for pattern in _COMPILED.values()]
     features += _lexicon_features(sample)
     features += _gazetteer_features(sample)
     features += _shape_features(sample)
     features += _year_features(sample)
     features += _decimal_features(sample)
-    features += [_clock_share(sample)]
+    features += [_clock_share(numbers)]
     features += _checksum_features(sample)
     features += _code_list_features(sample)
     features += _validator_features(texts)
@@ -234,18 +235,21 @@ def _signed_log(x: float) -> float:
 _NUMBER_BOUND = 1e100
 
 
-def _numeric_features(sample: list[str]) -> list[float]:
-    numbers = [
-        # Clamped so that means and deviations of absurd values (1e308) cannot overflow;
-        # the features are logs, so anything past 1e100 reads the same.
-        max(-_NUMBER_BOUND, min(_NUMBER_BOUND, n))
-        for n in (_as_number(t) for t in sample)
-        if n is not None and math.isfinite(n)
-    ]
+def _read_numbers(sample: list[str]) -> tuple[list[str], list[float]]:
+    """The values that read as numbers, and those numbers (finite ones only), parsed once.
+
+    Numbers are clamped so that means and deviations of absurd values (1e308) cannot
+    overflow; the features are logs, so anything past 1e100 reads the same."""
+    parsed = [(t, n) for t in sample if (n := _as_number(t)) is not None]
+    numbers = [max(-_NUMBER_BOUND, min(_NUMBER_BOUND, n)) for _, n in parsed if math.isfinite(n)]
+    return [t for t, _ in parsed], numbers
+
+
+def _numeric_features(sample: list[str], texts: list[str], numbers: list[float]) -> list[float]:
+    """Numeric statistics of a sample, given `_read_numbers` of it."""
     if not sample or not numbers:
         share = 0.0 if sample else math.nan
         return [share] + [math.nan] * 15
-    texts = [t for t in sample if _as_number(t) is not None]
     ints = [n for n in numbers if n.is_integer()]
     decimals = [
         len(t.replace(",", ".").split(".")[1]) if "." in t or "," in t else 0 for t in texts
@@ -376,10 +380,9 @@ def _decimal_features(sample: list[str]) -> list[float]:
     ]
 
 
-def _clock_share(sample: list[str]) -> float:
+def _clock_share(numbers: list[float]) -> float:
     """The share of numbers that read as a 24-hour HHMM time (whole, 0-2359, minutes < 60):
     all of a column of departure times, about 60% of other numbers in that range."""
-    numbers = [n for t in sample if (n := _as_number(t)) is not None and math.isfinite(n)]
     if not numbers:
         return math.nan
     clocks = sum(1 for n in numbers if n.is_integer() and 0 <= n <= 2359 and n % 100 < 60)
