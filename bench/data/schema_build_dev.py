@@ -9,7 +9,9 @@ by Faker. Each table is written to
 bench/data/schema_dev/<name>.csv (at most 200 rows) and its labels to
 bench/data/schema_dev_labels.json. A held-out set of ten more vega_datasets tables (numbers,
 dates and labels, the kind of columns analytics exports hold) goes to
-bench/data/schema_holdout/ and schema_holdout_labels.json.
+bench/data/schema_holdout/ and schema_holdout_labels.json. Whole numbers are `integer` even
+where an export wrote them as `130.0` (the rule of the later held-out sets, and JSON Schema's
+definition of an integer; cars' displacement and horsepower were first labelled `number`).
 
     python bench/data/schema_build_dev.py
 """
@@ -219,7 +221,7 @@ def cars() -> Table:
              "Weight_in_lbs", "Acceleration", "Year", "Origin")  # fmt: skip
     columns = {c: c for c in names}
     labels = {"Name": "text", "Miles_per_Gallon": "number", "Cylinders": "integer",
-              "Displacement": "number", "Horsepower": "number", "Weight_in_lbs": "integer",
+              "Displacement": "integer", "Horsepower": "integer", "Weight_in_lbs": "integer",
               "Acceleration": "number", "Year": "date", "Origin": "categorical"}  # fmt: skip
     return _vega("cars", columns, labels, 16)
 

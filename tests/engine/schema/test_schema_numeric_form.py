@@ -1,0 +1,52 @@
+"""Numeric form: whole numbers read as `number` are `integer` columns."""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from cleara.engine.schema.detect import detect_schema
+from cleara.engine.schema.numeric_form import apply_numeric_form
+from cleara.engine.schema.types import SEMANTIC_TYPES
+
+INTEGER, NUMBER = SEMANTIC_TYPES.index("integer"), SEMANTIC_TYPES.index("number")
+
+
+def _probs(number: float, integer: float) -> NDArray[np.float64]:
+    probs = np.full(len(SEMANTIC_TYPES), (1 - number - integer) / (len(SEMANTIC_TYPES) - 2))
+    probs[NUMBER], probs[INTEGER] = number, integer
+    return probs
+
+
+def test_whole_numbers_read_as_number_become_integer() -> None:
+    notes: list[list[str]] = [[]]
+    (adjusted,) = apply_numeric_form([_probs(0.7, 0.2)], [[184.0, 210.0, -6.0]], notes)
+    assert adjusted[INTEGER] == 0.7
+    assert adjusted[NUMBER] == 0.2
+    assert notes == [["every value is a whole number: integer, not number"]]
+
+
+def test_fractions_text_and_other_types_are_left_alone() -> None:
+    measured = _probs(0.7, 0.2)
+    money = _probs(0.1, 0.1)
+    money[SEMANTIC_TYPES.index("currency_amount")] += 1.0
+    money /= money.sum()
+    stray = _probs(0.2, 0.7)  # an integer reading keeps a stray fraction
+    columns = [measured, measured, money, stray]
+    numbers = [[1.5, 2.0], None, [10.0, 20.0], [1.0, 2.5]]
+    notes: list[list[str]] = [[], [], [], []]
+    adjusted = apply_numeric_form(columns, numbers, notes)
+    for before, after in zip(columns, adjusted, strict=True):
+        np.testing.assert_array_equal(before, after)
+    assert notes == [[], [], [], []]
+
+
+def test_detection_types_float_exported_whole_numbers_as_integers() -> None:
+    # A `weight` header reads as a measurement (`number`); the values are whole numbers.
+    weights = [f"{v}.0" for v in (88, 78, 67, 150, 72, 145, 95, 100, 90, 180, 198, 52, 75)]
+    rows = [{"weight": w, "ratio": f"{i / 7:.2f}"} for i, w in enumerate(weights, 1)]
+    result = detect_schema(rows)
+    assert result.types() == {"weight": "integer", "ratio": "number"}
+    weight = result.columns[0]
+    assert weight.alternatives[1].type == "number"
+    assert "every value is a whole number: integer, not number" in weight.evidence["table"]
