@@ -36,13 +36,21 @@ from cleara.engine.schema.types import SEMANTIC_TYPES
         ("monthly_income", "currency_amount"),
         ("Net Pay", "currency_amount"),
         ("fee type", "categorical"),
+        ("wage1992", "currency_amount"),
+        ("homePhone2", "phone"),
+        ("Address2", "address_line2"),
+        ("menwage", "currency_amount"),
+        ("basesalary", "currency_amount"),
+        ("workemail", "email"),
     ],
 )
 def test_known_headers(header, expected):
     assert header_type(header) == expected
 
 
-@pytest.mark.parametrize("header", ["col7", "", "   ", "zzz"])
+@pytest.mark.parametrize(
+    "header", ["col7", "", "   ", "zzz", "candidate", "username", "realestate", "ccode"]
+)
 def test_unknown_headers(header):
     assert header_type(header) is None
 
@@ -50,6 +58,13 @@ def test_unknown_headers(header):
 def test_normalization_strips_accents_case_and_separators():
     assert normalize_header("  Código_Postal ") == "codigo postal"
     assert normalize_header("lastName") == "last name"
+    assert normalize_header("phone2") == "phone 2"
+    assert normalize_header("x048wvs") == "x 048 wvs"
+
+
+def test_a_run_together_head_needs_a_modifier_of_three_letters():
+    assert header_type("mywage") is None
+    assert header_type("taxcost") == "currency_amount"
 
 
 def test_every_synonym_type_is_in_the_taxonomy():

@@ -197,12 +197,14 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 _SPLIT_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_SPLIT_DIGITS = re.compile(r"(?<=[A-Za-z])(?=[0-9])|(?<=[0-9])(?=[A-Za-z])")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
 def normalize_header(header: str) -> str:
-    """Lower-case, accent-free, separator-free form of a header, with abbreviations expanded."""
-    text = _SPLIT_CAMEL.sub(" ", header.strip())
+    """Lower-case, accent-free, separator-free form of a header, with abbreviations expanded;
+    words split where case or letters and digits change (`homePhone2` -> `home phone 2`)."""
+    text = _SPLIT_DIGITS.sub(" ", _SPLIT_CAMEL.sub(" ", header.strip()))
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
     tokens = [t for t in _NON_ALNUM.split(text) if t]
@@ -296,7 +298,28 @@ def _named_synonym(key: str) -> str | None:
         return key
     padded = f" {key} "
     contained = [s for s in index if len(s) >= 3 and f" {s} " in padded]
-    return max(contained, key=lambda s: _specificity(s, padded)) if contained else None
+    if contained:
+        return max(contained, key=lambda s: _specificity(s, padded))
+    return _compound_head(key)
+
+
+# Words that end a run-together header as its head noun (`menwage`, `basesalary`,
+# `homephone`); a word that also ends unrelated words (`date` in `candidate`, `name` in
+# `username`, `state` in `estate`) is not one.
+_COMPOUND_HEADS = (
+    "wage", "wages", "salary", "income", "price", "cost", "amount", "revenue", "phone",
+    "email", "percent",
+)  # fmt: skip
+_MIN_COMPOUND_MODIFIER = 3
+
+
+def _compound_head(key: str) -> str | None:
+    """The head synonym of a run-together last word (`women wage` for `womwage`), if any."""
+    last = key.rsplit(" ", 1)[-1]
+    for head in _COMPOUND_HEADS:
+        if last.endswith(head) and len(last) - len(head) >= _MIN_COMPOUND_MODIFIER:
+            return head
+    return None
 
 
 def _specificity(synonym: str, padded: str) -> tuple[int, bool, int]:
