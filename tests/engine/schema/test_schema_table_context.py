@@ -56,18 +56,31 @@ def test_candidate_values_must_lie_in_the_coordinate_range() -> None:
     assert _top(adjusted[0]) == "number"
 
 
+def _coordinate_odds(probs: NDArray[np.float64]) -> float:
+    coordinates = [SEMANTIC_TYPES.index("latitude"), SEMANTIC_TYPES.index("longitude")]
+    share = float(probs[coordinates].sum())
+    return share / (1 - share)
+
+
 def test_lone_coordinate_with_no_partner_is_demoted_unless_sure() -> None:
     unsure = _probs(latitude=0.6, longitude=0.15, number=0.25)
-    sure = _probs(latitude=0.995, number=0.005)
+    sure = _probs(latitude=0.9999, number=0.0001)
     text = _probs(text=0.99)
     adjusted, notes = apply_table_context([unsure, sure, text], [COORDS, COORDS, None])
     assert _top(adjusted[0]) == "number"  # neither coordinate: both lost odds together
     assert _top(adjusted[1]) == "latitude"
-    coordinate = [SEMANTIC_TYPES.index("latitude"), SEMANTIC_TYPES.index("longitude")]
-    share = float(adjusted[0][coordinate].sum())
-    before = float(unsure[coordinate].sum())
-    assert share / (1 - share) == pytest.approx(before / (1 - before) / CONTEXT_ODDS)
+    # No column could be the partner at all: the odds fall twice as far (in log terms).
+    assert _coordinate_odds(adjusted[0]) == pytest.approx(
+        _coordinate_odds(unsure) / CONTEXT_ODDS**2
+    )
     assert notes[0] == ["no longitude column in the table: latitude less likely"]
+
+
+def test_a_possible_partner_softens_the_lone_coordinate_demotion() -> None:
+    lat = _probs(latitude=0.9, number=0.1)
+    weak = _probs(number=0.97, longitude=0.02)
+    adjusted, _ = apply_table_context([lat, weak], [COORDS, COORDS])
+    assert _coordinate_odds(adjusted[0]) == pytest.approx(_coordinate_odds(lat) / CONTEXT_ODDS)
 
 
 def test_a_promoted_partner_saves_the_lone_coordinate() -> None:

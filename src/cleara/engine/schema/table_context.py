@@ -93,9 +93,12 @@ def _pair_coordinates(
             notes[candidate].append(f"the table has a {lone} column: {partner} more likely")
             if SEMANTIC_TYPES[int(probs[candidate].argmax())] == partner:
                 continue
+        # A lone coordinate is less likely either coordinate; with no column that could
+        # be its partner at all, much less.
+        factor = 1 / CONTEXT_ODDS if candidate is not None else 1 / CONTEXT_ODDS**2
         for column, top in enumerate(tops):
-            if top == lone:  # a lone coordinate is less likely either coordinate
-                _scale_odds(probs[column], list(COORDINATE_RANGE), 1 / CONTEXT_ODDS)
+            if top == lone:
+                _scale_odds(probs[column], list(COORDINATE_RANGE), factor)
                 notes[column].append(f"no {partner} column in the table: {lone} less likely")
 
 
