@@ -8,7 +8,8 @@
   (bench/data/schema_holdout2), have since been read (their misses led to later rules);
   set 3, 18 more tables (bench/data/schema_holdout3), was read once (its first run showed that
   money headers `total` and `value` had turned integer counts into money); set 4, 16 tables
-  of R packages' records (bench/data/schema_holdout4), judges the rules written after set 3.
+  of R packages' records (bench/data/schema_holdout4), was read once (its first run judged the
+  numeric-form rule, run-together headers and the lone-coordinate rule written after set 3).
 * The Faker validation score recorded in the model card (held-out synthetic columns).
 * Speed: 20 columns x 10,000 rows; POST /v1/schema-detect with 100 rows (p95); cold start
   (a fresh process: import, model loading and the first detection / first request).
@@ -44,7 +45,7 @@ HELD_OUT = {
     "holdout": "held-out set 1 (read)",
     "holdout2": "held-out set 2 (read)",
     "holdout3": "held-out set 3 (read once)",
-    "holdout4": "held-out set 4",
+    "holdout4": "held-out set 4 (read once)",
 }
 API_REQUESTS = 200
 
