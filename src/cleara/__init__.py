@@ -25,20 +25,22 @@ from cleara.engine.clean import CleanOptions, CleanResult, clean
 from cleara.engine.fields.base import FieldOptions, FieldResult
 from cleara.engine.table import InputError
 from cleara.engine.validate import validate
-from cleara.files import clean_file
 
 if TYPE_CHECKING:
     from cleara.engine.dedupe import DedupeResult, dedupe
     from cleara.engine.enrich import EnrichResult, enrich
     from cleara.engine.schema.detect import SchemaResult, detect_schema
+    from cleara.files import clean_file
 
 try:
     __version__ = version("cleara")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
     __version__ = "0.0.0"
 
-# Heavier entry points, imported on first attribute access to keep `import cleara` fast.
+# Heavier entry points, imported on first attribute access to keep `import cleara` fast
+# (file I/O brings pyarrow and openpyxl).
 _LAZY = {
+    "clean_file": "cleara.files",
     "detect_schema": "cleara.engine.schema.detect",
     "SchemaResult": "cleara.engine.schema.detect",
     "dedupe": "cleara.engine.dedupe",
