@@ -50,3 +50,26 @@ def test_detection_types_float_exported_whole_numbers_as_integers() -> None:
     weight = result.columns[0]
     assert weight.alternatives[1].type == "number"
     assert "every value is a whole number: integer, not number" in weight.evidence["table"]
+
+
+def test_a_column_of_only_zeros_and_ones_is_a_flag() -> None:
+    flags = [0.0, 1.0] * 6
+    money = _probs(0.1, 0.1)
+    money[SEMANTIC_TYPES.index("currency_amount")] = 0.7
+    columns = [_probs(0.2, 0.7), money, _probs(0.2, 0.7), _probs(0.2, 0.7)]
+    numbers = [flags, flags, [0.0, 1.0] * 4, [0.0] * 12]  # too few values; no 1
+    notes: list[list[str]] = [[], [], [], []]
+    adjusted = apply_numeric_form(columns, numbers, notes)
+    boolean = SEMANTIC_TYPES.index("boolean")
+    assert adjusted[0][boolean] == 0.7
+    assert adjusted[1][boolean] == 0.7
+    assert notes[0] == ["only 0 and 1: boolean, not integer"]
+    assert notes[1] == ["only 0 and 1: boolean, not currency_amount"]
+    np.testing.assert_array_equal(adjusted[2], columns[2])
+    np.testing.assert_array_equal(adjusted[3], columns[3])
+
+
+def test_detection_types_float_exported_flags_as_booleans() -> None:
+    values = ["0.0", "1.0", "", "0.0", "0.0", "1.0", "0.0", "0.0", "1.0", "0.0", "0.0", "0.0"]
+    rows = [{"eliminated": v, "count": str(i * 3)} for i, v in enumerate(values * 3)]
+    assert detect_schema(rows).types()["eliminated"] == "boolean"

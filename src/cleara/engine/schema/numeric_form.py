@@ -8,6 +8,11 @@ does Cleara: a column reading `number` whose sampled values are all whole number
 `integer` column. The two types trade their probabilities, so the confidence says as much as
 before and `number` stays the first alternative. (The reverse is not applied: a stray `2.5`
 in a column of whole-number codes is more likely a slip than a measurement.)
+
+Likewise a column holding only 0 and 1 (both, in at least `MIN_FLAG_VALUES` sampled values)
+is a flag: read as a quantity (`integer`, `number`, money, a percentage), it trades that
+reading's probability with `boolean`'s. Exports write flags as `1`/`0`, or `1.0`/`0.0` where
+a value is missing, and a quantity that never leaves {0, 1} over that many rows is rare.
 """
 
 from __future__ import annotations
@@ -21,6 +26,12 @@ from cleara.engine.schema.types import SEMANTIC_TYPES
 
 _INTEGER = SEMANTIC_TYPES.index("integer")
 _NUMBER = SEMANTIC_TYPES.index("number")
+_BOOLEAN = SEMANTIC_TYPES.index("boolean")
+_QUANTITIES = frozenset(
+    SEMANTIC_TYPES.index(t) for t in ("integer", "number", "currency_amount", "percentage")
+)
+MIN_FLAG_VALUES = 10
+"""The fewest sampled values from which a column of only 0 and 1 reads as a flag."""
 
 
 def apply_numeric_form(
@@ -29,7 +40,8 @@ def apply_numeric_form(
     notes: list[list[str]],
 ) -> list[NDArray[np.float64]]:
     """Each column's probabilities with `integer` and `number` swapped where it reads
-    `number` but holds only whole numbers; a note says so in `notes` (one list per column).
+    `number` but holds only whole numbers, and a quantity reading swapped with `boolean`
+    where it holds only 0 and 1; a note says so in `notes` (one list per column).
 
     `numbers` holds each column's sampled values read as numbers (None when some value is
     not one, or the column is empty).
@@ -39,8 +51,15 @@ def apply_numeric_form(
         values = numbers[column]
         if not values:
             continue
-        if int(probs.argmax()) != _NUMBER or not all(float(v).is_integer() for v in values):
-            continue
-        probs[[_INTEGER, _NUMBER]] = probs[[_NUMBER, _INTEGER]]
-        notes[column].append("every value is a whole number: integer, not number")
+        top = int(probs.argmax())
+        if top in _QUANTITIES and _is_flag(values):
+            probs[[_BOOLEAN, top]] = probs[[top, _BOOLEAN]]
+            notes[column].append(f"only 0 and 1: boolean, not {SEMANTIC_TYPES[top]}")
+        elif top == _NUMBER and all(float(v).is_integer() for v in values):
+            probs[[_INTEGER, _NUMBER]] = probs[[_NUMBER, _INTEGER]]
+            notes[column].append("every value is a whole number: integer, not number")
     return adjusted
+
+
+def _is_flag(values: Sequence[float]) -> bool:
+    return len(values) >= MIN_FLAG_VALUES and set(values) == {0.0, 1.0}
