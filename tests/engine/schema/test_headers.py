@@ -42,6 +42,8 @@ from cleara.engine.schema.types import SEMANTIC_TYPES
         ("menwage", "currency_amount"),
         ("basesalary", "currency_amount"),
         ("workemail", "email"),
+        ("tip", "currency_amount"),
+        ("totalbill", "currency_amount"),
     ],
 )
 def test_known_headers(header, expected):

@@ -139,7 +139,8 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
         "fee", "fees", "fare", "income", "earnings", "subtotal", "unit price", "list price",
         "sale price", "net price", "unit cost", "shipping cost", "gross amount", "net amount",
         "tax amount", "amount due", "amount paid", "payment amount", "credit limit", "deposit",
-        "rent", "budget", "spend", "turnover", "profit", "msrp", "salario", "sueldo", "tarifa",
+        "rent", "budget", "spend", "turnover", "profit", "msrp", "bill", "bill amount",
+        "total bill", "tip", "tips", "gratuity", "salario", "sueldo", "tarifa",
         "ingresos", "coste", "costo", "presupuesto", "salaire", "tarif", "frais", "revenu",
         "cout", "chiffre d affaires", "lohn", "gehalt", "gebuhr", "umsatz", "kosten",
         "einkommen", "custo", "receita", "stipendio", "tariffa", "ricavi", "reddito", "loon",
@@ -307,8 +308,8 @@ def _named_synonym(key: str) -> str | None:
 # `homephone`); a word that also ends unrelated words (`date` in `candidate`, `name` in
 # `username`, `state` in `estate`) is not one.
 _COMPOUND_HEADS = (
-    "wage", "wages", "salary", "income", "price", "cost", "amount", "revenue", "phone",
-    "email", "percent",
+    "wage", "wages", "salary", "income", "price", "cost", "amount", "revenue", "bill",
+    "phone", "email", "percent",
 )  # fmt: skip
 _MIN_COMPOUND_MODIFIER = 3
 
