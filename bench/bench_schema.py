@@ -10,7 +10,9 @@
   money headers `total` and `value` had turned integer counts into money); set 4, 16 tables
   of R packages' records (bench/data/schema_holdout4), was read once (its first run judged the
   numeric-form rule, run-together headers and the lone-coordinate rule written after set 3);
-  set 5, 19 more R tables (bench/data/schema_holdout5), judges the rules written after set 4.
+  set 5, 19 more R tables (bench/data/schema_holdout5), was read once (its first run judged
+  the flag and bill rules written after set 4); set 6, 16 more R tables
+  (bench/data/schema_holdout6), judges the rules written after set 5.
 * The Faker validation score recorded in the model card (held-out synthetic columns).
 * Speed: 20 columns x 10,000 rows; POST /v1/schema-detect with 100 rows (p95); cold start
   (a fresh process: import, model loading and the first detection / first request).
@@ -42,13 +44,15 @@ SETS = {
     "holdout3": (DATA / "schema_holdout3", DATA / "schema_holdout3_labels.json"),
     "holdout4": (DATA / "schema_holdout4", DATA / "schema_holdout4_labels.json"),
     "holdout5": (DATA / "schema_holdout5", DATA / "schema_holdout5_labels.json"),
+    "holdout6": (DATA / "schema_holdout6", DATA / "schema_holdout6_labels.json"),
 }
 HELD_OUT = {
     "holdout": "held-out set 1 (read)",
     "holdout2": "held-out set 2 (read)",
     "holdout3": "held-out set 3 (read once)",
     "holdout4": "held-out set 4 (read once)",
-    "holdout5": "held-out set 5",
+    "holdout5": "held-out set 5 (read once)",
+    "holdout6": "held-out set 6",
 }
 API_REQUESTS = 200
 
