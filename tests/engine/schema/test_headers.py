@@ -43,6 +43,8 @@ from cleara.engine.schema.types import SEMANTIC_TYPES
         ("basesalary", "currency_amount"),
         ("workemail", "email"),
         ("tip", "currency_amount"),
+        ("district_id", "identifier"),
+        ("Tuna.id", "identifier"),
         ("totalbill", "currency_amount"),
     ],
 )

@@ -6,6 +6,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from cleara.engine.schema.detect import detect_schema
+from cleara.engine.schema.header_model import HeaderEvidence, header_evidence
 from cleara.engine.schema.numeric_form import apply_numeric_form
 from cleara.engine.schema.types import SEMANTIC_TYPES
 
@@ -18,9 +19,13 @@ def _probs(number: float, integer: float) -> NDArray[np.float64]:
     return probs
 
 
+def _headers(count: int, *names: str) -> list[HeaderEvidence]:
+    return header_evidence(list(names) or [None] * count, use_embeddings=False)
+
+
 def test_whole_numbers_read_as_number_become_integer() -> None:
     notes: list[list[str]] = [[]]
-    (adjusted,) = apply_numeric_form([_probs(0.7, 0.2)], [[184.0, 210.0, -6.0]], notes)
+    (adjusted,) = apply_numeric_form([_probs(0.7, 0.2)], [[184.0, 210.0, -6.0]], _headers(1), notes)
     assert adjusted[INTEGER] == 0.7
     assert adjusted[NUMBER] == 0.2
     assert notes == [["every value is a whole number: integer, not number"]]
@@ -35,7 +40,7 @@ def test_fractions_text_and_other_types_are_left_alone() -> None:
     columns = [measured, measured, money, stray]
     numbers = [[1.5, 2.0], None, [10.0, 20.0], [1.0, 2.5]]
     notes: list[list[str]] = [[], [], [], []]
-    adjusted = apply_numeric_form(columns, numbers, notes)
+    adjusted = apply_numeric_form(columns, numbers, _headers(len(columns)), notes)
     for before, after in zip(columns, adjusted, strict=True):
         np.testing.assert_array_equal(before, after)
     assert notes == [[], [], [], []]
@@ -59,7 +64,7 @@ def test_a_column_of_only_zeros_and_ones_is_a_flag() -> None:
     columns = [_probs(0.2, 0.7), money, _probs(0.2, 0.7), _probs(0.2, 0.7)]
     numbers = [flags, flags, [0.0, 1.0] * 4, [0.0] * 12]  # too few values; no 1
     notes: list[list[str]] = [[], [], [], []]
-    adjusted = apply_numeric_form(columns, numbers, notes)
+    adjusted = apply_numeric_form(columns, numbers, _headers(len(columns)), notes)
     boolean = SEMANTIC_TYPES.index("boolean")
     assert adjusted[0][boolean] == 0.7
     assert adjusted[1][boolean] == 0.7
@@ -73,3 +78,22 @@ def test_detection_types_float_exported_flags_as_booleans() -> None:
     values = ["0.0", "1.0", "", "0.0", "0.0", "1.0", "0.0", "0.0", "1.0", "0.0", "0.0", "0.0"]
     rows = [{"eliminated": v, "count": str(i * 3)} for i, v in enumerate(values * 3)]
     assert detect_schema(rows).types()["eliminated"] == "boolean"
+
+
+def test_whole_numbers_under_a_header_naming_a_key_are_identifiers() -> None:
+    counts = [_probs(0.1, 0.8)] * 4
+    numbers: list[list[float] | None] = [[1.0, 2.0, 3.0]] * 3 + [[1.5, 2.0]]
+    notes: list[list[str]] = [[], [], [], []]
+    headers = _headers(4, "district_id", "calling code", "visits", "id")
+    adjusted = apply_numeric_form(counts, numbers, headers, notes)
+    identifier = SEMANTIC_TYPES.index("identifier")
+    assert adjusted[0][identifier] == 0.8
+    assert notes[0] == ["the header names a key: identifier, not integer"]
+    # `code` may name a country or a currency too; `visits` names no key; keys are whole.
+    for column in (1, 2, 3):
+        np.testing.assert_array_equal(adjusted[column], counts[column])
+
+
+def test_detection_types_numbered_record_keys_as_identifiers() -> None:
+    rows = [{"ID": str(i), "Cards": str(i % 7 + 1)} for i in range(1, 41)]
+    assert detect_schema(rows).types() == {"ID": "identifier", "Cards": "integer"}

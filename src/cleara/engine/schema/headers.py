@@ -292,11 +292,14 @@ def table_readings(keys: list[str]) -> list[str]:
 
 @lru_cache(maxsize=4096)
 def _named_synonym(key: str) -> str | None:
-    """The synonym a normalized header names: itself when listed, else the most specific one
-    it contains as whole words (`billing email` -> `email`, `city name` -> `city`)."""
+    """The synonym a normalized header names: itself when listed, `id` when it ends in `id`,
+    else the most specific one it contains as whole words (`billing email` -> `email`,
+    `city name` -> `city`)."""
     index = _ambiguity_index()
     if key in index:
         return key
+    if key.endswith(" id"):  # `district id`, `tuna id`: the key of a district, of a tuna
+        return "id"
     padded = f" {key} "
     contained = [s for s in index if len(s) >= 3 and f" {s} " in padded]
     if contained:

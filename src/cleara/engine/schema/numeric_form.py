@@ -13,6 +13,11 @@ Likewise a column holding only 0 and 1 (both, in at least `MIN_FLAG_VALUES` samp
 is a flag: read as a quantity (`integer`, `number`, money, a percentage), it trades that
 reading's probability with `boolean`'s. Exports write flags as `1`/`0`, or `1.0`/`0.0` where
 a value is missing, and a quantity that never leaves {0, 1} over that many rows is rare.
+
+And a column whose header names a key and nothing else (`id`, `customer id`, `GEOID`,
+`account number`; not `code`, which may name a country or a currency) and whose values are
+whole numbers is an `identifier`, not an `integer`: record keys are most often numbered 1, 2,
+3, ..., which the value classifier alone cannot tell from counts.
 """
 
 from __future__ import annotations
@@ -22,11 +27,13 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
+from cleara.engine.schema.header_model import HeaderEvidence
 from cleara.engine.schema.types import SEMANTIC_TYPES
 
 _INTEGER = SEMANTIC_TYPES.index("integer")
 _NUMBER = SEMANTIC_TYPES.index("number")
 _BOOLEAN = SEMANTIC_TYPES.index("boolean")
+_IDENTIFIER = SEMANTIC_TYPES.index("identifier")
 _QUANTITIES = frozenset(
     SEMANTIC_TYPES.index(t) for t in ("integer", "number", "currency_amount", "percentage")
 )
@@ -37,11 +44,13 @@ MIN_FLAG_VALUES = 10
 def apply_numeric_form(
     probabilities: Sequence[NDArray[np.float64]],
     numbers: Sequence[Sequence[float] | None],
+    headers: Sequence[HeaderEvidence],
     notes: list[list[str]],
 ) -> list[NDArray[np.float64]]:
     """Each column's probabilities with `integer` and `number` swapped where it reads
     `number` but holds only whole numbers, and a quantity reading swapped with `boolean`
-    where it holds only 0 and 1; a note says so in `notes` (one list per column).
+    where it holds only 0 and 1, and `integer` swapped with `identifier` where the header
+    names a key; a note says so in `notes` (one list per column).
 
     `numbers` holds each column's sampled values read as numbers (None when some value is
     not one, or the column is empty).
@@ -52,14 +61,25 @@ def apply_numeric_form(
         if not values:
             continue
         top = int(probs.argmax())
+        whole = all(float(v).is_integer() for v in values)
         if top in _QUANTITIES and _is_flag(values):
             probs[[_BOOLEAN, top]] = probs[[top, _BOOLEAN]]
             notes[column].append(f"only 0 and 1: boolean, not {SEMANTIC_TYPES[top]}")
-        elif top == _NUMBER and all(float(v).is_integer() for v in values):
+        elif top == _NUMBER and whole:
             probs[[_INTEGER, _NUMBER]] = probs[[_NUMBER, _INTEGER]]
             notes[column].append("every value is a whole number: integer, not number")
+        if whole and int(probs.argmax()) == _INTEGER and _names_a_key(headers[column]):
+            probs[[_IDENTIFIER, _INTEGER]] = probs[[_INTEGER, _IDENTIFIER]]
+            notes[column].append("the header names a key: identifier, not integer")
     return adjusted
 
 
 def _is_flag(values: Sequence[float]) -> bool:
     return len(values) >= MIN_FLAG_VALUES and set(values) == {0.0, 1.0}
+
+
+def _names_a_key(header: HeaderEvidence) -> bool:
+    """The header names a key and nothing else (`code` may also be a country or currency)."""
+    if not header.informative or not header.exact[_IDENTIFIER] > 0:
+        return False
+    return int(np.count_nonzero(header.exact)) == 1
