@@ -139,6 +139,8 @@ def test_components() -> None:
         ("Untied States", "US"),
         ("Austrailia", "AU"),
         ("Switzerlnd", "CH"),
+        ("Argentinna", "AR"),  # a letter too many
+        ("Argntina", "AR"),  # a letter too few
     ],
 )
 def test_fuzzy_typos(text: str, expected: str) -> None:
@@ -170,6 +172,16 @@ def test_codes_are_not_shadowed_by_aliases() -> None:
     for record in pycountry.countries:
         assert country.to_alpha2(record.alpha_2.lower()) == record.alpha_2
         assert country.to_alpha2(record.alpha_3) == record.alpha_2
+
+
+def test_fuzzy_candidates_are_the_keys_of_a_reachable_length() -> None:
+    keys, codes = country._fuzzy_candidates(9, 2)
+    assert keys
+    assert all(7 <= len(k) <= 11 for k in keys)
+    assert len(keys) == len(codes)
+    everything = country._index().fuzzy_keys
+    assert len(keys) < len(everything)
+    assert [k for k in everything if 7 <= len(k) <= 11] == list(keys)
 
 
 def test_helpers() -> None:

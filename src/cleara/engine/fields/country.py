@@ -297,18 +297,27 @@ def _allowed_edits(length: int) -> int:
     return 2 if length <= 12 else 3
 
 
+@lru_cache(maxsize=64)
+def _fuzzy_candidates(length: int, edits: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The fuzzy keys (and their codes, in index order) within `edits` of `length`
+    characters: no other key can be within `edits` edits of a key that long."""
+    index = _index()
+    kept = [i for i, k in enumerate(index.fuzzy_keys) if abs(len(k) - length) <= edits]
+    return tuple(index.fuzzy_keys[i] for i in kept), tuple(index.fuzzy_codes[i] for i in kept)
+
+
 def _fuzzy_match(key: str) -> _Match | None:
     edits = _allowed_edits(len(key))
     if edits == 0 or not key.replace(" ", "").isalpha():
         return None
-    index = _index()
+    keys, key_codes = _fuzzy_candidates(len(key), edits)
     found = process.extract(
-        key, index.fuzzy_keys, scorer=DamerauLevenshtein.distance, score_cutoff=edits, limit=8
+        key, keys, scorer=DamerauLevenshtein.distance, score_cutoff=edits, limit=8
     )
     if not found:
         return None
     best = min(distance for _, distance, _ in found)
-    codes = {index.fuzzy_codes[i] for _, distance, i in found if distance == best}
+    codes = {key_codes[i] for _, distance, i in found if distance == best}
     if len(codes) != 1:
         return None  # two countries are equally close: do not guess
     matched = next(choice for choice, distance, _ in found if distance == best)
