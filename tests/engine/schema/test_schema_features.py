@@ -95,6 +95,27 @@ def test_national_phone_numbers_validate_in_the_inferred_region() -> None:
     assert features["valid_phone"] == 1.0
 
 
+def test_columns_without_digits_skip_the_phone_and_date_validators(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from cleara.engine.schema import features
+
+    validated: list[str] = []
+    original = features._validator
+
+    def spy(name: str):  # type: ignore[no-untyped-def]
+        field = original(name)
+        if name in ("phone", "date", "datetime") and field is not None:
+            monkeypatch.setattr(field, "validate", lambda text, options: validated.append(text))
+            monkeypatch.setattr(field, "infer", lambda sample, options: validated.append("*"))
+        return field
+
+    monkeypatch.setattr(features, "_validator", spy)
+    named = _named(["Alice", "Bob", "Carol"])
+    assert named["valid_phone"] == named["valid_date"] == named["valid_datetime"] == 0.0
+    assert validated == []
+
+
 def test_code_lists_separate_country_codes_currencies_and_zip_codes() -> None:
     countries = _named(["DEU", "FRA", "USA", "BRA"])
     assert countries["iso_country_alpha3"] == 1.0

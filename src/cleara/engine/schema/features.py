@@ -458,10 +458,23 @@ def _validator_features(texts: list[str]) -> list[float]:
 
 # Free-text date parsing is slow; text with no digit or a long text is no date in a table.
 _NEEDS_DIGIT = frozenset({"date", "datetime"})
+# A phone number has digits (libphonenumber needs at least three): text without is no phone.
+_DIGITS_REQUIRED = frozenset({"phone"})
 
 
 def _worth_date_parsing(text: str) -> bool:
     return len(text) <= 40 and any(c.isdigit() for c in text)
+
+
+def _has_digit(text: str) -> bool:
+    return any(c.isdigit() for c in text)
+
+
+def _worth_validating(name: str, text: str) -> bool:
+    """False for a value the validator `name` can only reject (so it is not run)."""
+    if name in _NEEDS_DIGIT:
+        return _worth_date_parsing(text)
+    return name not in _DIGITS_REQUIRED or _has_digit(text)
 
 
 def _column_options(field: FieldType, sample: list[str]) -> FieldOptions:
@@ -480,11 +493,12 @@ def _validator_hit_rate(name: str, sample: list[str]) -> float:
     field = _validator(name)
     if field is None or not sample:
         return math.nan
+    worth = [text for text in sample if _worth_validating(name, text)]
+    if not worth:
+        return 0.0  # nothing the validator could accept: skip its column inference too
     options = _column_options(field, sample)
     hits = 0
-    for text in sample:
-        if name in _NEEDS_DIGIT and not _worth_date_parsing(text):
-            continue
+    for text in worth:
         try:
             result = field.validate(text, options)
         except Exception:
