@@ -153,7 +153,9 @@ def test_intersections_need_no_number() -> None:
     assert result.issues == []
 
 
-@pytest.mark.parametrize("text", ["hello world", "!!!", "...", "x" * 400])
+@pytest.mark.parametrize(
+    "text", ["hello world", "!!!", "...", "x" * 400, "03-12-2025", "+55 15 2242-3805", "20500"]
+)
 def test_non_addresses_are_unparseable(text: str) -> None:
     result = FIELD.validate(text)
     assert not result.valid
@@ -368,3 +370,11 @@ def test_a_column_of_whole_addresses_still_reports_missing_parts() -> None:
     options = FIELD.infer(column, FieldOptions())
     assert not options.street_lines
     assert "address_incomplete" in [i.code for i in FIELD.validate("5 Oak Ave", options).issues]
+
+
+def test_cleaning_leaves_a_date_in_an_address_column_as_it_was() -> None:
+    import cleara
+
+    result = cleara.clean([{"addr": "03-12-2025"}], schema={"addr": "address"})
+    assert result.records == [{"addr": "03-12-2025"}]  # was rewritten as a postal code
+    assert result.changes == []

@@ -756,6 +756,9 @@ def _validate_value(text: str, options: FieldOptions) -> FieldResult:
     cleaned = clean_text(text)
     if not any(ch.isalnum() for ch in cleaned):
         return invalid(text, TYPE_NAME, "address_unparseable", "not a recognizable address")
+    if not any(ch.isalpha() for ch in cleaned):  # a date, phone number or postal code alone
+        reason = "no street, place or city name: not an address"
+        return invalid(text, TYPE_NAME, "address_unparseable", reason)
     if len(cleaned) > _MAX_LENGTH:
         return invalid(text, TYPE_NAME, "address_unparseable", "too long for an address")
     body, named_country = split_country(cleaned)
