@@ -462,12 +462,12 @@ _NEEDS_DIGIT = frozenset({"date", "datetime"})
 _DIGITS_REQUIRED = frozenset({"phone"})
 
 
-def _worth_date_parsing(text: str) -> bool:
-    return len(text) <= 40 and any(c.isdigit() for c in text)
-
-
 def _has_digit(text: str) -> bool:
     return any(c.isdigit() for c in text)
+
+
+def _worth_date_parsing(text: str) -> bool:
+    return len(text) <= 40 and _has_digit(text)
 
 
 def _worth_validating(name: str, text: str) -> bool:

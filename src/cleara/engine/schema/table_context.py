@@ -5,7 +5,8 @@ Column evidence is read one column at a time, but a few types constrain the tabl
 - Coordinates come in pairs. A latitude column with no longitude column (or the reverse) is
   unlikely, and a table with one of them likely holds its partner: the best partner
   candidate (numbers in range, the partner type among its possibilities) gains, and when no
-  column becomes the partner, the lone column is less likely to be a coordinate at all.
+  column becomes the partner, the lone column is less likely to be a coordinate at all (by
+  `CONTEXT_ODDS` squared when no column of the table could be its partner).
 - Coordinates near 0°, 0° are a sign of missing locations, not of places: no land lies within
   `NULL_ISLAND_DEGREES` of it, so a latitude and a longitude column whose values all do are
   more likely something else (returns, scores, normalized measurements).
