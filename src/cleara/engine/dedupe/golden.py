@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from cleara.engine.fields.base import JsonScalar, as_text, is_null
 from cleara.engine.table import InputError
@@ -60,11 +61,7 @@ def golden_record(
     values: dict[str, JsonScalar] = {}
     provenance: dict[str, dict[str, Any]] = {}
     for column in columns:
-        candidates = [
-            (position, row.get(column))
-            for position, row in enumerate(rows)
-            if not is_null(row.get(column)) and as_text(row.get(column)).strip()
-        ]
+        candidates = _candidates(rows, column)
         if not candidates:
             values[column] = None
             provenance[column] = {"rule": "all_empty", "source": None, "support": []}
@@ -72,33 +69,45 @@ def golden_record(
         rule = survivorship.rule_for(column)
         if rule == "most_recent" and survivorship.recency_column is None:
             rule = "most_frequent"
-        position = _choose(rule, candidates, recency)
-        chosen = rows[position].get(column)
-        key = _key(chosen)
-        values[column] = chosen
+        chosen = _choose(rule, candidates, recency)
+        values[column] = rows[chosen.position].get(column)
         provenance[column] = {
             "rule": rule,
-            "source": ids[position],
-            "support": [ids[p] for p, value in candidates if _key(value) == key],
+            "source": ids[chosen.position],
+            "support": [ids[c.position] for c in candidates if c.key == chosen.key],
         }
     return values, provenance
 
 
-def _choose(rule: str, candidates: list[tuple[int, JsonScalar]], recency: list[float]) -> int:
-    def completeness(item: tuple[int, JsonScalar]) -> int:
-        return len(as_text(item[1]).strip())
+class _Candidate(NamedTuple):
+    """A member's non-empty value of one column: its position, text length and match key."""
 
+    position: int
+    length: int
+    key: str
+
+
+def _candidates(rows: Sequence[Mapping[str, JsonScalar]], column: str) -> list[_Candidate]:
+    found = []
+    for position, row in enumerate(rows):
+        value = row.get(column)
+        if is_null(value):
+            continue
+        text = as_text(value).strip()
+        if text:
+            found.append(_Candidate(position, len(text), _key(value)))
+    return found
+
+
+def _choose(rule: str, candidates: list[_Candidate], recency: list[float]) -> _Candidate:
     if rule == "most_complete":
-        return max(candidates, key=lambda item: (completeness(item), -item[0]))[0]
+        return max(candidates, key=lambda c: (c.length, -c.position))
     if rule == "most_recent":
-        return max(candidates, key=lambda item: (recency[item[0]], -item[0]))[0]
-    counts: dict[str, int] = {}
-    for _, value in candidates:
-        counts[_key(value)] = counts.get(_key(value), 0) + 1
+        return max(candidates, key=lambda c: (recency[c.position], -c.position))
+    counts = Counter(c.key for c in candidates)
     return max(
-        candidates,
-        key=lambda item: (counts[_key(item[1])], recency[item[0]], completeness(item), -item[0]),
-    )[0]
+        candidates, key=lambda c: (counts[c.key], recency[c.position], c.length, -c.position)
+    )
 
 
 def _key(value: JsonScalar) -> str:
