@@ -100,6 +100,8 @@ def _candidates(rows: Sequence[Mapping[str, JsonScalar]], column: str) -> list[_
 
 
 def _choose(rule: str, candidates: list[_Candidate], recency: list[float]) -> _Candidate:
+    if len(candidates) == 1:  # most clusters are one record
+        return candidates[0]
     if rule == "most_complete":
         return max(candidates, key=lambda c: (c.length, -c.position))
     if rule == "most_recent":
