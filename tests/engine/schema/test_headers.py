@@ -46,6 +46,8 @@ from cleara.engine.schema.types import SEMANTIC_TYPES
         ("district_id", "identifier"),
         ("Tuna.id", "identifier"),
         ("totalbill", "currency_amount"),
+        ("demvoteshare", "percentage"),
+        ("market_share", "percentage"),
     ],
 )
 def test_known_headers(header, expected):

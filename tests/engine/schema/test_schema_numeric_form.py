@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -97,3 +99,25 @@ def test_whole_numbers_under_a_header_naming_a_key_are_identifiers() -> None:
 def test_detection_types_numbered_record_keys_as_identifiers() -> None:
     rows = [{"ID": str(i), "Cards": str(i % 7 + 1)} for i in range(1, 41)]
     assert detect_schema(rows).types() == {"ID": "identifier", "Cards": "integer"}
+
+
+def test_whole_numbers_under_an_age_header_are_ages() -> None:
+    counts = [_probs(0.1, 0.8)] * 3
+    numbers: list[list[float] | None] = [[31.0, 44.0, 50.0], [777.0, 1207.0], [31.0, 44.0]]
+    notes: list[list[str]] = [[], [], []]
+    headers = _headers(3, "age", "age", "visits")
+    adjusted = apply_numeric_form(counts, numbers, headers, notes)
+    assert adjusted[0][SEMANTIC_TYPES.index("age")] == 0.8
+    assert notes[0] == ["the header names an age: age, not integer"]
+    # Beyond 120 (months?) or under another header, the values stay integers.
+    for column in (1, 2):
+        np.testing.assert_array_equal(adjusted[column], counts[column])
+
+
+def test_detection_types_ages_including_children_under_an_age_header() -> None:
+    # Ages from 1 to 58 (age at diagnosis): the values alone read as plain integers.
+    rng = random.Random(1)
+    rows = [{"age": str(rng.randint(1, 58)), "kids": str(rng.randint(0, 5))} for _ in range(200)]
+    result = detect_schema(rows)
+    assert result.types()["age"] == "age"
+    assert "the header names an age: age, not integer" in result.columns[0].evidence["table"]

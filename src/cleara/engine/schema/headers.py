@@ -149,7 +149,10 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "currency_code": (
         "currency", "currency code", "moneda", "devise", "wahrung", "moeda", "valuta", "code",
     ),
-    "percentage": ("percent", "percentage", "rate", "discount", "porcentaje", "pourcentage"),
+    "percentage": (
+        "percent", "percentage", "rate", "discount", "porcentaje", "pourcentage", "share",
+        "vote share", "market share",
+    ),
     "boolean": (
         "active", "is active", "enabled", "subscribed", "opt in", "optin", "verified",
         "consent", "newsletter", "flag", "activo", "actif", "aktiv",
@@ -312,7 +315,7 @@ def _named_synonym(key: str) -> str | None:
 # `username`, `state` in `estate`) is not one.
 _COMPOUND_HEADS = (
     "wage", "wages", "salary", "income", "price", "cost", "amount", "revenue", "bill",
-    "phone", "email", "percent",
+    "phone", "email", "percent", "share",
 )  # fmt: skip
 _MIN_COMPOUND_MODIFIER = 3
 

@@ -17,7 +17,10 @@ a value is missing, and a quantity that never leaves {0, 1} over that many rows 
 And a column whose header names a key and nothing else (`id`, `customer id`, `GEOID`,
 `account number`; not `code`, which may name a country or a currency) and whose values are
 whole numbers is an `identifier`, not an `integer`: record keys are most often numbered 1, 2,
-3, ..., which the value classifier alone cannot tell from counts.
+3, ..., which the value classifier alone cannot tell from counts. In the same way whole
+numbers from 0 to `MAX_AGE` under a header that names an age and nothing else are `age`: the
+value classifier alone reads a narrow band of ages (30-50) or ages including children as
+plain integers.
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ _INTEGER = SEMANTIC_TYPES.index("integer")
 _NUMBER = SEMANTIC_TYPES.index("number")
 _BOOLEAN = SEMANTIC_TYPES.index("boolean")
 _IDENTIFIER = SEMANTIC_TYPES.index("identifier")
+_AGE = SEMANTIC_TYPES.index("age")
+MAX_AGE = 120
 _QUANTITIES = frozenset(
     SEMANTIC_TYPES.index(t) for t in ("integer", "number", "currency_amount", "percentage")
 )
@@ -49,8 +54,8 @@ def apply_numeric_form(
 ) -> list[NDArray[np.float64]]:
     """Each column's probabilities with `integer` and `number` swapped where it reads
     `number` but holds only whole numbers, and a quantity reading swapped with `boolean`
-    where it holds only 0 and 1, and `integer` swapped with `identifier` where the header
-    names a key; a note says so in `notes` (one list per column).
+    where it holds only 0 and 1, and `integer` swapped with `identifier` or `age` where the
+    header names a key or an age; a note says so in `notes` (one list per column).
 
     `numbers` holds each column's sampled values read as numbers (None when some value is
     not one, or the column is empty).
@@ -68,9 +73,14 @@ def apply_numeric_form(
         elif top == _NUMBER and whole:
             probs[[_INTEGER, _NUMBER]] = probs[[_NUMBER, _INTEGER]]
             notes[column].append("every value is a whole number: integer, not number")
-        if whole and int(probs.argmax()) == _INTEGER and _names_a_key(headers[column]):
+        if not whole or int(probs.argmax()) != _INTEGER:
+            continue
+        if _names_only(headers[column], _IDENTIFIER):
             probs[[_IDENTIFIER, _INTEGER]] = probs[[_INTEGER, _IDENTIFIER]]
             notes[column].append("the header names a key: identifier, not integer")
+        elif _names_only(headers[column], _AGE) and 0 <= min(values) <= max(values) <= MAX_AGE:
+            probs[[_AGE, _INTEGER]] = probs[[_INTEGER, _AGE]]
+            notes[column].append("the header names an age: age, not integer")
     return adjusted
 
 
@@ -78,8 +88,9 @@ def _is_flag(values: Sequence[float]) -> bool:
     return len(values) >= MIN_FLAG_VALUES and set(values) == {0.0, 1.0}
 
 
-def _names_a_key(header: HeaderEvidence) -> bool:
-    """The header names a key and nothing else (`code` may also be a country or currency)."""
-    if not header.informative or not header.exact[_IDENTIFIER] > 0:
+def _names_only(header: HeaderEvidence, type_index: int) -> bool:
+    """The header names this type and nothing else (`code` may also be a country or a
+    currency, so it names no key alone)."""
+    if not header.informative or not header.exact[type_index] > 0:
         return False
     return int(np.count_nonzero(header.exact)) == 1
