@@ -42,6 +42,7 @@ EARLIER_TABLES = frozenset({
 })  # fmt: skip
 
 MONEY, INT, NUM, CAT, BOOL = "currency_amount", "integer", "number", "categorical", "boolean"
+PCT, ID, AGE = "percentage", "identifier", "age"  # the later sets' abbreviations too
 
 NYCFLIGHTS_LABELS: dict[str, dict[str, str]] = {
     "airlines": {"carrier": "identifier", "name": "company"},

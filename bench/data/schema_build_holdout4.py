@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.data.schema_build_dev import Table, _build
-from bench.data.schema_build_holdout2 import labelled_table
+from bench.data.schema_build_holdout2 import BOOL, CAT, ID, INT, MONEY, NUM, PCT, labelled_table
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "schema_holdout4"
@@ -38,8 +38,6 @@ PACKAGES = (
 )  # fmt: skip
 EARLIER_NAMES = frozenset({"penguins", "iris", "cars", "stocks", "airports", "gapminder"})
 
-MONEY, INT, NUM, CAT, BOOL = "currency_amount", "integer", "number", "categorical", "boolean"
-PCT, ID = "percentage", "identifier"
 
 # Labels of the drawn tables, by package and table (`drawn_tables()` checks the draw).
 LABELS_BY_TABLE: dict[str, dict[str, str]] = {

@@ -20,7 +20,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.data.schema_build_dev import Table, _build
-from bench.data.schema_build_holdout2 import EARLIER_TABLES, R_LABELS
+from bench.data.schema_build_holdout2 import (
+    BOOL,
+    CAT,
+    EARLIER_TABLES,
+    ID,
+    INT,
+    MONEY,
+    NUM,
+    PCT,
+    R_LABELS,
+)
 from bench.data.schema_build_holdout3 import PLOTLY_LABELS, R3_LABELS
 from bench.data.schema_build_holdout4 import (
     EARLIER_NAMES,
@@ -38,8 +48,6 @@ PACKAGES = (
     "tidyr",
 )  # fmt: skip
 
-MONEY, INT, NUM, CAT, BOOL = "currency_amount", "integer", "number", "categorical", "boolean"
-PCT, ID = "percentage", "identifier"
 
 LABELS_BY_TABLE_5: dict[str, dict[str, str]] = {
     "dplyr/starwars": {
@@ -96,9 +104,22 @@ def excluded_names() -> frozenset[str]:
     return frozenset(name.lower() for name in names)
 
 
+def later_set_builders(
+    seed: int,
+    packages: tuple[str, ...],
+    labels: dict[str, dict[str, str]],
+    first_seed: int,
+    earlier: tuple[dict[str, dict[str, str]], ...] = (),
+) -> dict[str, Callable[[], Table]]:
+    """Builders of a set drawn by set 4's rule, excluding the tables of sets 1-5 and of the
+    label maps in `earlier` (`package/table` keys)."""
+    named = {key.split("/")[1].lower() for table_labels in earlier for key in table_labels}
+    drawn = drawn_tables(seed, packages, excluded_names() | named)
+    return rdataset_builders(drawn, labels, first_seed)
+
+
 def builders() -> dict[str, Callable[[], Table]]:
-    drawn = drawn_tables(SEED, PACKAGES, excluded_names())
-    return rdataset_builders(drawn, LABELS_BY_TABLE_5, 100)
+    return later_set_builders(SEED, PACKAGES, LABELS_BY_TABLE_5, 100)
 
 
 def main() -> None:

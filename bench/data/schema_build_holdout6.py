@@ -21,8 +21,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.data.schema_build_dev import Table, _build
-from bench.data.schema_build_holdout4 import drawn_tables, rdataset_builders
-from bench.data.schema_build_holdout5 import LABELS_BY_TABLE_5, excluded_names
+from bench.data.schema_build_holdout2 import BOOL, CAT, ID, INT, MONEY, NUM, PCT
+from bench.data.schema_build_holdout5 import LABELS_BY_TABLE_5, later_set_builders
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "schema_holdout6"
@@ -30,8 +30,6 @@ LABELS = HERE / "schema_holdout6_labels.json"
 SEED = 2030
 PACKAGES = ("MASS", "DAAG", "HSAUR", "survival", "causaldata", "psych", "COUNT", "boot")
 
-MONEY, INT, NUM, CAT, BOOL = "currency_amount", "integer", "number", "categorical", "boolean"
-PCT, ID = "percentage", "identifier"
 _LSAT = {f"Q{i}": BOOL for i in range(1, 6)}
 
 LABELS_BY_TABLE_6: dict[str, dict[str, str]] = {
@@ -66,9 +64,7 @@ LABELS_BY_TABLE_6: dict[str, dict[str, str]] = {
 
 
 def builders() -> dict[str, Callable[[], Table]]:
-    excluded = excluded_names() | {key.split("/")[1].lower() for key in LABELS_BY_TABLE_5}
-    drawn = drawn_tables(SEED, PACKAGES, excluded)
-    return rdataset_builders(drawn, LABELS_BY_TABLE_6, 120)
+    return later_set_builders(SEED, PACKAGES, LABELS_BY_TABLE_6, 120, (LABELS_BY_TABLE_5,))
 
 
 def main() -> None:

@@ -22,8 +22,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.data.schema_build_dev import Table, _build
-from bench.data.schema_build_holdout4 import drawn_tables, rdataset_builders
-from bench.data.schema_build_holdout5 import LABELS_BY_TABLE_5, excluded_names
+from bench.data.schema_build_holdout2 import AGE, BOOL, CAT, ID, INT, MONEY, NUM, PCT
+from bench.data.schema_build_holdout5 import LABELS_BY_TABLE_5, later_set_builders
 from bench.data.schema_build_holdout6 import LABELS_BY_TABLE_6
 
 HERE = Path(__file__).resolve().parent
@@ -32,8 +32,6 @@ LABELS = HERE / "schema_holdout7_labels.json"
 SEED = 2031
 PACKAGES = ("openintro", "vcd", "plm", "pscl", "mlmRev", "KMsurv", "asaur", "sandwich")
 
-MONEY, INT, NUM, CAT, BOOL = "currency_amount", "integer", "number", "categorical", "boolean"
-PCT, ID, AGE = "percentage", "identifier", "age"
 
 LABELS_BY_TABLE_7: dict[str, dict[str, str]] = {
     "openintro/gifted": {
@@ -74,10 +72,8 @@ LABELS_BY_TABLE_7: dict[str, dict[str, str]] = {
 
 
 def builders() -> dict[str, Callable[[], Table]]:
-    earlier = (*LABELS_BY_TABLE_5, *LABELS_BY_TABLE_6)
-    excluded = excluded_names() | {key.split("/")[1].lower() for key in earlier}
-    drawn = drawn_tables(SEED, PACKAGES, excluded)
-    return rdataset_builders(drawn, LABELS_BY_TABLE_7, 140)
+    earlier = (LABELS_BY_TABLE_5, LABELS_BY_TABLE_6)
+    return later_set_builders(SEED, PACKAGES, LABELS_BY_TABLE_7, 140, earlier)
 
 
 def main() -> None:
