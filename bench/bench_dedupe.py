@@ -452,24 +452,27 @@ def _growth(measured: list[tuple[int, dict[str, float], dict[str, float]]]) -> l
 
 
 def bench_api(requests: int = 40) -> None:
-    """p50/p95/p99 of POST /v1/dedupe with 1,000 records against `cleara serve`."""
+    """p50/p95/p99 of POST /v1/dedupe with 1,000 records against `cleara serve`, each request
+    a different generated file."""
     import json
 
     from bench.dedupe_data import generate
     from bench.loadgen import load
     from bench.server import running_server
 
-    records = generate(1000, seed=3)
-    for record in records:
-        record.pop("entity_id")
-    body = json.dumps({"records": records}).encode()
+    bodies = []
+    for seed in range(3, 3 + requests + 3):  # a different file for every request
+        records = generate(1000, seed=seed)
+        for record in records:
+            record.pop("entity_id")
+        bodies.append(json.dumps({"records": records}).encode())
     with tempfile.TemporaryDirectory(prefix="cleara-bench-") as data_dir:
         env = {"CLEARA_DATA_DIR": data_dir, "CLEARA_MAX_RECORDS": "10000"}
         headers = {"Content-Type": "application/json", **_api_key(env)}
         with running_server(env=env) as port:
-            load(port, "/v1/dedupe", method="POST", body=body, headers=headers,
+            load(port, "/v1/dedupe", method="POST", bodies=bodies[:3], headers=headers,
                  requests=3, concurrency=1, seconds=60)  # fmt: skip
-            result = load(port, "/v1/dedupe", method="POST", body=body, headers=headers,
+            result = load(port, "/v1/dedupe", method="POST", bodies=bodies[3:], headers=headers,
                           requests=requests, concurrency=1, seconds=120)  # fmt: skip
     latency = Latency.of(result.latencies_ms)
     statuses = ", ".join(f"{k}: {v}" for k, v in sorted(result.statuses.items()))

@@ -47,12 +47,17 @@ async def _read_response(reader: asyncio.StreamReader) -> int:
 
 
 async def _worker(
-    port: int, payload: bytes, deadline: float, budget: list[int], out: list[tuple[int, float]]
+    port: int,
+    payloads: list[bytes],
+    deadline: float,
+    budget: list[int],
+    out: list[tuple[int, float]],
 ) -> None:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     try:
         while budget[0] > 0 and time.perf_counter() < deadline:
             budget[0] -= 1
+            payload = payloads[budget[0] % len(payloads)]
             started = time.perf_counter()
             writer.write(payload)
             status = await _read_response(reader)
@@ -62,13 +67,13 @@ async def _worker(
 
 
 async def _run(
-    port: int, payload: bytes, concurrency: int, requests: int, seconds: float
+    port: int, payloads: list[bytes], concurrency: int, requests: int, seconds: float
 ) -> LoadResult:
     out: list[tuple[int, float]] = []
     budget = [requests]
     started = time.perf_counter()
     deadline = started + seconds
-    tasks = [_worker(port, payload, deadline, budget, out) for _ in range(concurrency)]
+    tasks = [_worker(port, payloads, deadline, budget, out) for _ in range(concurrency)]
     results = await asyncio.gather(*tasks, return_exceptions=True)
     elapsed = time.perf_counter() - started
     statuses: dict[int, int] = {}
@@ -78,7 +83,7 @@ async def _run(
     return LoadResult(len(out), errors, elapsed, statuses, [ms for _, ms in out])
 
 
-def _child(conn: object, args: tuple[int, bytes, int, int, float]) -> None:
+def _child(conn: object, args: tuple[int, list[bytes], int, int, float]) -> None:
     result = asyncio.run(_run(*args))
     conn.send(result)  # type: ignore[attr-defined]
     conn.close()  # type: ignore[attr-defined]
@@ -90,16 +95,18 @@ def load(
     *,
     method: str = "GET",
     body: bytes = b"",
+    bodies: list[bytes] | None = None,
     headers: dict[str, str] | None = None,
     concurrency: int = 16,
     requests: int = 5000,
     seconds: float = 20.0,
 ) -> LoadResult:
-    """Send up to `requests` requests (at most `seconds` long) from a separate process."""
-    payload = _request_bytes(method, path, body, headers or {})
+    """Send up to `requests` requests (at most `seconds` long) from a separate process;
+    with `bodies`, the requests take them in turn (so no cache can answer a repeat)."""
+    payloads = [_request_bytes(method, path, b, headers or {}) for b in bodies or [body]]
     parent, child = multiprocessing.Pipe(duplex=False)
     process = multiprocessing.get_context("spawn").Process(
-        target=_child, args=(child, (port, payload, concurrency, requests, seconds))
+        target=_child, args=(child, (port, payloads, concurrency, requests, seconds))
     )
     process.start()
     result: LoadResult = parent.recv()
