@@ -408,3 +408,16 @@ def test_a_large_column_cleans_fast() -> None:
     assert all(r.valid for r in results)
     assert results[1].value == distinct[1].isoformat()
     assert elapsed < 3.0  # about 0.3 s on one core; the margin absorbs shared CI machines
+
+
+def test_dateparser_readings_are_computed_once_per_value_and_order() -> None:
+    from cleara.engine.fields import date as date_module
+
+    date_module._parse_with_dateparser.cache_clear()
+    first = FIELD.validate("Wednesday 3rd March 2021 at noon")  # read by dateparser
+    again = DATETIME_FIELD.validate("Wednesday 3rd March 2021 at noon")
+    assert first.value == "2021-03-03"
+    assert again.value is not None
+    assert again.value.startswith("2021-03-03")
+    info = date_module._parse_with_dateparser.cache_info()
+    assert (info.hits, info.misses) == (1, 1)

@@ -581,10 +581,17 @@ def _dateparser(dayfirst: bool) -> Any:
 
 
 def _read_with_dateparser(text: str, options: DateColumnOptions) -> _Reading | _Failure:
-    failure = _Failure("invalid", f"{text!r} is not a recognizable date")
     if len(text) > _DATEPARSER_MAX_LENGTH or not any(ch.isalpha() for ch in text):
-        return failure
+        return _Failure("invalid", f"{text!r} is not a recognizable date")
     dayfirst, _source = _resolve_order(options)
+    return _parse_with_dateparser(text, dayfirst)
+
+
+@lru_cache(maxsize=4096)
+def _parse_with_dateparser(text: str, dayfirst: bool) -> _Reading | _Failure:
+    """dateparser's reading of `text` (a few milliseconds each: the date and datetime
+    validators, schema features and cleaning often ask for the same value)."""
+    failure = _Failure("invalid", f"{text!r} is not a recognizable date")
     try:
         moment = _dateparser(dayfirst).get_date_data(text).date_obj
     except Exception:  # dateparser raises assorted errors on odd text; all mean "no date"
