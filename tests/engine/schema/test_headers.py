@@ -45,6 +45,7 @@ from cleara.engine.schema.types import SEMANTIC_TYPES
         ("tip", "currency_amount"),
         ("district_id", "identifier"),
         ("Tuna.id", "identifier"),
+        ("Straße", "street_address"),
         ("totalbill", "currency_amount"),
         ("demvoteshare", "percentage"),
         ("market_share", "percentage"),
@@ -66,6 +67,8 @@ def test_normalization_strips_accents_case_and_separators():
     assert normalize_header("lastName") == "last name"
     assert normalize_header("phone2") == "phone 2"
     assert normalize_header("x048wvs") == "x 048 wvs"
+    assert normalize_header("Café2") == "cafe 2"
+    assert normalize_header("Straße") == "strasse"
 
 
 def test_a_run_together_head_needs_a_modifier_of_three_letters():

@@ -219,8 +219,9 @@ def detect_columns(
     profiles = [profile_column(v) for v in values]
     checks: list[list[str]] = [[] for _ in columns]
     combined = apply_code_lists(combined, features, evidence, checks)
-    combined = apply_numeric_form(combined, [p.numbers for p in profiles], evidence, checks)
-    combined, context = apply_table_context(combined, [p.numbers for p in profiles])
+    numbers = [p.numbers for p in profiles]
+    combined = apply_numeric_form(combined, numbers, evidence, checks)
+    combined, context = apply_table_context(combined, numbers)
     context = [c + t for c, t in zip(checks, context, strict=True)]
     detected = [
         _column(

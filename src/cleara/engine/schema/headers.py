@@ -201,16 +201,17 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 _SPLIT_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
-_SPLIT_DIGITS = re.compile(r"(?<=[A-Za-z])(?=[0-9])|(?<=[0-9])(?=[A-Za-z])")
+_SPLIT_DIGITS = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
 def normalize_header(header: str) -> str:
-    """Lower-case, accent-free, separator-free form of a header, with abbreviations expanded;
-    words split where case or letters and digits change (`homePhone2` -> `home phone 2`)."""
+    """Case-folded, accent-free, separator-free form of a header, with abbreviations expanded;
+    words split where case or letters and digits change (`homePhone2` -> `home phone 2`,
+    `Straße` -> `strasse`)."""
     text = _SPLIT_DIGITS.sub(" ", _SPLIT_CAMEL.sub(" ", header.strip()))
     text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()  # ß: ss
     tokens = [t for t in _NON_ALNUM.split(text) if t]
     expanded = " ".join(_ABBREVIATIONS.get(t, t) for t in tokens)
     return expanded.strip()
