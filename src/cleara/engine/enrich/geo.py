@@ -22,6 +22,7 @@ from typing import Any
 from cleara.engine.enrich.base import Candidate, Conflict, is_missing
 from cleara.engine.fields.base import JsonScalar
 from cleara.engine.fields.country import to_alpha2
+from cleara.engine.fields.postal_code import us_zip_records
 from cleara.engine.fields.state import find_subdivision
 
 # Confidences of each derivation: the share of right answers measured by bench_enrich.py on
@@ -110,11 +111,8 @@ def city_key(text: str) -> str:
 @lru_cache(maxsize=1)
 def zip_index() -> dict[str, ZipInfo]:
     """Every ZIP code of the `zipcodes` database that has coordinates."""
-    import zipcodes
-
-    records: list[dict[str, Any]] = zipcodes.list_all()  # type: ignore[no-untyped-call]
     index: dict[str, ZipInfo] = {}
-    for record in records:
+    for record in us_zip_records():
         names = [record["city"], *(record.get("acceptable_cities") or ())]
         index[record["zip_code"]] = ZipInfo(
             zip5=record["zip_code"],

@@ -30,7 +30,6 @@ from importlib import resources
 from typing import Any
 
 import usaddress
-import zipcodes
 
 from cleara.engine.fields import state
 from cleara.engine.fields.base import (
@@ -46,6 +45,7 @@ from cleara.engine.fields.name import case_word, is_uniform_case
 from cleara.engine.fields.postal_code import (
     find_country_by_postal_format,
     normalize_postal_code,
+    us_zip_records,
 )
 
 TYPE_NAME = "address"
@@ -132,8 +132,7 @@ def unit_designators() -> dict[str, str]:
 def _zip_states() -> dict[str, frozenset[str]]:
     """ZIP code -> the states it serves, from the offline `zipcodes` database."""
     states: dict[str, set[str]] = {}
-    records: list[dict[str, Any]] = zipcodes.list_all()  # type: ignore[no-untyped-call]
-    for record in records:
+    for record in us_zip_records():
         states.setdefault(record["zip_code"], set()).add(record["state"])
     return {code: frozenset(found) for code, found in states.items()}
 
@@ -141,9 +140,8 @@ def _zip_states() -> dict[str, frozenset[str]]:
 @lru_cache(maxsize=1)
 def _zip_places() -> dict[str, tuple[str, str]]:
     """ZIP code -> (city, state) of its first record, for completing an address."""
-    records: list[dict[str, Any]] = zipcodes.list_all()  # type: ignore[no-untyped-call]
     places: dict[str, tuple[str, str]] = {}
-    for record in records:
+    for record in us_zip_records():
         places.setdefault(record["zip_code"], (record["city"], record["state"]))
     return places
 

@@ -125,7 +125,9 @@ class _Match:
 def name_key(text: str) -> str:
     """`text` folded for lookup: no case, accents or punctuation; `St` read as `Saint`."""
     folded = unicodedata.normalize("NFKD", text.translate(_TRANSLITERATION))
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch)).casefold()
+    if not folded.isascii():  # ASCII text has no combining marks to drop
+        folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    folded = folded.casefold()
     words = _SEPARATORS.sub(" ", _DROPPED.sub("", folded)).split()
     words = ["saint" if word == "st" else word for word in words]
     if len(words) > 1 and words[0] == "the":
@@ -170,11 +172,19 @@ class _TierBuilder:
     def __init__(self) -> None:
         self.names: dict[str, str] = {}
         self.ambiguous: dict[str, tuple[str, ...]] = {}
+        self._keys: dict[str, str] = {}  # the same names recur across tiers
+
+    def key(self, raw: str) -> str:
+        """`name_key(raw)`, computed once per distinct name."""
+        key = self._keys.get(raw)
+        if key is None:
+            key = self._keys[raw] = name_key(raw)
+        return key
 
     def add_tier(self, pairs: Iterable[tuple[str, str]]) -> None:
         tier: dict[str, set[str]] = {}
         for raw, code in pairs:
-            key = name_key(raw)
+            key = self.key(raw)
             if key and key not in self.names and key not in self.ambiguous:
                 tier.setdefault(key, set()).add(code)
         for key, codes in tier.items():
@@ -234,15 +244,17 @@ def _index() -> _Index:
     english += [(c.name, c.alpha_2) for c in countries.values()]
     builder.add_tier(english)
     builder.add_tier((v, code) for name, code in english for v in _name_variants(name))
-    fuzzy_keys = {name_key(name): code for name, code in english}
-    fuzzy_keys.update((name_key(alias), code) for code, names in aliases.items() for alias in names)
+    fuzzy_keys = {builder.key(name): code for name, code in english}
+    fuzzy_keys.update(
+        (builder.key(alias), code) for code, names in aliases.items() for alias in names
+    )
     translated: list[tuple[str, str]] = []
     for language, catalogue in _translations():
         for name, code in english:
             local = catalogue.gettext(name)
             translated.append((local, code))
             if language in _FUZZY_LANGUAGES:
-                fuzzy_keys.setdefault(name_key(local), code)
+                fuzzy_keys.setdefault(builder.key(local), code)
     builder.add_tier(translated)
     builder.add_tier((v, code) for name, code in translated for v in _name_variants(name))
     fuzzy = {k: v for k, v in fuzzy_keys.items() if len(k) >= 4 and builder.names.get(k) == v}
