@@ -340,3 +340,29 @@ def test_the_length_shortcut_skips_short_numbers_but_not_letters() -> None:
     assert phone._valid_in("7012", "NU") == phonenumbers.is_valid_number(
         phonenumbers.parse("7012", "NU")
     )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.from_regex(r"\+?[0-9 ()\-.]{3,18}", fullmatch=True),
+        st.from_regex(r"(00|011|tel:)?[0-9]{6,14}(\.0| x[0-9]{2,4})?", fullmatch=True),
+        st.text(max_size=20),
+    ),
+    st.sampled_from([None, "US", "GB", "DE", "FR", "IN", "BR", "NU"]),
+)
+def test_accepts_agrees_with_validate(text: str, region: str | None) -> None:
+    """The schema features' cheap check gives `validate`'s verdict on every value."""
+    options = _options(region)
+    result = FIELD.validate(text, options)
+    assert FIELD.accepts(text, options) == (result.valid and result.value is not None)
+
+
+def test_accepts_the_valid_and_rejects_the_rest_without_place_data() -> None:
+    assert FIELD.accepts("+1 415 555 2671")
+    assert FIELD.accepts("(415) 555-2671", _options("US"))
+    assert FIELD.accepts("4155552671.0", _options("US"))
+    assert not FIELD.accepts("415 555 267", _options("US"))
+    assert not FIELD.accepts("not a phone")
+    assert not FIELD.accepts(None)
+    assert not FIELD.accepts("9" * 200)

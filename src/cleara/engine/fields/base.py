@@ -95,10 +95,12 @@ class FieldType:
         validate_value: Callable[[str, FieldOptions], FieldResult],
         *,
         infer: Callable[[Sequence[str], FieldOptions], FieldOptions] | None = None,
+        accepts: Callable[[str, FieldOptions], bool] | None = None,
     ) -> None:
         self.name = name
         self._validate_value = validate_value
         self._infer = infer
+        self._accepts = accepts
 
     def validate(self, value: JsonScalar, options: FieldOptions | None = None) -> FieldResult:
         """Check and normalize one value. Null-like input gives a valid null result."""
@@ -106,6 +108,19 @@ class FieldType:
         if is_null(value):
             return null_result(value, self.name)
         return self._validate_value(as_text(value), options)
+
+    def accepts(self, value: JsonScalar, options: FieldOptions | None = None) -> bool:
+        """Whether `validate` would find the value valid and give it a value (null is not).
+
+        Modules that can tell without building the whole result (a phone number's formats,
+        carrier and place) pass `accepts`; it must agree with `validate`."""
+        if is_null(value):
+            return False
+        options = options or FieldOptions()
+        if self._accepts is not None:
+            return self._accepts(as_text(value), options)
+        result = self._validate_value(as_text(value), options)
+        return result.valid and result.value is not None
 
     def infer(self, values: Sequence[JsonScalar], options: FieldOptions) -> FieldOptions:
         """Options refined from the whole column (e.g. `dayfirst`), or `options` as is."""

@@ -28,11 +28,7 @@ from phonenumbers import (
     PhoneNumberFormat,
     PhoneNumberType,
     ValidationResult,
-    carrier,
-    timezone,
 )
-from phonenumbers.geodata import GEOCODE_DATA, GEOCODE_LONGEST_PREFIX
-from phonenumbers.tzdata import TIMEZONE_DATA, TIMEZONE_LONGEST_PREFIX
 
 from cleara.engine.fields.base import FieldOptions, FieldResult, FieldType, Issue, invalid
 from cleara.engine.fields.country import country_info, region_option
@@ -156,6 +152,27 @@ def _read(text: str, region: str | None) -> _Reading:
     return _Reading(number, error=error)
 
 
+@cache
+def _prefix_data(kind: str) -> tuple[dict[str, Any], int]:
+    """libphonenumber's per-prefix data (`geodata` or `tzdata`), imported on first use.
+
+    The geocoding tables alone take about 0.3 s to import, so a process that never meets a
+    valid number does not pay for them."""
+    if kind == "geodata":
+        from phonenumbers.geodata import GEOCODE_DATA, GEOCODE_LONGEST_PREFIX
+
+        return GEOCODE_DATA, GEOCODE_LONGEST_PREFIX
+    from phonenumbers.tzdata import TIMEZONE_DATA, TIMEZONE_LONGEST_PREFIX
+
+    return TIMEZONE_DATA, TIMEZONE_LONGEST_PREFIX
+
+
+def _carrier_name(number: PhoneNumber) -> str:
+    from phonenumbers import carrier  # its prefix tables load on first use, like `_prefix_data`
+
+    return str(carrier.name_for_valid_number(number, "en"))
+
+
 def _longest_prefix_entry(data: dict[str, Any], longest: int, digits: str) -> Any:
     for length in range(min(longest, len(digits)), 0, -1):
         entry = data.get(digits[:length])
@@ -170,8 +187,10 @@ def _time_zones(e164: str, number: PhoneNumber, kind: int) -> list[str]:
         return []
     geographic = phonenumbers.is_number_type_geographical(kind, number.country_code or 0)
     digits = e164[1:] if geographic else str(number.country_code)
-    zones = _longest_prefix_entry(TIMEZONE_DATA, TIMEZONE_LONGEST_PREFIX, digits)
-    return [zone for zone in zones or () if zone != timezone.UNKNOWN_TIMEZONE]
+    zones = _longest_prefix_entry(*_prefix_data("tzdata"), digits)
+    from phonenumbers.timezone import UNKNOWN_TIMEZONE  # loaded with the data just above
+
+    return [zone for zone in zones or () if zone != UNKNOWN_TIMEZONE]
 
 
 def _country_name(number: PhoneNumber) -> str:
@@ -195,7 +214,7 @@ def _region_description(number: PhoneNumber, e164: str, kind: int) -> str:
     national = phonenumbers.national_significant_number(number)
     if token and national.startswith(token):  # e.g. Argentina's mobile `9`
         digits = f"{number.country_code}{national[len(token) :]}"
-    entry = _longest_prefix_entry(GEOCODE_DATA, GEOCODE_LONGEST_PREFIX, digits)
+    entry = _longest_prefix_entry(*_prefix_data("geodata"), digits)
     if entry and entry.get("en"):
         return str(entry["en"])
     return _country_name(number)
@@ -214,7 +233,7 @@ def _components(number: PhoneNumber, kind: int) -> dict[str, Any]:
         "national": phonenumbers.format_number(plain, PhoneNumberFormat.NATIONAL),
         "extension": number.extension or None,
         "region_description": _region_description(number, e164, kind) if valid else "",
-        "carrier": carrier.name_for_valid_number(number, "en") if kind in _CARRIER_TYPES else "",
+        "carrier": _carrier_name(number) if kind in _CARRIER_TYPES else "",
         "timezones": _time_zones(e164, number, kind),
         "possible": phonenumbers.is_possible_number(number),
         "valid": valid,
@@ -357,6 +376,13 @@ def _validate_value(text: str, options: FieldOptions) -> FieldResult:
     return _valid(text, reading, options)
 
 
+def _accepts(text: str, options: FieldOptions) -> bool:
+    """`_validate_value(...).valid`, without formatting the number or looking up its place."""
+    if len(text) > _MAX_INPUT_LENGTH:
+        return False
+    return _read(_spreadsheet_number(text.strip()), _default_region(options)).valid
+
+
 @lru_cache(maxsize=4096)
 def _plus_region(text: str) -> str | None:
     number, _ = _parse(text, None)
@@ -443,4 +469,4 @@ def _infer(texts: Sequence[str], options: FieldOptions) -> FieldOptions:
     return replace(options, country=region) if region else options
 
 
-FIELD = FieldType(TYPE_NAME, _validate_value, infer=_infer)
+FIELD = FieldType(TYPE_NAME, _validate_value, infer=_infer, accepts=_accepts)
