@@ -6,8 +6,9 @@ import gettext
 
 import pycountry
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
+from rapidfuzz.distance import DamerauLevenshtein
 
 from cleara.engine.fields import country
 from cleara.engine.fields.base import FieldOptions
@@ -175,13 +176,33 @@ def test_codes_are_not_shadowed_by_aliases() -> None:
 
 
 def test_fuzzy_candidates_are_the_keys_of_a_reachable_length() -> None:
-    keys, codes = country._fuzzy_candidates(9, 2)
+    keys, codes, masks = country._fuzzy_candidates(9, 2)
     assert keys
     assert all(7 <= len(k) <= 11 for k in keys)
-    assert len(keys) == len(codes)
+    assert len(keys) == len(codes) == len(masks)
     everything = country._index().fuzzy_keys
     assert len(keys) < len(everything)
     assert [k for k in everything if 7 <= len(k) <= 11] == list(keys)
+
+
+_KEY_CHARS = st.sampled_from("aeinorstulgkdmbcyhzwéü ")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(_KEY_CHARS, min_size=5, max_size=20), st.data())
+def test_the_character_mask_filter_keeps_every_key_within_reach(
+    key: str, data: st.DataObject
+) -> None:
+    """Keys skipped by the mask filter are farther than the allowed edits: the filter finds
+    exactly the keys within reach that a full scan finds, here and for edited country keys."""
+    keys = country._fuzzy_candidates(9, 2)[0]
+    edited = data.draw(st.sampled_from(keys)) + data.draw(st.text(_KEY_CHARS, max_size=2))
+    for query in (key, edited):
+        edits = country._allowed_edits(len(query))
+        everything = country._fuzzy_candidates(len(query), edits)[0]
+        reach = [k for k in everything if DamerauLevenshtein.distance(query, k) <= edits]
+        near, _codes = country._near_keys(query, edits)
+        assert [k for k in near if k in reach] == reach
 
 
 def test_helpers() -> None:

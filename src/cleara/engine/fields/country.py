@@ -309,20 +309,43 @@ def _allowed_edits(length: int) -> int:
     return 2 if length <= 12 else 3
 
 
+def _char_mask(text: str) -> int:
+    """The set of characters in `text` as bits (a character's code point modulo 64)."""
+    mask = 0
+    for char in set(text):
+        mask |= 1 << (ord(char) & 63)
+    return mask
+
+
 @lru_cache(maxsize=64)
-def _fuzzy_candidates(length: int, edits: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The fuzzy keys (and their codes, in index order) within `edits` of `length`
-    characters: no other key can be within `edits` edits of a key that long."""
+def _fuzzy_candidates(
+    length: int, edits: int
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...]]:
+    """The fuzzy keys (with their codes and character masks, in index order) within `edits`
+    of `length` characters: no other key can be within `edits` edits of a key that long."""
     index = _index()
     kept = [i for i, k in enumerate(index.fuzzy_keys) if abs(len(k) - length) <= edits]
-    return tuple(index.fuzzy_keys[i] for i in kept), tuple(index.fuzzy_codes[i] for i in kept)
+    keys = tuple(index.fuzzy_keys[i] for i in kept)
+    return keys, tuple(index.fuzzy_codes[i] for i in kept), tuple(map(_char_mask, keys))
+
+
+def _near_keys(key: str, edits: int) -> tuple[list[str], list[str]]:
+    """The candidate keys (and codes) that can be within `edits` edits of `key`.
+
+    An insertion, deletion, substitution or transposition changes at most two bits of a
+    character mask, so a key whose mask differs from `key`'s in more than `2 * edits` bits
+    is farther than `edits` edits: skipping it leaves the matches as they were."""
+    keys, codes, masks = _fuzzy_candidates(len(key), edits)
+    query, limit = _char_mask(key), 2 * edits
+    near = [i for i, mask in enumerate(masks) if (mask ^ query).bit_count() <= limit]
+    return [keys[i] for i in near], [codes[i] for i in near]
 
 
 def _fuzzy_match(key: str) -> _Match | None:
     edits = _allowed_edits(len(key))
     if edits == 0 or not key.replace(" ", "").isalpha():
         return None
-    keys, key_codes = _fuzzy_candidates(len(key), edits)
+    keys, key_codes = _near_keys(key, edits)
     found = process.extract(
         key, keys, scorer=DamerauLevenshtein.distance, score_cutoff=edits, limit=8
     )
