@@ -36,3 +36,14 @@ def test_backends_agree_and_unknown_backend_is_refused() -> None:
     assert embeddings.resolve_backend("numpy") == "numpy"
     with pytest.raises(ValueError, match="unknown embeddings backend"):
         embeddings.resolve_backend("gpu-please")
+
+
+@pytest.mark.skipif(embeddings.resolve_backend() != "torch", reason="torch backend not installed")
+def test_loading_the_torch_model_prints_no_progress_bar(capfd: pytest.CaptureFixture[str]) -> None:
+    from transformers.utils import logging as transformers_logging
+
+    assert transformers_logging.is_progress_bar_enabled()
+    capfd.readouterr()
+    embeddings._TorchEncoder()
+    assert "Loading weights" not in capfd.readouterr().err
+    assert transformers_logging.is_progress_bar_enabled()  # the caller's setting is kept

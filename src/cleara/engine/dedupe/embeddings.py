@@ -90,10 +90,19 @@ class _TorchEncoder:
     def __init__(self) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
 
         from cleara.engine.schema.minilm import model_dir
 
-        self._model: Any = SentenceTransformer(str(model_dir()), device="cpu")
+        # Loading prints a "Loading weights" progress bar to stderr (into a CLI user's
+        # terminal or a server's log): off while this model loads, then as it was.
+        bars = transformers_logging.is_progress_bar_enabled()
+        transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+        try:
+            self._model: Any = SentenceTransformer(str(model_dir()), device="cpu")
+        finally:
+            if bars:
+                transformers_logging.enable_progress_bar()  # type: ignore[no-untyped-call]
         self._model.max_seq_length = MAX_TOKENS
         self._lock = threading.Lock()  # one forward pass at a time: it uses every core
 
