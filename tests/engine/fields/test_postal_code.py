@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from cleara.engine.fields import postal_code
@@ -247,3 +247,40 @@ def test_digit_shortcut_agrees_with_every_pattern(code: str) -> None:
 
     full = [_parse_for(code, fmt, allow_pad=False) for fmt in FORMATS.values()]
     assert _candidates(code) == [p for p in full if isinstance(p, _Parsed)]
+
+
+_CODE_TEXT = st.one_of(
+    _codes().map(lambda case: case[1]),
+    st.from_regex(r"[0-9]{5}(-[0-9]{4})?", fullmatch=True),  # about half are no real ZIP
+    st.from_regex(r"[0-9]{3,10}", fullmatch=True),
+    st.text(max_size=14),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_CODE_TEXT, st.sampled_from([None, "US", "us", "GB", "NL", "DE", "BR", "Atlantis"]))
+def test_accepts_agrees_with_validate(text: str, country: str | None) -> None:
+    """The schema features' cheap check (ZIP list, no ZIP records) gives `validate`'s verdict."""
+    options = FieldOptions(country=country)
+    result = FIELD.validate(text, options)
+    assert FIELD.accepts(text, options) == (result.valid and result.value is not None)
+
+
+def test_accepts_checks_us_zip_codes_exist() -> None:
+    us = FieldOptions(country="US")
+    assert FIELD.accepts("02134", us)
+    assert FIELD.accepts("02134-1234")  # ZIP+4: US by its shape alone
+    assert not FIELD.accepts("99999-1234")
+    assert not FIELD.accepts("00000", us)
+    assert FIELD.accepts("99999")  # five digits fit many countries: unverified, not wrong
+
+
+def test_the_shipped_zip_list_is_the_zip_database() -> None:
+    """`us_zip_codes.txt` holds exactly the database's codes; rebuild it from
+    `zipcodes.list_all()` (one code per line, sorted) when the package is upgraded."""
+    import zipcodes
+
+    records = zipcodes.list_all()  # type: ignore[no-untyped-call]
+    assert postal_code.us_zip_codes() == {record["zip_code"] for record in records}
+    assert postal_code.is_us_zip("10115-0000")
+    assert not postal_code.is_us_zip("99999")

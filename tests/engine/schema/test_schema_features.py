@@ -129,18 +129,6 @@ def test_code_lists_separate_country_codes_currencies_and_zip_codes() -> None:
     assert _named(["02134-1234", "10001", "99999", "00000"])["us_zip_real"] == 0.5  # ZIP+4 too
 
 
-def test_the_shipped_zip_list_is_the_zip_database() -> None:
-    """The lexicon file's ZIP codes are exactly those `zipcodes.is_real` accepts."""
-    import zipcodes
-
-    from cleara.engine.schema.features import US_ZIP_CODES, _lexicon_sets
-
-    shipped = _lexicon_sets()[US_ZIP_CODES]
-    records = zipcodes.list_all()  # type: ignore[no-untyped-call]
-    assert shipped == {record["zip_code"] for record in records}
-    assert len(shipped) > 40_000
-
-
 def test_huge_numbers_do_not_overflow() -> None:
     from cleara.engine.schema.features import column_features
 

@@ -14,4 +14,4 @@ def test_the_shipped_lexicon_file_is_what_the_build_writes() -> None:
     shipped = resources.files("cleara.engine.data").joinpath("schema_lexicons.tsv")
     assert shipped.read_text("utf-8") == rebuilt
     names = {line.partition("\t")[0] for line in rebuilt.splitlines()}
-    assert {"first_names", "city_names", "state_codes", "us_zip_codes"} <= names
+    assert {"first_names", "city_names", "state_codes"} <= names

@@ -87,10 +87,6 @@ GAZETTEERS: tuple[str, ...] = (
     "country_names", "subdivision_names", "city_names", "county_names", "state_codes",
 )  # fmt: skip
 """Place-name lists matched against whole values (lower-case), stored with the lexicons."""
-US_ZIP_CODES = "us_zip_codes"
-"""The five-digit codes of the offline US ZIP database, stored with the lexicons: a set
-lookup instead of `zipcodes.is_real`, which loads its database on first use (about 0.3 s)
-and scans it per call."""
 
 _CHAR_CLASSES: tuple[tuple[str, Callable[[str], bool]], ...] = (
     ("digit", str.isdigit),
@@ -287,7 +283,7 @@ def _numeric_features(sample: list[str], texts: list[str], numbers: list[float])
 def _lexicon_sets() -> dict[str, frozenset[str]]:
     """Word lists shipped with the engine (lower-case, accent-kept)."""
     text = resources.files("cleara.engine.data").joinpath("schema_lexicons.tsv").read_text("utf-8")
-    sets: dict[str, set[str]] = {name: set() for name in (*_LEXICONS, *GAZETTEERS, US_ZIP_CODES)}
+    sets: dict[str, set[str]] = {name: set() for name in (*_LEXICONS, *GAZETTEERS)}
     for line in text.splitlines():
         name, _, word = line.partition("\t")
         if name in sets and word:
@@ -550,9 +546,10 @@ def _us_zip_share(sample: list[str]) -> float:
     shaped = [t for t in distinct if _ZIP.fullmatch(t)]
     if len(shaped) * 2 < len(distinct):
         return 0.0  # not a ZIP-shaped column: skip the lookups
-    zips = _lexicon_sets()[US_ZIP_CODES]
+    from cleara.engine.fields.postal_code import is_us_zip
+
     checked = _spread(shaped, ZIP_SAMPLE)
-    return sum(1 for t in checked if t[:5] in zips) / len(checked)
+    return sum(1 for t in checked if is_us_zip(t)) / len(checked)
 
 
 def type_validity(features: NDArray[np.float64]) -> NDArray[np.float64]:

