@@ -30,3 +30,29 @@ def test_unknown_schema_type_names_the_column() -> None:
     with pytest.raises(InputError, match="unknown type") as caught:
         resolve_column_types(["a"], [], {"a": "colour"})
     assert caught.value.column == "a"
+
+
+@pytest.mark.parametrize(
+    ("header", "values", "expected"),
+    [
+        ("created_at", ["2021-03-04T10:15:00Z", "2021-03-05 09:30:00", None], "datetime"),
+        ("order date", ["2021-03-04", "2021-03-05 09:30", "2021-03-06"], "date"),
+        ("timestamp", ["2021-03-04", "04/05/2021"], "date"),
+        ("date", ["soon", "later"], "date"),  # nothing reads as a date: the header decides
+    ],
+)
+def test_a_date_header_takes_date_or_datetime_from_its_values(
+    header: str, values: list[str | None], expected: str
+) -> None:
+    rows = [{header: value} for value in values]
+    assert resolve_column_types([header], rows) == {header: (expected, "header")}
+
+
+def test_timestamps_under_a_date_header_keep_their_times_when_cleaned() -> None:
+    from cleara.engine.clean import clean
+
+    result = clean([{"created_at": "2021-03-04T10:15:00Z"}, {"created_at": "2021-03-05 09:30"}])
+    assert [row["created_at"] for row in result.records] == [
+        "2021-03-04T10:15:00+00:00",
+        "2021-03-05T09:30:00",
+    ]

@@ -1,8 +1,9 @@
 """Which type each column has, for the engine parts that rewrite values (clean, enrich).
 
 One policy, so that every such part reads a table the same way: the caller's schema; else a
-recognized header name; else schema detection from the values, only where they are plentiful
-and detection is sure; else generic text. A detector that fails (a missing model, say) never
+recognized header name (a date header's values choosing between `date` and `datetime`); else
+schema detection from the values, only where they are plentiful and detection is sure; else
+generic text. A detector that fails (a missing model, say) never
 stops the work: columns then keep their header types, and the source says so.
 """
 
@@ -14,13 +15,14 @@ from collections.abc import Mapping, Sequence
 from cleara.engine.fields.base import JsonScalar, is_null
 from cleara.engine.schema.headers import header_type
 from cleara.engine.schema.types import is_known_type
-from cleara.engine.table import InputError
+from cleara.engine.table import InputError, column_values
 
 logger = logging.getLogger(__name__)
 
 DETECTION_SAMPLE = 200  # rows schema detection looks at
 MIN_DETECTION_VALUES = 5  # non-null values a column needs before its values may type it
 MIN_DETECTION_CONFIDENCE = 0.85
+_DATE_SAMPLE = 50  # distinct values read to choose between date and datetime
 
 TypeSource = tuple[str, str]
 """(type, source): source is `schema`, `header`, `detected` or `default`."""
@@ -41,6 +43,8 @@ def resolve_column_types(
                 raise InputError(f"unknown type {schema[column]!r} in schema", column=column)
             types[column] = (schema[column], "schema")
         elif (found := header_type(column)) is not None:
+            if found in _DATE_FAMILY:
+                found = _date_or_datetime(found, column_values(sample[:DETECTION_SAMPLE], column))
             types[column] = (found, "header")
         else:
             unknown.append(column)
@@ -52,6 +56,29 @@ def resolve_column_types(
             if detected.get(column, "text") != "text":
                 types[column] = (detected[column], "detected")
     return types
+
+
+_DATE_FAMILY = ("date", "datetime")
+_TIME_MISSING = "datetime_time_missing"  # the datetime validator's issue for a date-only value
+
+
+def _date_or_datetime(named: str, values: Sequence[JsonScalar]) -> str:
+    """`datetime` when most values that read as dates carry a time of day, else `date`.
+
+    Headers such as `created at` or `timestamp` are written over both; cleaning timestamps
+    as dates would drop their times, and dates as timestamps would invent midnights."""
+    from cleara.engine.fields.registry import get_field
+
+    field = get_field("datetime")
+    dated = timed = 0
+    for value in list(dict.fromkeys(v for v in values if not is_null(v)))[:_DATE_SAMPLE]:
+        result = field.validate(value)
+        if result.valid:
+            dated += 1
+            timed += all(issue.code != _TIME_MISSING for issue in result.issues)
+    if not dated:
+        return named
+    return "datetime" if timed * 2 > dated else "date"
 
 
 def _detect(columns: list[str], sample: Sequence[Mapping[str, JsonScalar]]) -> dict[str, str]:
