@@ -67,6 +67,11 @@ class Settings(BaseSettings):
     max_records: int = Field(
         10_000, ge=1, description="Most records one synchronous data request may carry."
     )
+    warm_up: bool = Field(
+        True,
+        description="Load the engine's data and models at startup (a few seconds), so that "
+        "no request pays for their first use; off, each loads when first needed.",
+    )
     docs_base_url: str = Field(
         "https://docs.cleara.dev/errors",
         description="Base of the `doc_url` given in error responses.",

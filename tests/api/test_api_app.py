@@ -147,3 +147,17 @@ def test_package_version_is_reported(tmp_path: Path) -> None:
     assert create_app(make_settings(tmp_path), stores=make_stores()).version == (
         app_module._package_version()
     )
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_startup_warms_the_engine_up_when_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, enabled: bool
+) -> None:
+    from cleara.engine import warmup
+
+    calls: list[str] = []
+    monkeypatch.setattr(warmup, "warm_up", lambda: calls.append("warm") or 0.5)
+    settings = make_settings(tmp_path, warm_up=enabled)
+    with TestClient(create_app(settings, stores=make_stores())) as client:
+        assert calls == (["warm"] if enabled else [])
+        assert client.get("/healthz").status_code == 200

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
@@ -34,6 +35,8 @@ from cleara.api.routers import (
 )
 from cleara.settings import Settings, get_settings
 from cleara.store.base import Stores
+
+logger = logging.getLogger("cleara.api")
 
 TITLE = "Cleara API"
 DESCRIPTION = (
@@ -112,6 +115,8 @@ def _middleware(settings: Settings) -> list[Middleware]:
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
     configure_logging(settings.log_level)
+    if settings.warm_up:
+        await run_in_threadpool(_warm_up_engine)
     if app.state.stores is not None:
         async with platform_lifespan(app, app.state.stores):
             yield
@@ -128,6 +133,13 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     finally:
         app.state.stores = None
         await run_in_threadpool(stores.close)
+
+
+def _warm_up_engine() -> None:
+    """Load the engine's data and models now, so that no request pays for their first use."""
+    from cleara.engine.warmup import warm_up
+
+    logger.info("engine warmed up", extra={"seconds": round(warm_up(), 2)})
 
 
 def _package_version() -> str:
