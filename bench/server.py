@@ -27,8 +27,12 @@ def running_server(workers: int = 1, env: dict[str, str] | None = None) -> Itera
 
 
 @contextlib.contextmanager
-def keyed_server(workers: int = 1, env: dict[str, str] | None = None) -> Iterator[tuple[int, str]]:
-    """Like `running_server`, with an enterprise API key created first; yields (port, key)."""
+def keyed_server(
+    workers: int = 1, env: dict[str, str] | None = None, timings: dict[str, float] | None = None
+) -> Iterator[tuple[int, str]]:
+    """Like `running_server`, with an enterprise API key created first; yields (port, key).
+
+    `timings` receives `ready_s`: seconds from starting the server to its first answer."""
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="cleara-bench-") as data_dir:
         environment = {
@@ -47,11 +51,14 @@ def keyed_server(workers: int = 1, env: dict[str, str] | None = None) -> Iterato
             sys.executable, "-m", "cleara", "serve", "--host", "127.0.0.1",
             "--port", str(port), "--workers", str(workers),
         ]  # fmt: skip
+        started = time.perf_counter()
         process = subprocess.Popen(
             command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
         )
         try:
             _wait_ready(port, process)
+            if timings is not None:
+                timings["ready_s"] = time.perf_counter() - started
             yield port, key
         finally:
             process.terminate()
