@@ -158,6 +158,7 @@ def test_startup_warms_the_engine_up_when_set(
     calls: list[str] = []
     monkeypatch.setattr(warmup, "warm_up", lambda: calls.append("warm") or 0.5)
     settings = make_settings(tmp_path, warm_up=enabled)
+    monkeypatch.setattr(app_module.gc, "freeze", lambda: calls.append("freeze"))
     with TestClient(create_app(settings, stores=make_stores())) as client:
-        assert calls == (["warm"] if enabled else [])
+        assert calls == (["warm", "freeze"] if enabled else [])
         assert client.get("/healthz").status_code == 200
