@@ -366,3 +366,11 @@ def test_accepts_the_valid_and_rejects_the_rest_without_place_data() -> None:
     assert not FIELD.accepts("not a phone")
     assert not FIELD.accepts(None)
     assert not FIELD.accepts("9" * 200)
+
+
+def test_the_unknown_time_zone_is_libphonenumbers() -> None:
+    from phonenumbers import timezone
+
+    assert phone.UNKNOWN_TIMEZONE == timezone.UNKNOWN_TIMEZONE
+    result = FIELD.validate("+1 415 555 2671")
+    assert result.components["timezones"] == ["America/Los_Angeles"]

@@ -152,6 +152,11 @@ def _read(text: str, region: str | None) -> _Reading:
     return _Reading(number, error=error)
 
 
+# libphonenumber's `timezone.UNKNOWN_TIMEZONE`; importing that module loads the time-zone
+# tables, which `_prefix_data` defers (a test checks that the two agree).
+UNKNOWN_TIMEZONE = "Etc/Unknown"
+
+
 @cache
 def _prefix_data(kind: str) -> tuple[dict[str, Any], int]:
     """libphonenumber's per-prefix data (`geodata` or `tzdata`), imported on first use.
@@ -188,8 +193,6 @@ def _time_zones(e164: str, number: PhoneNumber, kind: int) -> list[str]:
     geographic = phonenumbers.is_number_type_geographical(kind, number.country_code or 0)
     digits = e164[1:] if geographic else str(number.country_code)
     zones = _longest_prefix_entry(*_prefix_data("tzdata"), digits)
-    from phonenumbers.timezone import UNKNOWN_TIMEZONE  # loaded with the data just above
-
     return [zone for zone in zones or () if zone != UNKNOWN_TIMEZONE]
 
 

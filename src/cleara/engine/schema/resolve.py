@@ -3,8 +3,8 @@
 One policy, so that every such part reads a table the same way: the caller's schema; else a
 recognized header name (a date header's values choosing between `date` and `datetime`); else
 schema detection from the values, only where they are plentiful and detection is sure; else
-generic text. A detector that fails (a missing model, say) never
-stops the work: columns then keep their header types, and the source says so.
+generic text. A detector that fails (a missing model, say) never stops the work: columns then
+keep their header types, and the source says so.
 """
 
 from __future__ import annotations
