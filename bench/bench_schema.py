@@ -17,8 +17,10 @@
   (bench/data/schema_holdout7), was read once (its first run judged the age and share rules
   written after set 6).
 * The Faker validation score recorded in the model card (held-out synthetic columns).
-* Speed: 20 columns x 10,000 rows; POST /v1/schema-detect with 100 rows (p95); cold start
-  (a fresh process: import, model loading and the first detection / first request).
+* Speed: 20 columns x 10,000 rows; POST /v1/schema-detect with 100 rows (p95), as windows
+  over the same columns and as a different held-out table per request; cold start (a fresh
+  process: import, model loading and the first detection); the server's start-up (with its
+  warm-up) and its first request.
 """
 
 from __future__ import annotations
