@@ -421,3 +421,12 @@ def test_dateparser_readings_are_computed_once_per_value_and_order() -> None:
     assert again.value.startswith("2021-03-03")
     info = date_module._parse_with_dateparser.cache_info()
     assert (info.hits, info.misses) == (1, 1)
+
+
+def test_count_times_of_day_reads_the_column_as_a_whole() -> None:
+    from cleara.engine.fields.date import count_times_of_day
+
+    assert count_times_of_day(["2021-03-04T10:15:00Z", "2021-03-05", "soon"]) == (2, 1)
+    # 13/04 shows the column is day-first, so 25/04 reads too (with a time); a long text not.
+    assert count_times_of_day(["13/04/2021", "25/04/2021 9:30", "x" * 200]) == (2, 1)
+    assert count_times_of_day([]) == (0, 0)

@@ -657,14 +657,26 @@ def _issues(reading: _Reading, kind: Kind, today: date) -> list[Issue]:
     return issues
 
 
+def _read_value(text: str, column: DateColumnOptions) -> _Reading | _Failure:
+    cleaned = " ".join(text.split())
+    if len(cleaned) > _MAX_INPUT_LENGTH:
+        return _Failure("invalid", "too long to be a date")
+    return _read(cleaned, column)
+
+
+def count_times_of_day(texts: Sequence[str]) -> tuple[int, int]:
+    """How many of `texts` read as dates (in the column's inferred order), and how many of
+    those carry a time of day: what tells a timestamp column from a date column."""
+    column = infer_date_options(texts, FieldOptions())
+    readings = [_read_value(text, column) for text in texts]
+    dated = [reading for reading in readings if isinstance(reading, _Reading)]
+    return len(dated), sum(reading.has_time for reading in dated)
+
+
 def _result(text: str, options: FieldOptions, kind: Kind) -> FieldResult:
     column = options if isinstance(options, DateColumnOptions) else None
     column = column or infer_date_options([text], options)
-    cleaned = " ".join(text.split())
-    if len(cleaned) > _MAX_INPUT_LENGTH:
-        reading: _Reading | _Failure = _Failure("invalid", "too long to be a date")
-    else:
-        reading = _read(cleaned, column)
+    reading = _read_value(text, column)
     if isinstance(reading, _Failure):
         return _failure_result(text, kind, reading)
     value = _output_value(reading.moment, kind, options.date_format)

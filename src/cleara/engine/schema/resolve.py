@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 
-from cleara.engine.fields.base import JsonScalar, is_null
+from cleara.engine.fields.base import JsonScalar, as_text, is_null
 from cleara.engine.schema.headers import header_type
 from cleara.engine.schema.types import is_known_type
 from cleara.engine.table import InputError, column_values
@@ -59,7 +59,6 @@ def resolve_column_types(
 
 
 _DATE_FAMILY = ("date", "datetime")
-_TIME_MISSING = "datetime_time_missing"  # the datetime validator's issue for a date-only value
 
 
 def _date_or_datetime(named: str, values: Sequence[JsonScalar]) -> str:
@@ -67,15 +66,10 @@ def _date_or_datetime(named: str, values: Sequence[JsonScalar]) -> str:
 
     Headers such as `created at` or `timestamp` are written over both; cleaning timestamps
     as dates would drop their times, and dates as timestamps would invent midnights."""
-    from cleara.engine.fields.registry import get_field
+    from cleara.engine.fields.date import count_times_of_day
 
-    field = get_field("datetime")
-    dated = timed = 0
-    for value in list(dict.fromkeys(v for v in values if not is_null(v)))[:_DATE_SAMPLE]:
-        result = field.validate(value)
-        if result.valid:
-            dated += 1
-            timed += all(issue.code != _TIME_MISSING for issue in result.issues)
+    texts = list(dict.fromkeys(as_text(v) for v in values if not is_null(v)))[:_DATE_SAMPLE]
+    dated, timed = count_times_of_day(texts)
     if not dated:
         return named
     return "datetime" if timed * 2 > dated else "date"
