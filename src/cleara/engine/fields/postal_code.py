@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 import zipcodes
 
@@ -397,50 +397,60 @@ def _without_format(text: str, region: str) -> FieldResult:
     )
 
 
-def _validate_value(text: str, options: FieldOptions) -> FieldResult:
+class _Route(NamedTuple):
+    """How a code is read: under `region` (None when no country is given) with its format
+    (`known_format` False when the region has none), giving `parsed` (None: no fit)."""
+
+    region: str | None
+    known_format: bool
+    parsed: _Parsed | None
+
+
+def _route(text: str, options: FieldOptions) -> _Route | None:
+    """The reading `validate` and `accepts` share; None for text too long to be a code."""
     if len(text) > _MAX_INPUT_LENGTH:
+        return None
+    region = region_option(options.country)
+    if region is None:
+        return _Route(None, True, _detect(text))
+    fmt = FORMATS.get(region)
+    if fmt is None:
+        return _Route(region, False, None)
+    return _Route(region, True, _parse_for(_compact(text), fmt))
+
+
+def _validate_value(text: str, options: FieldOptions) -> FieldResult:
+    route = _route(text, options)
+    if route is None:
         return invalid(
             text, TYPE_NAME, "postal_code_invalid_format", "Too long to be a postal code."
         )
-    region = region_option(options.country)
-    if region is None:
-        parsed = _detect(text)
-        if parsed is None:
+    if route.parsed is None:
+        if route.region is None:
             return _unverified(text)
-        result = _result(text, parsed, detected=True)
-        return _check_us(text, result) if parsed.country == "US" else result
-    fmt = FORMATS.get(region)
-    if fmt is None:
-        return _without_format(text, region)
-    found = _parse_for(_compact(text), fmt)
-    if found is None:
+        if not route.known_format:
+            return _without_format(text, route.region)
         return invalid(
             text,
             TYPE_NAME,
             "postal_code_invalid_format",
-            f"'{text}' does not match the {region} postal code format.",
-            country=region,
+            f"'{text}' does not match the {route.region} postal code format.",
+            country=route.region,
         )
-    result = _result(text, found, detected=False)
-    return _check_us(text, result) if region == "US" else result
+    result = _result(text, route.parsed, detected=route.region is None)
+    return _check_us(text, result) if route.parsed.country == "US" else result
 
 
 def _accepts(text: str, options: FieldOptions) -> bool:
     """`_validate_value(...).valid`, a US ZIP code checked against the list of codes without
     loading the places the result's components carry."""
-    if len(text) > _MAX_INPUT_LENGTH:
+    route = _route(text, options)
+    if route is None:
         return False
-    region = region_option(options.country)
-    if region is None:
-        parsed = _detect(text)
-        if parsed is None:
-            return _PLAUSIBLE.match(_compact(text)) is not None
-        return parsed.country != "US" or is_us_zip(parsed.value)
-    fmt = FORMATS.get(region)
-    if fmt is None:
-        return _PLAUSIBLE.match(_compact(text)) is not None
-    found = _parse_for(_compact(text), fmt)
-    return found is not None and (region != "US" or is_us_zip(found.value))
+    if route.parsed is None:  # unverified or unchecked codes pass when they look like codes
+        unchecked = route.region is None or not route.known_format
+        return unchecked and _PLAUSIBLE.match(_compact(text)) is not None
+    return route.parsed.country != "US" or is_us_zip(route.parsed.value)
 
 
 def _infer(texts: Sequence[str], options: FieldOptions) -> FieldOptions:
