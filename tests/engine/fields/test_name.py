@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 import pytest
@@ -243,14 +242,23 @@ def test_any_text_gives_a_result_and_valid_values_are_stable(text: str) -> None:
         assert FIELD.validate(first.value).valid
 
 
-def test_plain_names_clean_fast() -> None:
+def test_plain_names_skip_the_slow_parsers(monkeypatch: pytest.MonkeyPatch) -> None:
     names = [f"{f} {m}{i} {last}" for i, (f, m, last) in enumerate(
         (f, m, last) for f in ("JOHN", "mary", "Ana", "LUC") for m in ("a", "B", "C")
         for last in ("SMITH", "o'brien", "McDonald", "de la cruz"))]  # fmt: skip
     names = [n.replace(str(i), "") + "x" * (i % 7) for i, n in enumerate(names)]
-    FIELD.validate("warm up")
-    start = time.perf_counter()
-    for text in names:
-        FIELD.validate(text)
-    per_value = (time.perf_counter() - start) / len(names)
-    assert per_value < 0.002  # generous bound for shared CI machines; ~20 µs typical
+    slow_calls: list[str] = []
+
+    def counted(slow: Callable[[str], object]) -> Callable[[str], object]:
+        def call(text: str) -> object:
+            slow_calls.append(text)
+            return slow(text)
+
+        return call
+
+    # The statistical tagger and nameparser cost about 1 ms a name, the fast path ~20 µs.
+    monkeypatch.setattr(name, "_tagged_kind", counted(name._tagged_kind))
+    monkeypatch.setattr(name, "_full_parse", counted(name._full_parse))
+    name.parse_person.cache_clear()
+    assert all(FIELD.validate(text).valid for text in names)
+    assert set(slow_calls) == {text for text in names if "de la" in text}  # particles: nameparser
