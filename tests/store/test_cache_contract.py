@@ -9,8 +9,8 @@ import pytest
 
 from cleara.store.base import Cache
 
-SHORT_TTL = 0.15
-PAST_SHORT_TTL = 0.4
+SHORT_TTL = 0.5  # long enough that a loaded machine reads the entry before it expires
+PAST_SHORT_TTL = 1.1
 
 
 def test_satisfies_protocol(cache: Cache) -> None:
