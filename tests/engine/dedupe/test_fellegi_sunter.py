@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from cleara.engine.dedupe import fellegi_sunter as fs
+from cleara.engine.dedupe.data import Dataset, encode_field
+from cleara.engine.dedupe.fields import FieldSpec
 
 # Four fields with levels exact / one typo / different, u as random record pairs give it.
 U = [[0.001, 0.001, 0.998]] * 4
@@ -49,3 +52,62 @@ def test_without_a_distinctive_field_there_are_no_sessions() -> None:
     model = _model()
     model.u = [[0.5, 0.1, 0.4]] * 4  # random records often agree: nothing to block on
     assert fs._session_estimates(model, PATTERNS, COUNTS, 60, 1e-5) is None
+
+
+# --- people of one home ----------------------------------------------------------------------
+# Fields a and d are personal (first name, birth date), b and c belong to the home (phone,
+# address): the (2, 0, 0, 2) candidates are housemates, the rest as above.
+HOME = [False, True, True, False]
+
+
+def _fitted(home: list[bool], household: float) -> fs.FellegiSunterModel:
+    model = _model()
+    model.home, model.household = home, household
+    sessions = fs._session_estimates(model, PATTERNS, COUNTS, 60, 1e-5)
+    assert sessions is not None
+    model.m = sessions
+    fs._em(model, PATTERNS, COUNTS, 1 - 1e-6, 60, 1e-5, fixed_m=True)
+    return model
+
+
+def _probability(model: fs.FellegiSunterModel, levels: tuple[int, ...]) -> float:
+    return float(fs._posterior(model, np.array([levels], dtype=np.int8))[0])
+
+
+def test_without_a_household_class_housemates_are_matches() -> None:
+    model = _fitted([], 0.0)
+    assert not model.has_households
+    assert _probability(model, (2, 0, 0, 2)) > 0.9  # the failure the class exists for
+
+
+def test_the_household_class_tells_housemates_from_matches() -> None:
+    model = _fitted(HOME, 0.05)
+    assert model.has_households
+    assert model.household == pytest.approx(2000 / COUNTS.sum(), rel=0.2)
+    assert _probability(model, (2, 0, 0, 2)) < 0.05
+    assert _probability(model, (0, 0, 0, 0)) > 0.99
+    # Probabilities from field weights agree with the responsibilities of EM.
+    table = [np.log2(np.asarray(m) / np.asarray(u)) for m, u in zip(model.m, model.u, strict=True)]
+    weights = np.array([[table[f][level] for f, level in enumerate((2, 0, 0, 2))]])
+    assert model.household_weight(weights)[0] < -5
+    assert float(model.probability(weights)[0]) == pytest.approx(
+        _probability(model, (2, 0, 0, 2)), rel=1e-6
+    )
+
+
+def test_a_household_class_needs_personal_and_home_fields() -> None:
+    def dataset(types: list[str]) -> Dataset:
+        fields = [encode_field(FieldSpec(t, "code", t), ["x", "y"], embed=False) for t in types]
+        return Dataset([0, 1], 2, False, fields)
+
+    assert fs.home_fields(dataset(["first_name", "phone", "city"])) == [False, True, True]
+    assert fs.home_fields(dataset(["company", "phone", "city"])) == [False, False, False]
+
+
+def test_a_stored_model_keeps_its_household_class() -> None:
+    model = _fitted(HOME, 0.05)
+    again = fs.FellegiSunterModel.from_dict(model.as_dict())
+    assert again.home == HOME
+    assert again.household == model.household
+    older = {k: v for k, v in model.as_dict().items() if k not in {"home", "household"}}
+    assert not fs.FellegiSunterModel.from_dict(older).has_households

@@ -18,12 +18,16 @@ def explain_pairs(
     *,
     model: str,
     base: float,
+    household: FloatArray | None = None,
 ) -> list[dict[str, Any]]:
     """Per pair: the model, score, base weight and each field's values, level, similarity and
-    contribution (log2 Bayes factor for Fellegi-Sunter, log-odds share for the classifier)."""
+    contribution (log2 Bayes factor for Fellegi-Sunter, log-odds share for the classifier);
+    with `household`, the weight lost to the chance that the pair is two people of one home
+    (part of `total`)."""
     best = _best_similarity(comparison, len(data.fields))
     explanations = []
     for row in range(len(comparison)):
+        adjustment = 0.0 if household is None else float(household[row])
         left = int(comparison.left[row])
         right = int(comparison.right[row])
         fields: dict[str, Any] = {}
@@ -38,15 +42,16 @@ def explain_pairs(
                 "contribution": round(float(contributions[row, f]), 4),
                 "agrees": bool(level >= 0 and contributions[row, f] > 0),
             }
-        explanations.append(
-            {
-                "model": model,
-                "score": round(float(scores[row]), 6),
-                "base": round(base, 4),
-                "total": round(base + float(contributions[row].sum()), 4),
-                "fields": fields,
-            }
-        )
+        explanation: dict[str, Any] = {
+            "model": model,
+            "score": round(float(scores[row]), 6),
+            "base": round(base, 4),
+            "total": round(base + float(contributions[row].sum()) + adjustment, 4),
+            "fields": fields,
+        }
+        if household is not None:
+            explanation["household"] = round(adjustment, 4)
+        explanations.append(explanation)
     return explanations
 
 

@@ -5,12 +5,18 @@ m is P(level | match) and u is P(level | non-match). As in Splink, u is estimate
 record pairs (almost all non-matches) and m by expectation-maximisation over the candidate
 pairs with u held fixed. Exact agreement on a rare value counts for more than on a common one:
 its u is the value's frequency instead of the field's average (term-frequency adjustment).
+
+People who share a home agree on last name, address, ZIP and phone at once, which independent
+evidence would add up to a match. When a table has fields of both kinds, a third latent class
+stands for them: different people of one home, who agree on the home's fields as matches do and
+on personal fields (first name, birth date, e-mail) as random records do. EM estimates how
+common they are; a pair's match weight then loses log2(1 + P(home) / P(unrelated)).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -30,6 +36,24 @@ _MAX_WEIGHT = 20.0
 _LINKS_PER_RECORD = 1.0
 _DUPLICATE_PAIRS_PER_RECORD = 3.0
 _PACKED_FIELDS = 21  # 21 fields x 3 bits fit in an int64
+_INITIAL_HOUSEHOLD = 0.05
+
+HOME_TYPES = frozenset(
+    {
+        "last_name",
+        "street_address",
+        "address",
+        "address_line2",
+        "city",
+        "county",
+        "state",
+        "postal_code",
+        "phone",
+    }
+)
+"""Semantic types that people of one home share."""
+PERSONAL_TYPES = frozenset({"first_name", "middle_name", "date_of_birth", "email", "national_id"})
+"""Semantic types that tell people of one home apart."""
 
 
 @dataclass(slots=True)
@@ -42,6 +66,10 @@ class FellegiSunterModel:
     u: list[list[float]]
     prior: float
     iterations: int = 0
+    home: list[bool] = field(default_factory=list)
+    """Per field: whether people of one home share it (empty: no household class)."""
+    household: float = 0.0
+    """Share of candidates that are different people of one home (0: no household class)."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -51,6 +79,8 @@ class FellegiSunterModel:
             "u": self.u,
             "prior": self.prior,
             "iterations": self.iterations,
+            "home": self.home,
+            "household": self.household,
         }
 
     @classmethod
@@ -62,11 +92,36 @@ class FellegiSunterModel:
             [list(map(float, row)) for row in data["u"]],
             float(data["prior"]),
             int(data.get("iterations", 0)),
+            [bool(flag) for flag in data.get("home", [])],
+            float(data.get("household", 0.0)),
         )
 
     @property
+    def has_households(self) -> bool:
+        return self.household > 0.0 and any(self.home)
+
+    @property
+    def unrelated(self) -> float:
+        """Share of candidates that are neither matches nor people of one home."""
+        return 1.0 - self.prior - (self.household if self.has_households else 0.0)
+
+    @property
     def prior_weight(self) -> float:
-        return math.log2(self.prior / (1.0 - self.prior))
+        """log2 of the prior odds of a match against an unrelated pair."""
+        return math.log2(self.prior / self.unrelated)
+
+    @property
+    def household_prior_weight(self) -> float:
+        return math.log2(self.household / self.unrelated)
+
+    def household_weight(self, weights: FloatArray) -> FloatArray:
+        """Per pair: -log2(1 + P(home) / P(unrelated)), from the home fields' weights (≤ 0)."""
+        if not self.has_households:
+            return np.zeros(len(weights), dtype=np.float64)
+        home = weights[:, np.asarray(self.home, dtype=bool)].sum(axis=1)
+        odds = np.clip(home + self.household_prior_weight, -60, 60)
+        result: FloatArray = -np.logaddexp2(0.0, odds)
+        return result
 
     def field_weights(self, data: Dataset, comparison: Comparison) -> FloatArray:
         """Per pair and field: log2 Bayes factor (0 for missing values), TF-adjusted."""
@@ -87,7 +142,7 @@ class FellegiSunterModel:
 
     def probability(self, weights: FloatArray) -> FloatArray:
         """Match probability from per-field weights."""
-        total = weights.sum(axis=1) + self.prior_weight
+        total = weights.sum(axis=1) + self.prior_weight + self.household_weight(weights)
         result: FloatArray = 1.0 / (1.0 + np.exp2(-np.clip(total, -60, 60)))
         return result
 
@@ -140,13 +195,16 @@ def fit(
     can then explain nearly every candidate as a match. So, as Splink's training sessions do,
     m is estimated on the candidates that agree exactly on one distinctive field, with that
     field left out, once per such field; each field's m is the pair-weighted mean over the
-    sessions that estimated it. With m and u fixed, EM then finds only the match rate.
+    sessions that estimated it. With m and u fixed, EM then finds only the match rate (and the
+    household rate, when the fields allow a household class: see `home_fields`).
     """
     kinds = [f.spec.kind for f in data.fields]
     u = estimate_u(data)
     m = [_initial_m(level_counts(kind)) for kind in kinds]
     cap = max_prior(data, len(comparison))
     model = FellegiSunterModel([f.spec.name for f in data.fields], kinds, m, u, min(0.1, cap))
+    model.home = home_fields(data)
+    model.household = min(_INITIAL_HOUSEHOLD, cap) if any(model.home) else 0.0
     if len(comparison) == 0 or not data.fields:
         return model
     patterns, counts = level_patterns(comparison.levels)
@@ -158,6 +216,16 @@ def fit(
         iterations = _em(model, patterns, counts, cap, max_iterations, tolerance, fixed_m=True)
     model.iterations = iterations
     return model
+
+
+def home_fields(data: Dataset) -> list[bool]:
+    """Per field, whether people of one home share it; all False unless the table also has a
+    field that tells such people apart (a household class needs both kinds)."""
+    types = [f.spec.type for f in data.fields]
+    home = [t in HOME_TYPES for t in types]
+    if not any(t in PERSONAL_TYPES for t in types):
+        return [False] * len(types)
+    return home
 
 
 _SESSION_MAX_U = 0.01  # a field is distinctive when random records rarely agree on it exactly
@@ -183,7 +251,13 @@ def _session_estimates(
         session_patterns = patterns[rows].copy()
         session_patterns[:, g] = -1  # the field the session is blocked on says nothing
         session = FellegiSunterModel(
-            model.fields, model.kinds, [list(r) for r in model.m], model.u, 0.5
+            model.fields,
+            model.kinds,
+            [list(r) for r in model.m],
+            model.u,
+            0.5,
+            home=model.home,
+            household=_INITIAL_HOUSEHOLD if model.has_households else 0.0,
         )
         _em(session, session_patterns, counts[rows], 1 - 1e-6, max_iterations, tolerance)
         for f in range(fields):
@@ -205,27 +279,46 @@ def _em(
     *,
     fixed_m: bool = False,
 ) -> int:
-    """EM for the prior (and m unless `fixed_m`) with u fixed; returns the iterations run."""
+    """EM for the prior, the household rate (when the model has a household class) and m
+    unless `fixed_m`, with u fixed; returns the iterations run.
+
+    People of one home agree on the home's fields as matches do, so those fields' m counts
+    both classes; every other field's m counts matches only."""
     kinds = model.kinds
+    households = model.has_households
     iteration = 0
+    total = counts.sum() + sum(_PRIOR_PSEUDO)
     for iteration in range(1, max_iterations + 1):  # noqa: B007 - returned below
-        posterior = _posterior(model, patterns)
-        weighted = posterior * counts
+        match, home = _responsibilities(model, patterns)
+        weighted = match * counts
+        weighted_home = home * counts
         new_m = (
             model.m
             if fixed_m
-            else [_m_step(patterns[:, f], weighted, level_counts(k)) for f, k in enumerate(kinds)]
+            else [
+                _m_step(
+                    patterns[:, f],
+                    weighted + weighted_home if households and model.home[f] else weighted,
+                    level_counts(k),
+                )
+                for f, k in enumerate(kinds)
+            ]
         )
         matches = weighted.sum() + _PRIOR_PSEUDO[0]
-        new_prior = float(np.clip(matches / (counts.sum() + sum(_PRIOR_PSEUDO)), 1e-6, cap))
+        new_prior = float(np.clip(matches / total, 1e-6, cap))
+        new_household = model.household
+        if households:
+            shared = (weighted_home.sum() + _PRIOR_PSEUDO[0]) / total
+            new_household = float(np.clip(shared, 1e-6, min(cap, 1.0 - new_prior - 1e-6)))
         change = max(
             abs(new_prior - model.prior),
+            abs(new_household - model.household),
             max(
                 max(abs(a - b) for a, b in zip(x, y, strict=True))
                 for x, y in zip(new_m, model.m, strict=True)
             ),
         )
-        model.m, model.prior = new_m, new_prior
+        model.m, model.prior, model.household = new_m, new_prior, new_household
         if change < tolerance:
             break
     return iteration
@@ -269,14 +362,31 @@ def _initial_m(levels: int) -> list[float]:
 
 
 def _posterior(model: FellegiSunterModel, patterns: NDArray[np.int8]) -> FloatArray:
-    weight = np.full(len(patterns), model.prior_weight)
+    """P(match) per agreement pattern."""
+    return _responsibilities(model, patterns)[0]
+
+
+def _responsibilities(
+    model: FellegiSunterModel, patterns: NDArray[np.int8]
+) -> tuple[FloatArray, FloatArray]:
+    """P(match) and P(different people of one home) per agreement pattern."""
+    weights = np.zeros(patterns.shape, dtype=np.float64)
     for f in range(patterns.shape[1]):
         levels = patterns[:, f].astype(np.int64)
         present = levels >= 0
         table = np.log2(np.asarray(model.m[f]) / np.asarray(model.u[f]))
-        weight[present] += table[levels[present]]
-    result: FloatArray = 1.0 / (1.0 + np.exp2(-np.clip(weight, -60, 60)))
-    return result
+        weights[present, f] = table[levels[present]]
+    match_odds = np.clip(weights.sum(axis=1) + model.prior_weight, -60, 60)
+    if not model.has_households:
+        match: FloatArray = 1.0 / (1.0 + np.exp2(-match_odds))
+        return match, np.zeros(len(patterns), dtype=np.float64)
+    home = weights[:, np.asarray(model.home, dtype=bool)].sum(axis=1)
+    home_odds = np.clip(home + model.household_prior_weight, -60, 60)
+    # Softmax over (match, home, unrelated = 0) in base 2, shifted for stability.
+    top = np.maximum(np.maximum(match_odds, home_odds), 0.0)
+    a, b, c = np.exp2(match_odds - top), np.exp2(home_odds - top), np.exp2(-top)
+    norm = a + b + c
+    return a / norm, b / norm
 
 
 def _m_step(levels: NDArray[np.int8], weighted: FloatArray, count: int) -> list[float]:

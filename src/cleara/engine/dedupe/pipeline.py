@@ -175,14 +175,23 @@ class Scorer:
         return self.score(compare(self.data, left, right))
 
     def explain(self, comparison: Comparison, scores: FloatArray) -> list[dict[str, Any]]:
+        household = None
         if self.classifier is not None:
             contributions, base = self.classifier.contributions(comparison, self.data)
         else:
             assert self.fs_model is not None
             contributions = self.fs_model.field_weights(self.data, comparison)
             base = self.fs_model.prior_weight
+            if self.fs_model.has_households:
+                household = self.fs_model.household_weight(contributions)
         return explain_pairs(
-            self.data, comparison, contributions, scores, model=self.model_name, base=base
+            self.data,
+            comparison,
+            contributions,
+            scores,
+            model=self.model_name,
+            base=base,
+            household=household,
         )
 
 
@@ -388,6 +397,8 @@ def fit_and_score(
     scorer = Scorer(data, model, None)
     info["em_iterations"] = model.iterations
     info["prior"] = model.prior
+    if model.has_households:
+        info["household_rate"] = model.household
     scores = scorer.score(candidates)
     if threshold is None:
         threshold, info["threshold_source"] = _unsupervised_threshold(
