@@ -40,7 +40,9 @@ def limiter(request: pytest.FixtureRequest) -> Iterator[Limiter]:
         return
     url: str = request.getfixturevalue("redis_url")
     prefix = f"cleara-test:{uuid.uuid4().hex}:"
-    shared = RedisLimiter(url, prefix=prefix)
+    # A generous timeout: 60 concurrent first connections on a loaded machine can take over
+    # the 0.5 s default, and these tests are about exact counting, not about failing fast.
+    shared = RedisLimiter(url, prefix=prefix, timeout_seconds=5.0)
     yield shared
     client = redis.Redis.from_url(url)
     keys = list(client.scan_iter(match=f"{prefix}*"))
