@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 PEOPLE: list[dict[str, Any]] = [
@@ -33,3 +34,56 @@ DUPLICATES = {("a", "b"), ("c", "d"), ("f", "g")}
 def matched(result: Any) -> set[tuple[Any, Any]]:
     """The matched pairs of a result, each as a sorted id tuple."""
     return {tuple(sorted((p.left_id, p.right_id))) for p in result.pairs}
+
+
+FIRST_NAMES = ("James", "Mary", "John", "Patricia", "Robert", "Jennifer", "Michael", "Linda",
+               "William", "Elizabeth", "David", "Barbara", "Richard", "Susan", "Joseph",
+               "Jessica", "Thomas", "Sarah", "Charles", "Karen")  # fmt: skip
+LAST_NAMES = ("Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis",
+              "Rodriguez", "Martinez", "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson",
+              "Thomas", "Taylor", "Moore", "Jackson", "Martin", "Lee", "Perez", "Thompson",
+              "White", "Harris")  # fmt: skip
+STREETS = ("Oak", "Pine", "Maple", "Cedar", "Elm", "Main", "Park", "Lake", "Hill", "River")
+
+
+def people_with_housemates() -> tuple[
+    list[dict[str, str]], set[tuple[str, str]], set[tuple[str, str]]
+]:
+    """Records, duplicate pairs and housemate pairs (one home, different people)."""
+    rng = random.Random(1)
+    records: list[dict[str, str]] = []
+    duplicates: set[tuple[str, str]] = set()
+    housemates: set[tuple[str, str]] = set()
+
+    def person(home: dict[str, str]) -> dict[str, str]:
+        first = rng.choice(FIRST_NAMES)
+        return {
+            "id": str(len(records)),
+            "first_name": first,
+            "dob": f"19{rng.randint(40, 99)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+            "email": f"{first.lower()}.{home['last_name'].lower()}{rng.randint(1, 99)}@example.com",
+            **home,
+        }
+
+    for entity in range(40):
+        home = {
+            "last_name": rng.choice(LAST_NAMES),
+            "phone": f"{rng.randint(201, 989)}555{rng.randint(1000, 9999)}",
+            "address": f"{rng.randint(1, 999)} {rng.choice(STREETS)} Street",
+            "city": rng.choice(["Boston", "Denver", "Austin", "Miami"]),
+        }
+        records.append(first := person(home))
+        if entity % 3 == 0:
+            records.append(
+                {
+                    **first,
+                    "id": str(len(records)),
+                    "first_name": first["first_name"].upper(),
+                    "email": first["email"].upper(),
+                }
+            )
+            duplicates.add((first["id"], records[-1]["id"]))
+        if entity % 4 == 1:
+            records.append(person(home))
+            housemates.add((first["id"], records[-1]["id"]))
+    return records, duplicates, housemates

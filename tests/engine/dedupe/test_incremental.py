@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from people import PEOPLE
+from people import PEOPLE, people_with_housemates
 
 from cleara.engine.dedupe import dedupe
 from cleara.engine.dedupe.incremental import MatchIndex
@@ -76,3 +76,17 @@ def test_index_is_saved_and_loaded_from_a_blob_store(tmp_path: Path) -> None:
     assert restored.cluster_members() == index.cluster_members()
     with pytest.raises(ValueError, match="invalid"):
         save_index(blobs, "../x", index)
+
+
+def test_a_new_housemate_starts_a_cluster_of_their_own() -> None:
+    records, _, housemates = people_with_housemates()
+    first, newcomer = max(housemates, key=lambda pair: int(pair[1]))
+    stored = [r for r in records if r["id"] != newcomer]
+    index = MatchIndex.from_result(dedupe(stored, id_field="id"))
+    arriving = next(r for r in records if r["id"] == newcomer)
+    outcome = index.match([{k: v for k, v in arriving.items() if k != "id"}], ids=[newcomer])[0]
+    assert outcome.new_cluster  # same last name, phone, address and city as `first`
+    resident = next(r for r in records if r["id"] == first)
+    returning = {k: v for k, v in resident.items() if k != "id"}
+    again = index.match([{**returning, "email": resident["email"].upper()}], ids=["x"])
+    assert first in again[0].matched_ids

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import random
-
 import pytest
-from people import DUPLICATES, PEOPLE, matched
+from people import DUPLICATES, PEOPLE, matched, people_with_housemates
 
 from cleara.engine.dedupe import dedupe
 from cleara.engine.table import InputError
@@ -149,61 +147,8 @@ def test_repeated_ids_are_rejected() -> None:
         dedupe([{"id": 1, "n": "a"}, {"id": 1, "n": "b"}], id_field="id")
 
 
-FIRST_NAMES = ("James", "Mary", "John", "Patricia", "Robert", "Jennifer", "Michael", "Linda",
-               "William", "Elizabeth", "David", "Barbara", "Richard", "Susan", "Joseph",
-               "Jessica", "Thomas", "Sarah", "Charles", "Karen")  # fmt: skip
-LAST_NAMES = ("Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis",
-              "Rodriguez", "Martinez", "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson",
-              "Thomas", "Taylor", "Moore", "Jackson", "Martin", "Lee", "Perez", "Thompson",
-              "White", "Harris")  # fmt: skip
-STREETS = ("Oak", "Pine", "Maple", "Cedar", "Elm", "Main", "Park", "Lake", "Hill", "River")
-
-
-def _people_with_housemates() -> tuple[
-    list[dict[str, str]], set[tuple[str, str]], set[tuple[str, str]]
-]:
-    """Records, duplicate pairs and housemate pairs (one home, different people)."""
-    rng = random.Random(1)
-    records: list[dict[str, str]] = []
-    duplicates: set[tuple[str, str]] = set()
-    housemates: set[tuple[str, str]] = set()
-
-    def person(home: dict[str, str]) -> dict[str, str]:
-        first = rng.choice(FIRST_NAMES)
-        return {
-            "id": str(len(records)),
-            "first_name": first,
-            "dob": f"19{rng.randint(40, 99)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
-            "email": f"{first.lower()}.{home['last_name'].lower()}{rng.randint(1, 99)}@example.com",
-            **home,
-        }
-
-    for entity in range(40):
-        home = {
-            "last_name": rng.choice(LAST_NAMES),
-            "phone": f"{rng.randint(201, 989)}555{rng.randint(1000, 9999)}",
-            "address": f"{rng.randint(1, 999)} {rng.choice(STREETS)} Street",
-            "city": rng.choice(["Boston", "Denver", "Austin", "Miami"]),
-        }
-        records.append(first := person(home))
-        if entity % 3 == 0:
-            records.append(
-                {
-                    **first,
-                    "id": str(len(records)),
-                    "first_name": first["first_name"].upper(),
-                    "email": first["email"].upper(),
-                }
-            )
-            duplicates.add((first["id"], records[-1]["id"]))
-        if entity % 4 == 1:
-            records.append(person(home))
-            housemates.add((first["id"], records[-1]["id"]))
-    return records, duplicates, housemates
-
-
 def test_people_of_one_home_are_not_merged() -> None:
-    records, duplicates, housemates = _people_with_housemates()
+    records, duplicates, housemates = people_with_housemates()
     result = dedupe(records, id_field="id")
     found = {tuple(sorted((p.left_id, p.right_id), key=int)) for p in result.pairs}
     assert found == duplicates
