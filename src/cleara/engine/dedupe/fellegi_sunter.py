@@ -114,13 +114,17 @@ class FellegiSunterModel:
     def household_prior_weight(self) -> float:
         return math.log2(self.household / self.unrelated)
 
+    def household_odds(self, weights: FloatArray) -> FloatArray:
+        """Per pair: log2 P(people of one home) / P(unrelated), from the home fields' weights."""
+        home = weights[:, np.asarray(self.home, dtype=bool)].sum(axis=1)
+        odds: FloatArray = np.clip(home + self.household_prior_weight, -60, 60)
+        return odds
+
     def household_weight(self, weights: FloatArray) -> FloatArray:
-        """Per pair: -log2(1 + P(home) / P(unrelated)), from the home fields' weights (≤ 0)."""
+        """Per pair: -log2(1 + P(home) / P(unrelated)), the match weight the class costs."""
         if not self.has_households:
             return np.zeros(len(weights), dtype=np.float64)
-        home = weights[:, np.asarray(self.home, dtype=bool)].sum(axis=1)
-        odds = np.clip(home + self.household_prior_weight, -60, 60)
-        result: FloatArray = -np.logaddexp2(0.0, odds)
+        result: FloatArray = -np.logaddexp2(0.0, self.household_odds(weights))
         return result
 
     def field_weights(self, data: Dataset, comparison: Comparison) -> FloatArray:
@@ -380,13 +384,11 @@ def _responsibilities(
     if not model.has_households:
         match: FloatArray = 1.0 / (1.0 + np.exp2(-match_odds))
         return match, np.zeros(len(patterns), dtype=np.float64)
-    home = weights[:, np.asarray(model.home, dtype=bool)].sum(axis=1)
-    home_odds = np.clip(home + model.household_prior_weight, -60, 60)
+    home_odds = model.household_odds(weights)
     # Softmax over (match, home, unrelated = 0) in base 2, shifted for stability.
     top = np.maximum(np.maximum(match_odds, home_odds), 0.0)
     a, b, c = np.exp2(match_odds - top), np.exp2(home_odds - top), np.exp2(-top)
-    norm = a + b + c
-    return a / norm, b / norm
+    return a / (a + b + c), b / (a + b + c)
 
 
 def _m_step(levels: NDArray[np.int8], weighted: FloatArray, count: int) -> list[float]:
