@@ -101,6 +101,7 @@ def test_a_household_class_needs_personal_and_home_fields() -> None:
         return Dataset([0, 1], 2, False, fields)
 
     assert fs.home_fields(dataset(["first_name", "phone", "city"])) == [False, True, True]
+    assert fs.home_fields(dataset(["full_name", "phone"])) == [False, True]
     assert fs.home_fields(dataset(["company", "phone", "city"])) == [False, False, False]
 
 

@@ -52,8 +52,10 @@ HOME_TYPES = frozenset(
     }
 )
 """Semantic types that people of one home share."""
-PERSONAL_TYPES = frozenset({"first_name", "middle_name", "date_of_birth", "email", "national_id"})
-"""Semantic types that tell people of one home apart."""
+PERSONAL_TYPES = frozenset(
+    {"first_name", "middle_name", "full_name", "date_of_birth", "email", "national_id"}
+)
+"""Semantic types that tell people of one home apart (a full name by its first name)."""
 
 
 @dataclass(slots=True)
