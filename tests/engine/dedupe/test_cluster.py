@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cleara.engine.dedupe.cluster import cluster_records
+from cleara.engine.dedupe.cluster import cluster_records, pairs_within
 
 SCORES = {(0, 1): 0.9, (1, 2): 0.9, (0, 2): 0.01, (3, 4): 0.95}
 
@@ -42,3 +42,9 @@ def test_plain_connected_components_would_have_chained() -> None:
     result = cluster_records(3, left, right, _scorer(left, right), 0.5, _scorer, max_dense=2)
     assert result.oversized == 1
     assert len(set(result.labels.tolist())) == 1
+
+
+def test_pairs_within_clusters() -> None:
+    labels = np.array([0, 0, 0, 1, 1, 2])
+    assert pairs_within(labels) == 3 + 1
+    assert pairs_within(np.zeros(0, dtype=np.int64)) == 0

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from people import DUPLICATES, PEOPLE, matched, people_with_housemates
 
-from cleara.engine.dedupe import dedupe
+from cleara.engine.dedupe import dedupe, fellegi_sunter, pipeline
 from cleara.engine.table import InputError
 
 
@@ -154,3 +156,28 @@ def test_people_of_one_home_are_not_merged() -> None:
     assert found == duplicates
     assert not housemates & found  # the same last name, phone, address and city
     assert result.stats["household_rate"] > 0
+
+
+def test_labels_unlike_the_candidates_give_way_to_fellegi_sunter(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Known duplicates plus random record pairs as non-matches: the classifier never sees a
+    # candidate that is neither, and calls many of them matches.
+    records, duplicates, _ = people_with_housemates()
+    rng = random.Random(0)
+    ids = [record["id"] for record in records]
+    labels = [{"left_id": a, "right_id": b, "match": True} for a, b in sorted(duplicates)]
+    while len(labels) < len(duplicates) + 10:
+        a, b = sorted(rng.sample(ids, 2), key=int)
+        if (a, b) not in duplicates and abs(int(a) - int(b)) > 3:
+            labels.append({"left_id": a, "right_id": b, "match": False})
+    misled = dedupe(records, id_field="id", labels=labels)
+    assert misled.model == "gradient_boosting"
+    assert len(matched(misled)) > 3 * len(duplicates)  # yet under 2 x 3 pairs per record
+    # Under a bound of one matching pair per record those clusters hold far too many.
+    monkeypatch.setattr(pipeline, "_OVERMATCH", 1 / fellegi_sunter._DUPLICATE_PAIRS_PER_RECORD)
+    result = dedupe(records, id_field="id", labels=labels)
+    assert result.model == "fellegi_sunter"
+    assert "far more matching pairs than the records can have" in result.stats["model_choice"]
+    assert result.stats["labels"] == len(labels)
+    assert {tuple(sorted(pair, key=int)) for pair in matched(result)} == duplicates

@@ -93,6 +93,14 @@ def cluster_records(
     )
 
 
+def pairs_within(labels: IntArray) -> int:
+    """How many record pairs share a cluster."""
+    if not len(labels):
+        return 0
+    sizes = np.bincount(labels)
+    return int((sizes * (sizes - 1) // 2).sum())
+
+
 def _inside_dense(
     components: IntArray, sizes: IntArray, left: IntArray, right: IntArray, max_dense: int
 ) -> NDArray[np.bool_]:

@@ -355,11 +355,14 @@ def max_prior(data: Dataset, candidates: int) -> float:
     Without this bound EM can explain the blocked candidates, which are all far more alike
     than random pairs, as one big match class.
     """
+    return float(np.clip(possible_matches(data) / max(candidates, 1), 1e-6, 1 - 1e-6))
+
+
+def possible_matches(data: Dataset) -> float:
+    """About one link per record of the smaller table; three duplicate pairs per record."""
     if data.link:
-        possible = _LINKS_PER_RECORD * min(data.n_left, data.size - data.n_left)
-    else:
-        possible = _DUPLICATE_PAIRS_PER_RECORD * data.size
-    return float(np.clip(possible / max(candidates, 1), 1e-6, 1 - 1e-6))
+        return _LINKS_PER_RECORD * min(data.n_left, data.size - data.n_left)
+    return _DUPLICATE_PAIRS_PER_RECORD * data.size
 
 
 def _initial_m(levels: int) -> list[float]:

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from cleara.engine.dedupe import fellegi_sunter, supervised
+from cleara.engine.dedupe import cluster, fellegi_sunter, supervised
 from cleara.engine.dedupe.blocking import (
     DEFAULT_WINDOW,
     BlockingRule,
@@ -46,6 +46,7 @@ from cleara.engine.fields.base import FieldOptions, JsonScalar
 from cleara.engine.table import InputError, Record, to_table
 
 _CAPPED_PRIOR = 0.99  # EM's match rate this close to its bound counts as bounded
+_OVERMATCH = 2.0  # clusters holding twice the possible matches are implausible
 MAX_CLUSTER_PAIRS = 50
 """Clusters with more members report only their matched edges, not every member pair."""
 
@@ -455,6 +456,10 @@ def _run(
     timings["scoring"] = time.perf_counter() - clock
     clock = time.perf_counter()
     clustering = cluster_records(data.size, left, right, scores, threshold, scorer.score_pairs)
+    if labels and scorer.classifier is not None and _overmatched(data, clustering):
+        scorer, threshold, info = _fellegi_sunter_instead(data, comparison, info, options)
+        scores = _apply_labels(data, labels, left, right, scorer.score(comparison))
+        clustering = cluster_records(data.size, left, right, scores, threshold, scorer.score_pairs)
     timings["clustering"] = time.perf_counter() - clock
     clock = time.perf_counter()
     clusters = _clusters(data, clustering, columns, link_table, options)
@@ -483,6 +488,38 @@ def _run(
         scorer,
         list(candidates.rules),
     )
+
+
+def _overmatched(data: Dataset, clustering: Clustering) -> bool:
+    """Whether one table's clusters hold far more matching pairs than its records can have:
+    over `_OVERMATCH` times the bound of `fellegi_sunter.possible_matches`. (Across two tables
+    products can match many to many, and large components keep their connected grouping, so
+    there the count says little: the check is for deduplication only.)"""
+    if data.link:
+        return False
+    pairs = cluster.pairs_within(clustering.labels)
+    return pairs > _OVERMATCH * fellegi_sunter.possible_matches(data)
+
+
+def _fellegi_sunter_instead(
+    data: Dataset, comparison: Comparison, info: dict[str, Any], options: DedupeOptions
+) -> tuple[Scorer, float, dict[str, Any]]:
+    """Fellegi-Sunter, for when the classifier's clusters hold more matches than possible.
+
+    The classifier learns from the labelled pairs alone; when they do not resemble the
+    candidates (known duplicates plus random record pairs as non-matches), it can call most
+    candidates matches. Fellegi-Sunter is fitted on the candidates themselves and does not
+    depend on how the labels were drawn; the labelled pairs keep their labels either way.
+    """
+    scorer, threshold, fs_info = fit_scorer(
+        data, comparison, [], parse_threshold(options.threshold)
+    )
+    fs_info["labels"] = info.get("labels")
+    fs_info["model_choice"] = (
+        "fellegi_sunter: the classifier's clusters held far more matching pairs than the "
+        "records can have; its labels do not resemble the candidates"
+    )
+    return scorer, threshold, fs_info
 
 
 def _apply_labels(
