@@ -8,6 +8,7 @@ import pytest
 from cleara.engine.dedupe import fellegi_sunter as fs
 from cleara.engine.dedupe.data import Dataset, encode_field
 from cleara.engine.dedupe.fields import FieldSpec
+from cleara.engine.table import InputError
 
 # Four fields with levels exact / one typo / different, u as random record pairs give it.
 U = [[0.001, 0.001, 0.998]] * 4
@@ -28,7 +29,7 @@ def _model() -> fs.FellegiSunterModel:
 
 
 def _one_key_only_probability(model: fs.FellegiSunterModel) -> float:
-    return float(fs._posterior(model, PATTERNS[4:5])[0])
+    return float(fs._responsibilities(model, PATTERNS[4:5])[0][0])
 
 
 def test_one_em_over_all_candidates_calls_nearly_all_of_them_matches() -> None:
@@ -71,7 +72,7 @@ def _fitted(home: list[bool], household: float) -> fs.FellegiSunterModel:
 
 
 def _probability(model: fs.FellegiSunterModel, levels: tuple[int, ...]) -> float:
-    return float(fs._posterior(model, np.array([levels], dtype=np.int8))[0])
+    return float(fs._responsibilities(model, np.array([levels], dtype=np.int8))[0][0])
 
 
 def test_without_a_household_class_housemates_are_matches() -> None:
@@ -112,3 +113,5 @@ def test_a_stored_model_keeps_its_household_class() -> None:
     assert again.household == model.household
     older = {k: v for k, v in model.as_dict().items() if k not in {"home", "household"}}
     assert not fs.FellegiSunterModel.from_dict(older).has_households
+    with pytest.raises(InputError, match="one home flag per field"):
+        fs.FellegiSunterModel.from_dict({**model.as_dict(), "home": [True]})

@@ -24,6 +24,7 @@ from numpy.typing import NDArray
 
 from cleara.engine.dedupe.compare import Comparison, compare, level_counts
 from cleara.engine.dedupe.data import Dataset, FloatArray, IntArray
+from cleara.engine.table import InputError
 
 TF_KINDS = frozenset({"name", "text", "long_text", "code"})
 _SMOOTHING = 1e-4
@@ -87,6 +88,9 @@ class FellegiSunterModel:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> FellegiSunterModel:
+        home = data.get("home", [])
+        if len(home) not in (0, len(data["fields"])):
+            raise InputError("stored model: one home flag per field expected")
         return cls(
             list(data["fields"]),
             list(data["kinds"]),
@@ -94,7 +98,7 @@ class FellegiSunterModel:
             [list(map(float, row)) for row in data["u"]],
             float(data["prior"]),
             int(data.get("iterations", 0)),
-            [bool(flag) for flag in data.get("home", [])],
+            [bool(flag) for flag in home],
             float(data.get("household", 0.0)),
         )
 
@@ -368,11 +372,6 @@ def possible_matches(data: Dataset) -> float:
 def _initial_m(levels: int) -> list[float]:
     raw = np.array([0.9] + [0.1 / 2**k for k in range(1, levels)], dtype=np.float64)
     return _normalized(raw)
-
-
-def _posterior(model: FellegiSunterModel, patterns: NDArray[np.int8]) -> FloatArray:
-    """P(match) per agreement pattern."""
-    return _responsibilities(model, patterns)[0]
 
 
 def _responsibilities(

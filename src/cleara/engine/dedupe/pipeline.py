@@ -457,8 +457,8 @@ def _run(
     clock = time.perf_counter()
     clustering = cluster_records(data.size, left, right, scores, threshold, scorer.score_pairs)
     if labels and scorer.classifier is not None and _overmatched(data, clustering):
-        scorer, threshold, info = _fellegi_sunter_instead(data, comparison, info, options)
-        scores = _apply_labels(data, labels, left, right, scorer.score(comparison))
+        scorer, threshold, info, scores = _fellegi_sunter_instead(data, comparison, info, options)
+        scores = _apply_labels(data, labels, left, right, scores)
         clustering = cluster_records(data.size, left, right, scores, threshold, scorer.score_pairs)
     timings["clustering"] = time.perf_counter() - clock
     clock = time.perf_counter()
@@ -503,7 +503,7 @@ def _overmatched(data: Dataset, clustering: Clustering) -> bool:
 
 def _fellegi_sunter_instead(
     data: Dataset, comparison: Comparison, info: dict[str, Any], options: DedupeOptions
-) -> tuple[Scorer, float, dict[str, Any]]:
+) -> tuple[Scorer, float, dict[str, Any], FloatArray]:
     """Fellegi-Sunter, for when the classifier's clusters hold more matches than possible.
 
     The classifier learns from the labelled pairs alone; when they do not resemble the
@@ -511,7 +511,7 @@ def _fellegi_sunter_instead(
     candidates matches. Fellegi-Sunter is fitted on the candidates themselves and does not
     depend on how the labels were drawn; the labelled pairs keep their labels either way.
     """
-    scorer, threshold, fs_info = fit_scorer(
+    scorer, threshold, fs_info, scores = fit_and_score(
         data, comparison, [], parse_threshold(options.threshold)
     )
     fs_info["labels"] = info.get("labels")
@@ -519,7 +519,7 @@ def _fellegi_sunter_instead(
         "fellegi_sunter: the classifier's clusters held far more matching pairs than the "
         "records can have; its labels do not resemble the candidates"
     )
-    return scorer, threshold, fs_info
+    return scorer, threshold, fs_info, scores
 
 
 def _apply_labels(
