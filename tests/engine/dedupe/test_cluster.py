@@ -48,3 +48,12 @@ def test_pairs_within_clusters() -> None:
     labels = np.array([0, 0, 0, 1, 1, 2])
     assert pairs_within(labels) == 3 + 1
     assert pairs_within(np.zeros(0, dtype=np.int64)) == 0
+
+
+def test_pairs_not_eligible_do_not_join_records() -> None:
+    left = np.array([0, 1, 3], dtype=np.int64)
+    right = np.array([1, 2, 4], dtype=np.int64)
+    eligible = np.array([True, True, False])
+    result = cluster_records(5, left, right, _scorer(left, right), 0.5, _scorer, eligible=eligible)
+    assert result.labels[3] != result.labels[4]
+    assert result.labels[0] != result.labels[2]

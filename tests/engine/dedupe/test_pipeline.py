@@ -181,3 +181,46 @@ def test_labels_unlike_the_candidates_give_way_to_fellegi_sunter(
     assert "far more matching pairs than the records can have" in result.stats["model_choice"]
     assert result.stats["labels"] == len(labels)
     assert {tuple(sorted(pair, key=int)) for pair in matched(result)} == duplicates
+
+
+BRANDS = ("Acme", "Globex", "Initech", "Umbrella", "Stark", "Wayne", "Wonka", "Hooli",
+          "Vandelay", "Soylent", "Tyrell", "Cyberdyne")  # fmt: skip
+ITEMS = ("kettle", "toaster", "blender", "heater", "router", "monitor", "speaker", "camera",
+         "printer", "drill", "mixer", "lamp")  # fmt: skip
+
+
+def _catalogues() -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """Two shops' listings of the same products, each in a plain and a "Pro" edition."""
+    left, right = [], []
+    for number, (brand, item) in enumerate(zip(BRANDS, ITEMS, strict=True)):
+        for edition, suffix, price in ((0, "", 40 + 7 * number), (1, " Pro", 90 + 11 * number)):
+            key = f"{number}-{edition}"
+            title = f"{brand} {item}{suffix} {100 + number}"
+            left.append({"id": key, "title": title, "brand": brand, "price": f"{price}.00"})
+            right.append({"id": key + "b", "title": title.lower(), "brand": brand.upper(),
+                          "price": f"${price}"})  # fmt: skip
+    return left, right
+
+
+def test_a_link_is_some_records_best_candidate() -> None:
+    # The plain and Pro editions score high against each other; but each has a better
+    # candidate (its own listing in the other shop), so editions are not linked.
+    left, right = _catalogues()
+    result = dedupe(left, right, id_field="id", threshold=0.5)
+    assert {(p.left_id, p.right_id) for p in result.pairs} == {
+        (r["id"], r["id"] + "b") for r in left
+    }
+    assert sorted({len(c.members) for c in result.clusters}) == [2]
+    assert result.stats["links_beaten_on_both_sides"] == 24
+    every = dedupe(left, right, id_field="id", threshold=0.5,
+                   options=pipeline.DedupeOptions(best_match=False))  # fmt: skip
+    assert len(every.pairs) == 48
+
+
+def test_a_labelled_link_holds_even_when_beaten() -> None:
+    left, right = _catalogues()
+    labels = [("0-0", "0-0b", True), ("1-1", "1-1b", True), ("2-0", "2-1b", False),
+              ("3-1", "3-0b", False), ("4-0", "4-1b", True)]  # fmt: skip
+    known = [{"left_id": a, "right_id": b, "match": m} for a, b, m in labels]
+    result = dedupe(left, right, id_field="id", threshold=0.5, labels=known)
+    assert ("4-0", "4-1b") in {(p.left_id, p.right_id) for p in result.pairs}

@@ -46,9 +46,16 @@ def cluster_records(
     scorer: Scorer,
     *,
     max_dense: int = MAX_DENSE,
+    eligible: NDArray[np.bool_] | None = None,
 ) -> Clustering:
-    """Cluster records from scored candidate pairs; `scorer` scores member pairs not yet seen."""
+    """Cluster records from scored candidate pairs; `scorer` scores member pairs not yet seen.
+
+    `eligible` marks the candidate pairs that may join records at all (all by default); the
+    others still count with their scores when a component is re-clustered.
+    """
     matched = scores >= threshold
+    if eligible is not None:
+        matched &= eligible
     components = _components(size, left[matched], right[matched])
     labels = components.copy()
     sizes = np.bincount(components, minlength=1) if size else np.zeros(0, dtype=np.int64)

@@ -22,6 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from cleara.engine.dedupe import cluster, fellegi_sunter, supervised
+from cleara.engine.dedupe.best_match import best_for_either
 from cleara.engine.dedupe.blocking import (
     DEFAULT_WINDOW,
     BlockingRule,
@@ -73,6 +74,7 @@ class DedupeOptions:
     survivorship: Survivorship | None = None
     explain: bool = True
     golden: bool = True
+    best_match: bool = True  # when linking: a pair links only as a best candidate (best_match.py)
 
 
 @dataclass(slots=True)
@@ -451,15 +453,12 @@ def _run(
     scorer, threshold, info, scores = fit_and_score(
         data, comparison, labels, parse_threshold(options.threshold)
     )
-    if labels:
-        scores = _apply_labels(data, labels, left, right, scores)
     timings["scoring"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    clustering = cluster_records(data.size, left, right, scores, threshold, scorer.score_pairs)
+    clustering = _cluster(data, (left, right, scores), labels, threshold, scorer, options, info)
     if labels and scorer.classifier is not None and _overmatched(data, clustering):
         scorer, threshold, info, scores = _fellegi_sunter_instead(data, comparison, info, options)
-        scores = _apply_labels(data, labels, left, right, scores)
-        clustering = cluster_records(data.size, left, right, scores, threshold, scorer.score_pairs)
+        clustering = _cluster(data, (left, right, scores), labels, threshold, scorer, options, info)
     timings["clustering"] = time.perf_counter() - clock
     clock = time.perf_counter()
     clusters = _clusters(data, clustering, columns, link_table, options)
@@ -487,6 +486,32 @@ def _run(
         clustering.labels.tolist(),
         scorer,
         list(candidates.rules),
+    )
+
+
+def _cluster(
+    data: Dataset,
+    pairs: tuple[IntArray, IntArray, FloatArray],
+    labels: list[Label],
+    threshold: float,
+    scorer: Scorer,
+    options: DedupeOptions,
+    info: dict[str, Any],
+) -> Clustering:
+    """Cluster the scored candidates; labelled pairs take their labels.
+
+    When linking, a pair joins records only as a best match (`best_match.py`), judged on the
+    model's scores: a labelled match always links, but does not push its records' other
+    candidates out (one record may rightly match several in the other table).
+    """
+    left, right, model_scores = pairs
+    scores = _apply_labels(data, labels, left, right, model_scores) if labels else model_scores
+    eligible = None
+    if data.link and options.best_match:
+        eligible = best_for_either(left, right, model_scores) | (scores >= 1.0)
+        info["links_beaten_on_both_sides"] = int(((scores >= threshold) & ~eligible).sum())
+    return cluster_records(
+        data.size, left, right, scores, threshold, scorer.score_pairs, eligible=eligible
     )
 
 
