@@ -183,6 +183,49 @@ def test_labels_unlike_the_candidates_give_way_to_fellegi_sunter(
     assert {tuple(sorted(pair, key=int)) for pair in matched(result)} == duplicates
 
 
+def _people_in_two_tables() -> tuple[
+    list[dict[str, str]], list[dict[str, str]], list[dict[str, object]]
+]:
+    """The people split into two tables (one record of each duplicate pair on either side),
+    with their duplicates and ten random cross-table pairs as labels."""
+    records, duplicates, _ = people_with_housemates()
+    second = {b for _, b in duplicates}
+    left = [r for r in records if r["id"] not in second]
+    right = [r for r in records if r["id"] in second]
+    rng = random.Random(0)
+    labels: list[dict[str, object]] = [
+        {"left_id": a, "right_id": b, "match": True} for a, b in sorted(duplicates)
+    ]
+    while len(labels) < len(duplicates) + 10:
+        a, b = rng.choice(left)["id"], rng.choice(right)["id"]
+        if (a, b) not in duplicates:
+            labels.append({"left_id": a, "right_id": b, "match": False})
+    return left, right, labels
+
+
+def test_a_link_classifier_is_checked_against_fellegi_sunter(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    left, right, labels = _people_in_two_tables()
+    sound = dedupe(left, right, id_field="id", labels=labels)
+    assert sound.model == "gradient_boosting"
+    mine, theirs = sound.stats["links_against_fellegi_sunter"]
+    assert mine == theirs == 14
+    assert sound.stats["fellegi_sunter_f1_on_labels"] == 1.0
+    # Under a bound of half Fellegi-Sunter's links the classifier links too many, and
+    # Fellegi-Sunter agrees with the labels: it scores instead.
+    monkeypatch.setattr(pipeline, "_OVERMATCH", 0.5)
+    result = dedupe(left, right, id_field="id", labels=labels)
+    assert result.model == "fellegi_sunter"
+    assert "times the pairs Fellegi-Sunter links" in result.stats["model_choice"]
+    assert {(p.left_id, p.right_id) for p in result.pairs} == {
+        (p.left_id, p.right_id) for p in sound.pairs
+    }
+    # A Fellegi-Sunter that disagrees with the labels never replaces the classifier.
+    monkeypatch.setattr(pipeline, "_AGREES", 1.01)
+    assert dedupe(left, right, id_field="id", labels=labels).model == "gradient_boosting"
+
+
 BRANDS = ("Acme", "Globex", "Initech", "Umbrella", "Stark", "Wayne", "Wonka", "Hooli",
           "Vandelay", "Soylent", "Tyrell", "Cyberdyne")  # fmt: skip
 ITEMS = ("kettle", "toaster", "blender", "heater", "router", "monitor", "speaker", "camera",

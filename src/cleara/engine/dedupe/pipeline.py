@@ -48,6 +48,7 @@ from cleara.engine.table import InputError, Record, to_table
 
 _CAPPED_PRIOR = 0.99  # EM's match rate this close to its bound counts as bounded
 _OVERMATCH = 2.0  # clusters holding twice the possible matches are implausible
+_AGREES = 0.9  # Fellegi-Sunter's F1 on the labels from which it may replace the classifier
 MAX_CLUSTER_PAIRS = 50
 """Clusters with more members report only their matched edges, not every member pair."""
 
@@ -456,9 +457,15 @@ def _run(
     timings["scoring"] = time.perf_counter() - clock
     clock = time.perf_counter()
     clustering = _cluster(data, (left, right, scores), labels, threshold, scorer, options, info)
-    if labels and scorer.classifier is not None and _overmatched(data, clustering):
-        scorer, threshold, info, scores = _fellegi_sunter_instead(data, comparison, info, options)
-        clustering = _cluster(data, (left, right, scores), labels, threshold, scorer, options, info)
+    if labels and scorer.classifier is not None:
+        fallback = _instead_of_a_misled_classifier(
+            data, comparison, (left, right, scores), labels, threshold, clustering, info, options
+        )
+        if fallback is not None:
+            scorer, threshold, info, scores = fallback
+            clustering = _cluster(
+                data, (left, right, scores), labels, threshold, scorer, options, info
+            )
     timings["clustering"] = time.perf_counter() - clock
     clock = time.perf_counter()
     clusters = _clusters(data, clustering, columns, link_table, options)
@@ -506,45 +513,127 @@ def _cluster(
     """
     left, right, model_scores = pairs
     scores = _apply_labels(data, labels, left, right, model_scores) if labels else model_scores
-    eligible = None
-    if data.link and options.best_match:
-        eligible = best_for_either(left, right, model_scores) | (scores >= 1.0)
+    eligible = _eligible(data, left, right, model_scores, scores, options)
+    if eligible is not None:
         info["links_beaten_on_both_sides"] = int(((scores >= threshold) & ~eligible).sum())
     return cluster_records(
         data.size, left, right, scores, threshold, scorer.score_pairs, eligible=eligible
     )
 
 
+def _eligible(
+    data: Dataset,
+    left: IntArray,
+    right: IntArray,
+    model_scores: FloatArray,
+    scores: FloatArray,
+    options: DedupeOptions,
+) -> NDArray[np.bool_] | None:
+    """When linking with best-match links: the pairs that may link (None: every pair)."""
+    if not (data.link and options.best_match):
+        return None
+    result: NDArray[np.bool_] = best_for_either(left, right, model_scores) | (scores >= 1.0)
+    return result
+
+
+def _links(
+    data: Dataset,
+    pairs: tuple[IntArray, IntArray, FloatArray],
+    labels: list[Label],
+    threshold: float,
+    options: DedupeOptions,
+) -> int:
+    """How many candidate pairs link the two tables, labels applied."""
+    left, right, model_scores = pairs
+    scores = _apply_labels(data, labels, left, right, model_scores)
+    linked = scores >= threshold
+    eligible = _eligible(data, left, right, model_scores, scores, options)
+    return int((linked if eligible is None else linked & eligible).sum())
+
+
 def _overmatched(data: Dataset, clustering: Clustering) -> bool:
     """Whether one table's clusters hold far more matching pairs than its records can have:
-    over `_OVERMATCH` times the bound of `fellegi_sunter.possible_matches`. (Across two tables
-    products can match many to many, and large components keep their connected grouping, so
-    there the count says little: the check is for deduplication only.)"""
-    if data.link:
-        return False
+    over `_OVERMATCH` times the bound of `fellegi_sunter.possible_matches`."""
     pairs = cluster.pairs_within(clustering.labels)
     return pairs > _OVERMATCH * fellegi_sunter.possible_matches(data)
 
 
-def _fellegi_sunter_instead(
-    data: Dataset, comparison: Comparison, info: dict[str, Any], options: DedupeOptions
-) -> tuple[Scorer, float, dict[str, Any], FloatArray]:
-    """Fellegi-Sunter, for when the classifier's clusters hold more matches than possible.
+def _links_far_more(
+    data: Dataset,
+    pairs: tuple[IntArray, IntArray, FloatArray],
+    fellegi_sunter_fit: tuple[Scorer, float, dict[str, Any], FloatArray],
+    labels: list[Label],
+    threshold: float,
+    info: dict[str, Any],
+    options: DedupeOptions,
+) -> bool:
+    """Whether the classifier links over `_OVERMATCH` times the pairs Fellegi-Sunter links,
+    while Fellegi-Sunter agrees with the labels (F1 on them of at least `_AGREES`).
+
+    Across two tables products can match many to many, so the number of links alone says
+    little; and where Fellegi-Sunter disagrees with the labels (on product tables it often
+    finds half the matches) the classifier is the better judge, whatever it links.
+    """
+    left, right, _ = pairs
+    _, fs_threshold, _, fs_scores = fellegi_sunter_fit
+    mine = _links(data, pairs, labels, threshold, options)
+    theirs = _links(data, (left, right, fs_scores), labels, fs_threshold, options)
+    agreement = _f1_on_labels(data, labels, left, right, fs_scores >= fs_threshold)
+    info["links_against_fellegi_sunter"] = [mine, theirs]
+    info["fellegi_sunter_f1_on_labels"] = round(agreement, 4)
+    return mine > _OVERMATCH * max(theirs, 1) and agreement >= _AGREES
+
+
+def _instead_of_a_misled_classifier(
+    data: Dataset,
+    comparison: Comparison,
+    pairs: tuple[IntArray, IntArray, FloatArray],
+    labels: list[Label],
+    threshold: float,
+    clustering: Clustering,
+    info: dict[str, Any],
+    options: DedupeOptions,
+) -> tuple[Scorer, float, dict[str, Any], FloatArray] | None:
+    """Fellegi-Sunter's fit when the classifier's matches are implausible; else None.
 
     The classifier learns from the labelled pairs alone; when they do not resemble the
     candidates (known duplicates plus random record pairs as non-matches), it can call most
     candidates matches. Fellegi-Sunter is fitted on the candidates themselves and does not
     depend on how the labels were drawn; the labelled pairs keep their labels either way.
+    One table: `_overmatched`; two tables: `_links_far_more` (Fellegi-Sunter is fitted for
+    that check whenever two tables are linked with labels).
     """
-    scorer, threshold, fs_info, scores = fit_and_score(
-        data, comparison, [], parse_threshold(options.threshold)
-    )
+    given = parse_threshold(options.threshold)
+    if data.link:
+        fallback = fit_and_score(data, comparison, [], given)
+        if not _links_far_more(data, pairs, fallback, labels, threshold, info, options):
+            return None
+        reason = f"the classifier linked over {_OVERMATCH:g} times the pairs Fellegi-Sunter links"
+    else:
+        if not _overmatched(data, clustering):
+            return None
+        fallback = fit_and_score(data, comparison, [], given)
+        reason = "the classifier's clusters held far more matching pairs than the records can have"
+    scorer, fs_threshold, fs_info, scores = fallback
     fs_info["labels"] = info.get("labels")
-    fs_info["model_choice"] = (
-        "fellegi_sunter: the classifier's clusters held far more matching pairs than the "
-        "records can have; its labels do not resemble the candidates"
-    )
-    return scorer, threshold, fs_info, scores
+    for key in ("links_against_fellegi_sunter", "fellegi_sunter_f1_on_labels"):
+        if key in info:
+            fs_info[key] = info[key]
+    fs_info["model_choice"] = f"fellegi_sunter: {reason}; its labels do not resemble the candidates"
+    return scorer, fs_threshold, fs_info, scores
+
+
+def _f1_on_labels(
+    data: Dataset, labels: list[Label], left: IntArray, right: IntArray, matched: NDArray[np.bool_]
+) -> float:
+    """F1 of `matched` (one flag per candidate pair) on the labelled pairs among them."""
+    li, lj, truth = label_indices(data, labels)
+    size = np.int64(max(data.size, 1))
+    position = {int(k): i for i, k in enumerate((left * size + right).tolist())}
+    found = [position.get(int(k), -1) for k in (li * size + lj).tolist()]
+    predicted = np.array([i >= 0 and bool(matched[i]) for i in found], dtype=bool)
+    hits = int((predicted & truth).sum())
+    return 2 * hits / max(int(predicted.sum() + truth.sum()), 1)
 
 
 def _apply_labels(
