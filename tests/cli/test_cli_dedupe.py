@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from people import catalogues
 from typer.testing import CliRunner
 
 from cleara.cli.main import app
@@ -71,6 +72,26 @@ def test_row_number_ids_labels_threshold_and_link(runner: CliRunner, tmp_path: P
     )
     assert linked.exit_code == 0, linked.output
     assert [(r["left_id"], r["right_id"]) for r in _read(pairs)] == [("2", "0")]
+
+
+def test_every_link_turns_best_match_links_off(runner: CliRunner, tmp_path: Path) -> None:
+    left, right = catalogues()  # two shops, each product in a plain and a Pro edition
+    files = []
+    for name, rows in (("a.csv", left), ("b.csv", right)):
+        path = tmp_path / name
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+        files.append(str(path))
+    counts = []
+    for flag in ("--best-match", "--every-link"):
+        pairs = tmp_path / f"{flag}.csv"
+        args = ["dedupe", files[0], "--link", files[1], "--id-column", "id", "--threshold", "0.5"]
+        result = runner.invoke(app, [*args, flag, "--pairs", str(pairs)])
+        assert result.exit_code == 0, result.output
+        counts.append(len(_read(pairs)))
+    assert counts == [24, 48]
 
 
 def test_bad_arguments(runner: CliRunner, tmp_path: Path) -> None:

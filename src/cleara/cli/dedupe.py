@@ -33,6 +33,14 @@ def dedupe_command(
     threshold: Annotated[
         str, typer.Option("--threshold", help='"auto" or a match probability between 0 and 1.')
     ] = "auto",
+    best_match: Annotated[
+        bool,
+        typer.Option(
+            "--best-match/--every-link",
+            help="With --link: a pair links only as the best candidate of one of its records "
+            "(default), or every pair above the threshold links.",
+        ),
+    ] = True,
     pairs: Annotated[
         Path | None,
         typer.Option("--pairs", help="Write matched pairs here: left_id,right_id,score."),
@@ -49,7 +57,7 @@ def dedupe_command(
 
     Without --pairs, --clusters or --golden, the clusters are written to standard output.
     """
-    from cleara.engine.dedupe.pipeline import dedupe
+    from cleara.engine.dedupe.pipeline import DedupeOptions, dedupe
     from cleara.engine.dedupe.threshold import parse_threshold
     from cleara.io.tabular import read_records
 
@@ -60,7 +68,14 @@ def dedupe_command(
         if id_column is not None and id_column not in columns:
             raise CliError(f"--id-column {id_column!r} is not a column of {source}")
         label_rows = _read_labels(labels) if labels is not None else None
-        result = dedupe(rows, link_rows, id_field=id_column, labels=label_rows, threshold=threshold)
+        result = dedupe(
+            rows,
+            link_rows,
+            id_field=id_column,
+            labels=label_rows,
+            threshold=threshold,
+            options=DedupeOptions(best_match=best_match),
+        )
         if pairs is not None:
             _write_csv(
                 pairs,

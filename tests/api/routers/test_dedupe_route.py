@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from fastapi.testclient import TestClient
+from people import catalogues
 
 RECORDS = [
     {"id": "a1", "name": "Jon Smith", "email": "jon.smith@example.com", "city": "Boston"},
@@ -66,6 +67,35 @@ def test_file_upload(client: TestClient) -> None:
     )
     assert response.status_code == 200, response.text
     assert [(p["left_id"], p["right_id"]) for p in response.json()["pairs"]] == [(0, 1)]
+
+
+def test_best_match_links_can_be_turned_off(client: TestClient) -> None:
+    left, right = catalogues()  # two shops, each product in a plain and a Pro edition
+    body = {"records": left, "link_records": right, "id_field": "id", "threshold": 0.5}
+    best = client.post("/v1/dedupe", json=body)
+    every = client.post("/v1/dedupe", json={**body, "best_match": False})
+    assert best.status_code == every.status_code == 200, best.text + every.text
+    assert len(best.json()["pairs"]) == 24  # each listing with its own product
+    assert len(every.json()["pairs"]) == 48  # and with the other edition
+
+
+def test_best_match_in_an_upload(client: TestClient) -> None:
+    left, right = catalogues()
+
+    def csv_of(rows: list[dict[str, str]]) -> bytes:
+        lines = ["id,title,brand,price"] + [",".join(r.values()) for r in rows]
+        return "\n".join(lines).encode()
+
+    response = client.post(
+        "/v1/dedupe",
+        files={
+            "file": ("a.csv", csv_of(left), "text/csv"),
+            "link_file": ("b.csv", csv_of(right), "text/csv"),
+        },
+        data={"id_field": "id", "threshold": "0.5", "best_match": "false"},
+    )
+    assert response.status_code == 200, response.text
+    assert len(response.json()["pairs"]) == 48
 
 
 def test_bad_input_and_limits(client: TestClient) -> None:

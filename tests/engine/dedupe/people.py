@@ -87,3 +87,22 @@ def people_with_housemates() -> tuple[
             records.append(person(home))
             housemates.add((first["id"], records[-1]["id"]))
     return records, duplicates, housemates
+
+
+BRANDS = ("Acme", "Globex", "Initech", "Umbrella", "Stark", "Wayne", "Wonka", "Hooli",
+          "Vandelay", "Soylent", "Tyrell", "Cyberdyne")  # fmt: skip
+ITEMS = ("kettle", "toaster", "blender", "heater", "router", "monitor", "speaker", "camera",
+         "printer", "drill", "mixer", "lamp")  # fmt: skip
+
+
+def catalogues() -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """Two shops' listings of the same products, each in a plain and a "Pro" edition."""
+    left, right = [], []
+    for number, (brand, item) in enumerate(zip(BRANDS, ITEMS, strict=True)):
+        for edition, suffix, price in ((0, "", 40 + 7 * number), (1, " Pro", 90 + 11 * number)):
+            key = f"{number}-{edition}"
+            title = f"{brand} {item}{suffix} {100 + number}"
+            left.append({"id": key, "title": title, "brand": brand, "price": f"{price}.00"})
+            right.append({"id": key + "b", "title": title.lower(), "brand": brand.upper(),
+                          "price": f"${price}"})  # fmt: skip
+    return left, right

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from people import DUPLICATES, PEOPLE, matched, people_with_housemates
+from people import DUPLICATES, PEOPLE, catalogues, matched, people_with_housemates
 
 from cleara.engine.dedupe import dedupe, fellegi_sunter, pipeline
 from cleara.engine.table import InputError
@@ -226,29 +226,10 @@ def test_a_link_classifier_is_checked_against_fellegi_sunter(
     assert dedupe(left, right, id_field="id", labels=labels).model == "gradient_boosting"
 
 
-BRANDS = ("Acme", "Globex", "Initech", "Umbrella", "Stark", "Wayne", "Wonka", "Hooli",
-          "Vandelay", "Soylent", "Tyrell", "Cyberdyne")  # fmt: skip
-ITEMS = ("kettle", "toaster", "blender", "heater", "router", "monitor", "speaker", "camera",
-         "printer", "drill", "mixer", "lamp")  # fmt: skip
-
-
-def _catalogues() -> tuple[list[dict[str, str]], list[dict[str, str]]]:
-    """Two shops' listings of the same products, each in a plain and a "Pro" edition."""
-    left, right = [], []
-    for number, (brand, item) in enumerate(zip(BRANDS, ITEMS, strict=True)):
-        for edition, suffix, price in ((0, "", 40 + 7 * number), (1, " Pro", 90 + 11 * number)):
-            key = f"{number}-{edition}"
-            title = f"{brand} {item}{suffix} {100 + number}"
-            left.append({"id": key, "title": title, "brand": brand, "price": f"{price}.00"})
-            right.append({"id": key + "b", "title": title.lower(), "brand": brand.upper(),
-                          "price": f"${price}"})  # fmt: skip
-    return left, right
-
-
 def test_a_link_is_some_records_best_candidate() -> None:
     # The plain and Pro editions score high against each other; but each has a better
     # candidate (its own listing in the other shop), so editions are not linked.
-    left, right = _catalogues()
+    left, right = catalogues()
     result = dedupe(left, right, id_field="id", threshold=0.5)
     assert {(p.left_id, p.right_id) for p in result.pairs} == {
         (r["id"], r["id"] + "b") for r in left
@@ -261,7 +242,7 @@ def test_a_link_is_some_records_best_candidate() -> None:
 
 
 def test_a_labelled_link_holds_even_when_beaten() -> None:
-    left, right = _catalogues()
+    left, right = catalogues()
     labels = [("0-0", "0-0b", True), ("1-1", "1-1b", True), ("2-0", "2-1b", False),
               ("3-1", "3-0b", False), ("4-0", "4-1b", True)]  # fmt: skip
     known = [{"left_id": a, "right_id": b, "match": m} for a, b, m in labels]

@@ -23,7 +23,7 @@ from cleara.api.table_input import (
     read_uploaded_table,
     validate_model,
 )
-from cleara.engine.dedupe.pipeline import dedupe
+from cleara.engine.dedupe.pipeline import DedupeOptions, dedupe
 from cleara.engine.fields.base import JsonScalar
 from cleara.engine.table import InputError
 from cleara.settings import Settings
@@ -80,6 +80,11 @@ class DedupeRequest(BaseModel):
     threshold: Literal["auto"] | float = Field(
         "auto", description='"auto" or a match probability between 0 and 1.'
     )
+    best_match: bool = Field(
+        True,
+        description="When linking: a pair links only as the best candidate of one of its "
+        "records. Turn off when a table lists one entity several times.",
+    )
 
 
 class PairOut(BaseModel):
@@ -113,6 +118,7 @@ _OPENAPI_BODY = openapi_body(
         "fields": {"type": "string", "description": "JSON list of fields"},
         "labels": {"type": "string", "description": "JSON list of labels"},
         "threshold": {"type": "string", "description": '"auto" or a number'},
+        "best_match": {"type": "boolean"},
     },
     raw_bodies=False,
 )
@@ -159,6 +165,7 @@ def _run(body: DedupeRequest) -> dict[str, Any]:
             fields=fields,
             labels=labels,
             threshold=body.threshold,
+            options=DedupeOptions(best_match=body.best_match),
         )
     except InputError as exc:
         raise ApiError(422, "invalid_input", str(exc), param=_param(exc)) from None
@@ -200,7 +207,7 @@ async def _read_multipart(request: Request) -> DedupeRequest:
     link = form.get("link_file")
     if isinstance(link, UploadFile):
         _, payload["link_records"] = await read_uploaded_table(link, "link_file")
-    for name in ("id_field", "threshold"):
+    for name in ("id_field", "threshold", "best_match"):
         value = form.get(name)
         if isinstance(value, str) and value:
             payload[name] = _number_or_text(value) if name == "threshold" else value
