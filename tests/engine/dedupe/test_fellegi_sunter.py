@@ -61,13 +61,23 @@ def test_without_a_distinctive_field_there_are_no_sessions() -> None:
 HOME = [False, True, True, False]
 
 
-def _fitted(home: list[bool], household: float) -> fs.FellegiSunterModel:
+def _fitted(
+    home: list[bool],
+    household: float,
+    patterns: np.ndarray = PATTERNS,
+    counts: np.ndarray = COUNTS,
+    *,
+    learned: bool = False,
+) -> fs.FellegiSunterModel:
+    """Fitted as `fit` does; with `learned`, the class learns field d's levels (birth date)."""
     model = _model()
     model.home, model.household = home, household
-    sessions = fs._session_estimates(model, PATTERNS, COUNTS, 60, 1e-5)
+    if learned:
+        model.household_levels = [[], [], [], list(model.u[3])]
+    sessions = fs._session_estimates(model, patterns, counts, 60, 1e-5)
     assert sessions is not None
     model.m = sessions
-    fs._em(model, PATTERNS, COUNTS, 1 - 1e-6, 60, 1e-5, fixed_m=True)
+    fs._em(model, patterns, counts, 1 - 1e-6, 60, 1e-5, fixed_m=True)
     return model
 
 
@@ -90,8 +100,9 @@ def test_the_household_class_tells_housemates_from_matches() -> None:
     # Probabilities from field weights agree with the responsibilities of EM.
     table = [np.log2(np.asarray(m) / np.asarray(u)) for m, u in zip(model.m, model.u, strict=True)]
     weights = np.array([[table[f][level] for f, level in enumerate((2, 0, 0, 2))]])
-    assert model.household_weight(weights)[0] < -5
-    assert float(model.probability(weights)[0]) == pytest.approx(
+    levels = np.array([(2, 0, 0, 2)], dtype=np.int8)
+    assert model.household_weight(weights, levels)[0] < -5
+    assert float(model.probability(weights, levels)[0]) == pytest.approx(
         _probability(model, (2, 0, 0, 2)), rel=1e-6
     )
 
@@ -111,7 +122,37 @@ def test_a_stored_model_keeps_its_household_class() -> None:
     again = fs.FellegiSunterModel.from_dict(model.as_dict())
     assert again.home == HOME
     assert again.household == model.household
-    older = {k: v for k, v in model.as_dict().items() if k not in {"home", "household"}}
+    older = {
+        k: v
+        for k, v in model.as_dict().items()
+        if k not in {"home", "household", "household_levels"}
+    }
     assert not fs.FellegiSunterModel.from_dict(older).has_households
     with pytest.raises(InputError, match="one home flag per field"):
         fs.FellegiSunterModel.from_dict({**model.as_dict(), "home": [True]})
+    twins = _fitted(HOME, 0.05, learned=True)
+    assert fs.FellegiSunterModel.from_dict(twins.as_dict()).household_levels == (
+        twins.household_levels
+    )
+    with pytest.raises(InputError, match="one home flag per field"):
+        fs.FellegiSunterModel.from_dict({**twins.as_dict(), "household_levels": [[1.0]]})
+
+
+# Twins: people of one home who share a birth date (field d) and differ in first name (a).
+TWIN_ROWS = [
+    ((0, 0, 0, 0), 1000), ((0, 0, 0, 2), 50),
+    ((2, 0, 0, 2), 2000), ((2, 0, 0, 0), 400),
+    ((0, 2, 2, 2), 3000), ((2, 2, 2, 0), 3000), ((2, 2, 0, 2), 1000),
+]  # fmt: skip
+TWIN_PATTERNS = np.array([levels for levels, _ in TWIN_ROWS], dtype=np.int8)
+TWIN_COUNTS = np.array([count for _, count in TWIN_ROWS], dtype=np.float64)
+
+
+def test_the_household_class_learns_how_often_housemates_share_a_birth_date() -> None:
+    plain = _fitted(HOME, 0.05, TWIN_PATTERNS, TWIN_COUNTS)
+    assert _probability(plain, (2, 0, 0, 0)) > 0.5  # twins taken for one person
+    model = _fitted(HOME, 0.05, TWIN_PATTERNS, TWIN_COUNTS, learned=True)
+    assert model.household_levels[3][0] == pytest.approx(400 / 2400, abs=0.03)
+    assert _probability(model, (2, 0, 0, 0)) < 0.2
+    assert _probability(model, (0, 0, 0, 0)) > 0.99
+    assert _probability(model, (0, 0, 0, 2)) > 0.9

@@ -9,8 +9,9 @@ its u is the value's frequency instead of the field's average (term-frequency ad
 People who share a home agree on last name, address, ZIP and phone at once, which independent
 evidence would add up to a match. When a table has fields of both kinds, a third latent class
 stands for them: different people of one home, who agree on the home's fields as matches do and
-on personal fields (first name, birth date, e-mail) as random records do. EM estimates how
-common they are; a pair's match weight then loses log2(1 + P(home) / P(unrelated)).
+on personal fields (first name, e-mail) as random records do; how often they share a birth date
+(twins) is learned. EM estimates how common they are; a pair's match weight then loses
+log2(1 + P(home) / P(unrelated)).
 """
 
 from __future__ import annotations
@@ -57,6 +58,10 @@ PERSONAL_TYPES = frozenset(
     {"first_name", "middle_name", "full_name", "date_of_birth", "email", "national_id"}
 )
 """Semantic types that tell people of one home apart (a full name by its first name)."""
+SHARED_PERSONAL_TYPES = frozenset({"date_of_birth"})
+"""Personal types that people of one home may still share (twins' birth date): the household
+class learns how often they agree, where other personal fields agree as random records do."""
+_HOUSEHOLD_PSEUDO = 100.0  # pseudo-pairs at u for those fields: few households keep h near u
 
 
 @dataclass(slots=True)
@@ -73,6 +78,9 @@ class FellegiSunterModel:
     """Per field: whether people of one home share it (empty: no household class)."""
     household: float = 0.0
     """Share of candidates that are different people of one home (0: no household class)."""
+    household_levels: list[list[float]] = field(default_factory=list)
+    """Per field: P(level | people of one home) where learned (`SHARED_PERSONAL_TYPES`), else
+    empty (the class then agrees as matches do on home fields, as random records elsewhere)."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -84,12 +92,14 @@ class FellegiSunterModel:
             "iterations": self.iterations,
             "home": self.home,
             "household": self.household,
+            "household_levels": self.household_levels,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> FellegiSunterModel:
         home = data.get("home", [])
-        if len(home) not in (0, len(data["fields"])):
+        shared = data.get("household_levels", [])
+        if len(home) not in (0, len(data["fields"])) or len(shared) not in (0, len(home)):
             raise InputError("stored model: one home flag per field expected")
         return cls(
             list(data["fields"]),
@@ -100,6 +110,7 @@ class FellegiSunterModel:
             int(data.get("iterations", 0)),
             [bool(flag) for flag in home],
             float(data.get("household", 0.0)),
+            [list(map(float, row)) for row in shared],
         )
 
     @property
@@ -120,17 +131,21 @@ class FellegiSunterModel:
     def household_prior_weight(self) -> float:
         return math.log2(self.household / self.unrelated)
 
-    def household_odds(self, weights: FloatArray) -> FloatArray:
-        """Per pair: log2 P(people of one home) / P(unrelated), from the home fields' weights."""
+    def household_odds(self, weights: FloatArray, levels: NDArray[np.int8]) -> FloatArray:
+        """Per pair: log2 P(people of one home) / P(unrelated), from the home fields' weights
+        and the learned fields' levels (`household_levels`)."""
         home = weights[:, np.asarray(self.home, dtype=bool)].sum(axis=1)
+        for f, shared in enumerate(self.household_levels):
+            if shared:
+                home = home + _level_weights(levels[:, f], shared, self.u[f])
         odds: FloatArray = np.clip(home + self.household_prior_weight, -60, 60)
         return odds
 
-    def household_weight(self, weights: FloatArray) -> FloatArray:
+    def household_weight(self, weights: FloatArray, levels: NDArray[np.int8]) -> FloatArray:
         """Per pair: -log2(1 + P(home) / P(unrelated)), the match weight the class costs."""
         if not self.has_households:
             return np.zeros(len(weights), dtype=np.float64)
-        result: FloatArray = -np.logaddexp2(0.0, self.household_odds(weights))
+        result: FloatArray = -np.logaddexp2(0.0, self.household_odds(weights, levels))
         return result
 
     def field_weights(self, data: Dataset, comparison: Comparison) -> FloatArray:
@@ -150,11 +165,20 @@ class FellegiSunterModel:
         clipped: FloatArray = np.clip(weights, -_MAX_WEIGHT, _MAX_WEIGHT)
         return clipped
 
-    def probability(self, weights: FloatArray) -> FloatArray:
-        """Match probability from per-field weights."""
-        total = weights.sum(axis=1) + self.prior_weight + self.household_weight(weights)
+    def probability(self, weights: FloatArray, levels: NDArray[np.int8]) -> FloatArray:
+        """Match probability from per-field weights and agreement levels."""
+        total = weights.sum(axis=1) + self.prior_weight + self.household_weight(weights, levels)
         result: FloatArray = 1.0 / (1.0 + np.exp2(-np.clip(total, -60, 60)))
         return result
+
+
+def _level_weights(levels: NDArray[np.int8], h: list[float], u: list[float]) -> FloatArray:
+    """log2 h[l] / u[l] per pair (0 where the value is missing)."""
+    result = np.zeros(len(levels), dtype=np.float64)
+    present = levels >= 0
+    table = np.log2(np.asarray(h) / np.asarray(u))
+    result[present] = table[levels[present].astype(np.int64)]
+    return result
 
 
 def random_pairs(data: Dataset, count: int, seed: int = 0) -> tuple[IntArray, IntArray]:
@@ -215,6 +239,11 @@ def fit(
     model = FellegiSunterModel([f.spec.name for f in data.fields], kinds, m, u, min(0.1, cap))
     model.home = home_fields(data)
     model.household = min(_INITIAL_HOUSEHOLD, cap) if any(model.home) else 0.0
+    if any(model.home):
+        model.household_levels = [
+            list(u[f]) if f_data.spec.type in SHARED_PERSONAL_TYPES else []
+            for f, f_data in enumerate(data.fields)
+        ]
     if len(comparison) == 0 or not data.fields:
         return model
     patterns, counts = level_patterns(comparison.levels)
@@ -268,6 +297,7 @@ def _session_estimates(
             0.5,
             home=model.home,
             household=_INITIAL_HOUSEHOLD if model.has_households else 0.0,
+            household_levels=[list(row) for row in model.household_levels],
         )
         _em(session, session_patterns, counts[rows], 1 - 1e-6, max_iterations, tolerance)
         for f in range(fields):
@@ -328,6 +358,11 @@ def _em(
                 for x, y in zip(new_m, model.m, strict=True)
             ),
         )
+        if households:
+            model.household_levels = [
+                _household_step(model, patterns, counts, f) if shared else []
+                for f, shared in enumerate(model.household_levels)
+            ]
         model.m, model.prior, model.household = new_m, new_prior, new_household
         if change < tolerance:
             break
@@ -388,11 +423,34 @@ def _responsibilities(
     if not model.has_households:
         match: FloatArray = 1.0 / (1.0 + np.exp2(-match_odds))
         return match, np.zeros(len(patterns), dtype=np.float64)
-    home_odds = model.household_odds(weights)
+    home_odds = model.household_odds(weights, patterns)
     # Softmax over (match, home, unrelated = 0) in base 2, shifted for stability.
     top = np.maximum(np.maximum(match_odds, home_odds), 0.0)
     a, b, c = np.exp2(match_odds - top), np.exp2(home_odds - top), np.exp2(-top)
     return a / (a + b + c), b / (a + b + c)
+
+
+def _household_step(
+    model: FellegiSunterModel, patterns: NDArray[np.int8], counts: FloatArray, f: int
+) -> list[float]:
+    """P(level of field f | people of one home), drawn towards u by `_HOUSEHOLD_PSEUDO`
+    pseudo-pairs.
+
+    Which pairs are people of one home is judged with field f left out: judged with it, the
+    duplicates that agree on f but differ elsewhere (a new e-mail) would count as people of
+    one home who agree on f, raise P(agree | home), and so be judged people of one home.
+    """
+    blind = patterns.copy()
+    blind[:, f] = -1
+    _, home = _responsibilities(model, blind)
+    levels = patterns[:, f]
+    present = levels >= 0
+    totals = np.bincount(
+        levels[present].astype(np.int64),
+        weights=(home * counts)[present],
+        minlength=len(model.u[f]),
+    )
+    return _normalized(totals + _HOUSEHOLD_PSEUDO * np.asarray(model.u[f]))
 
 
 def _m_step(levels: NDArray[np.int8], weighted: FloatArray, count: int) -> list[float]:

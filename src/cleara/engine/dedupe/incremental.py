@@ -162,7 +162,7 @@ class MatchIndex:
         else:
             assert self.fs_model is not None
             weights = self.fs_model.field_weights(data, comparison)
-            probabilities = self.fs_model.probability(weights)
+            probabilities = self.fs_model.probability(weights, comparison.levels)
         return dict(zip(positions, probabilities.tolist(), strict=True))
 
     def _dataset(self, values: list[str | None], positions: list[int]) -> Dataset:

@@ -171,7 +171,7 @@ class Scorer:
         else:
             assert self.fs_model is not None
             weights = self.fs_model.field_weights(self.data, comparison)
-            scores = self.fs_model.probability(weights)
+            scores = self.fs_model.probability(weights, comparison.levels)
         identical = identical_pairs(self.data, comparison.left, comparison.right)
         return np.where(identical, 1.0, scores)
 
@@ -187,7 +187,7 @@ class Scorer:
             contributions = self.fs_model.field_weights(self.data, comparison)
             base = self.fs_model.prior_weight
             if self.fs_model.has_households:
-                household = self.fs_model.household_weight(contributions)
+                household = self.fs_model.household_weight(contributions, comparison.levels)
         return explain_pairs(
             self.data,
             comparison,
