@@ -107,6 +107,16 @@ def test_the_household_class_tells_housemates_from_matches() -> None:
     )
 
 
+def test_strong_home_evidence_does_not_saturate_the_household_class() -> None:
+    # At scale rare values make term-frequency weights large: here the home's two fields add
+    # 80 bits, more than any clipped odds allowed. A different first name must still win.
+    model = _fitted(HOME, 0.05)
+    weights = np.array([[-5.0, 40.0, 40.0, 0.0]])
+    levels = np.array([(2, 0, 0, 2)], dtype=np.int8)
+    assert float(model.probability(weights, levels)[0]) < 0.05
+    assert model.household_weight(weights, levels)[0] < -70  # no longer stops at -60
+
+
 def test_a_household_class_needs_personal_and_home_fields() -> None:
     def dataset(types: list[str]) -> Dataset:
         fields = [encode_field(FieldSpec(t, "code", t), ["x", "y"], embed=False) for t in types]

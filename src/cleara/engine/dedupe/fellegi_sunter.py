@@ -138,7 +138,9 @@ class FellegiSunterModel:
         for f, shared in enumerate(self.household_levels):
             if shared:
                 home = home + _level_weights(levels[:, f], shared, self.u[f])
-        odds: FloatArray = np.clip(home + self.household_prior_weight, -60, 60)
+        # Not clipped: with many agreeing home fields both this and the match odds pass 60
+        # bits, and only their difference decides between the two classes.
+        odds: FloatArray = home + self.household_prior_weight
         return odds
 
     def household_weight(self, weights: FloatArray, levels: NDArray[np.int8]) -> FloatArray:
@@ -419,9 +421,9 @@ def _responsibilities(
         present = levels >= 0
         table = np.log2(np.asarray(model.m[f]) / np.asarray(model.u[f]))
         weights[present, f] = table[levels[present]]
-    match_odds = np.clip(weights.sum(axis=1) + model.prior_weight, -60, 60)
+    match_odds = weights.sum(axis=1) + model.prior_weight
     if not model.has_households:
-        match: FloatArray = 1.0 / (1.0 + np.exp2(-match_odds))
+        match: FloatArray = 1.0 / (1.0 + np.exp2(-np.clip(match_odds, -60, 60)))
         return match, np.zeros(len(patterns), dtype=np.float64)
     home_odds = model.household_odds(weights, patterns)
     # Softmax over (match, home, unrelated = 0) in base 2, shifted for stability.
