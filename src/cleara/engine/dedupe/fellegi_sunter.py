@@ -361,10 +361,17 @@ def _em(
             ),
         )
         if households:
-            model.household_levels = [
+            new_levels = [
                 _household_step(model, patterns, counts, f) if shared else []
                 for f, shared in enumerate(model.household_levels)
             ]
+            moved = [
+                max(abs(a - b) for a, b in zip(x, y, strict=True))
+                for x, y in zip(new_levels, model.household_levels, strict=True)
+                if x
+            ]
+            change = max([change, *moved])
+            model.household_levels = new_levels
         model.m, model.prior, model.household = new_m, new_prior, new_household
         if change < tolerance:
             break

@@ -626,12 +626,11 @@ def _instead_of_a_misled_classifier(
 def _f1_on_labels(
     data: Dataset, labels: list[Label], left: IntArray, right: IntArray, matched: NDArray[np.bool_]
 ) -> float:
-    """F1 of `matched` (one flag per candidate pair) on the labelled pairs among them."""
-    li, lj, truth = label_indices(data, labels)
-    size = np.int64(max(data.size, 1))
-    position = {int(k): i for i, k in enumerate((left * size + right).tolist())}
-    found = [position.get(int(k), -1) for k in (li * size + lj).tolist()]
-    predicted = np.array([i >= 0 and bool(matched[i]) for i in found], dtype=bool)
+    """F1 of `matched` (one flag per candidate pair) on the labelled pairs."""
+    positions, truth = _labelled_positions(data, labels, left, right)
+    found = positions >= 0
+    predicted = np.zeros(len(positions), dtype=bool)
+    predicted[found] = matched[positions[found]]
     hits = int((predicted & truth).sum())
     return 2 * hits / max(int(predicted.sum() + truth.sum()), 1)
 
@@ -640,15 +639,22 @@ def _apply_labels(
     data: Dataset, labels: list[Label], left: IntArray, right: IntArray, scores: FloatArray
 ) -> FloatArray:
     """Labeled pairs take their label: a person's answer beats the model."""
+    positions, truth = _labelled_positions(data, labels, left, right)
+    found = positions >= 0
+    scores = scores.copy()
+    scores[positions[found]] = truth[found].astype(np.float64)
+    return scores
+
+
+def _labelled_positions(
+    data: Dataset, labels: list[Label], left: IntArray, right: IntArray
+) -> tuple[IntArray, NDArray[np.bool_]]:
+    """Per label: the index of its pair among (left, right), -1 if absent; and its answer."""
     li, lj, truth = label_indices(data, labels)
     size = np.int64(max(data.size, 1))
     position = {int(k): i for i, k in enumerate((left * size + right).tolist())}
-    scores = scores.copy()
-    for key, match in zip((li * size + lj).tolist(), truth.tolist(), strict=True):
-        index = position.get(int(key))
-        if index is not None:
-            scores[index] = 1.0 if match else 0.0
-    return scores
+    found = [position.get(int(k), -1) for k in (li * size + lj).tolist()]
+    return np.asarray(found, dtype=np.int64), truth
 
 
 def _clusters(
