@@ -98,6 +98,18 @@ def test_best_match_in_an_upload(client: TestClient) -> None:
     assert len(response.json()["pairs"]) == 48
 
 
+def test_a_best_match_that_is_not_a_boolean_is_a_clear_error(client: TestClient) -> None:
+    as_json = client.post("/v1/dedupe", json={"records": RECORDS, "best_match": "perhaps"})
+    upload = client.post(
+        "/v1/dedupe",
+        files={"file": ("a.csv", b"name\nAnn\nBob\n", "text/csv")},
+        data={"best_match": "perhaps"},
+    )
+    for response in (as_json, upload):
+        assert response.status_code == 422, response.text
+        assert response.json()["error"]["param"] == "best_match"
+
+
 def test_bad_input_and_limits(client: TestClient) -> None:
     bad_threshold = client.post("/v1/dedupe", json={"records": RECORDS, "threshold": 3})
     assert bad_threshold.status_code == 422
