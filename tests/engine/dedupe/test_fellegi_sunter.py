@@ -144,8 +144,11 @@ def test_a_stored_model_keeps_its_household_class() -> None:
     assert fs.FellegiSunterModel.from_dict(twins.as_dict()).household_levels == (
         twins.household_levels
     )
-    with pytest.raises(InputError, match="one home flag per field"):
+    with pytest.raises(InputError, match="household levels do not match"):
         fs.FellegiSunterModel.from_dict({**twins.as_dict(), "household_levels": [[1.0]]})
+    short = [[], [], [], [1.0]]  # field d has three levels
+    with pytest.raises(InputError, match="household levels do not match"):
+        fs.FellegiSunterModel.from_dict({**twins.as_dict(), "household_levels": short})
 
 
 # Twins: people of one home who share a birth date (field d) and differ in first name (a).

@@ -99,8 +99,12 @@ class FellegiSunterModel:
     def from_dict(cls, data: dict[str, Any]) -> FellegiSunterModel:
         home = data.get("home", [])
         shared = data.get("household_levels", [])
-        if len(home) not in (0, len(data["fields"])) or len(shared) not in (0, len(home)):
+        if len(home) not in (0, len(data["fields"])):
             raise InputError("stored model: one home flag per field expected")
+        if len(shared) not in (0, len(home)) or any(
+            row and len(row) != len(levels) for row, levels in zip(shared, data["u"], strict=False)
+        ):
+            raise InputError("stored model: household levels do not match its fields")
         return cls(
             list(data["fields"]),
             list(data["kinds"]),

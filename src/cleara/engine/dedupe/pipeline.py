@@ -456,15 +456,16 @@ def _run(
     )
     timings["scoring"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    clustering = _cluster(data, (left, right, scores), labels, threshold, scorer, options, info)
+    labelled = _LabelledPairs.locate(data, labels, left, right)
+    clustering = _cluster(data, (left, right, scores), labelled, threshold, scorer, options, info)
     if labels and scorer.classifier is not None:
         fallback = _instead_of_a_misled_classifier(
-            data, comparison, (left, right, scores), labels, threshold, clustering, info, options
+            data, comparison, (left, right, scores), labelled, threshold, clustering, info, options
         )
         if fallback is not None:
             scorer, threshold, info, scores = fallback
             clustering = _cluster(
-                data, (left, right, scores), labels, threshold, scorer, options, info
+                data, (left, right, scores), labelled, threshold, scorer, options, info
             )
     timings["clustering"] = time.perf_counter() - clock
     clock = time.perf_counter()
@@ -499,7 +500,7 @@ def _run(
 def _cluster(
     data: Dataset,
     pairs: tuple[IntArray, IntArray, FloatArray],
-    labels: list[Label],
+    labelled: _LabelledPairs,
     threshold: float,
     scorer: Scorer,
     options: DedupeOptions,
@@ -512,8 +513,8 @@ def _cluster(
     candidates out (one record may rightly match several in the other table).
     """
     left, right, model_scores = pairs
-    scores = _apply_labels(data, labels, left, right, model_scores) if labels else model_scores
-    eligible = _eligible(data, left, right, model_scores, scores, options)
+    scores = labelled.apply(model_scores)
+    eligible = _eligible(data, (left, right, model_scores), labelled, options)
     if eligible is not None:
         info["links_beaten_on_both_sides"] = int(((scores >= threshold) & ~eligible).sum())
     return cluster_records(
@@ -523,31 +524,29 @@ def _cluster(
 
 def _eligible(
     data: Dataset,
-    left: IntArray,
-    right: IntArray,
-    model_scores: FloatArray,
-    scores: FloatArray,
+    pairs: tuple[IntArray, IntArray, FloatArray],
+    labelled: _LabelledPairs,
     options: DedupeOptions,
 ) -> NDArray[np.bool_] | None:
     """When linking with best-match links: the pairs that may link (None: every pair)."""
     if not (data.link and options.best_match):
         return None
-    result: NDArray[np.bool_] = best_for_either(left, right, model_scores) | (scores >= 1.0)
+    left, right, model_scores = pairs
+    result: NDArray[np.bool_] = best_for_either(left, right, model_scores)
+    result[labelled.matches()] = True
     return result
 
 
 def _links(
     data: Dataset,
     pairs: tuple[IntArray, IntArray, FloatArray],
-    labels: list[Label],
+    labelled: _LabelledPairs,
     threshold: float,
     options: DedupeOptions,
 ) -> int:
     """How many candidate pairs link the two tables, labels applied."""
-    left, right, model_scores = pairs
-    scores = _apply_labels(data, labels, left, right, model_scores)
-    linked = scores >= threshold
-    eligible = _eligible(data, left, right, model_scores, scores, options)
+    linked = labelled.apply(pairs[2]) >= threshold
+    eligible = _eligible(data, pairs, labelled, options)
     return int((linked if eligible is None else linked & eligible).sum())
 
 
@@ -562,7 +561,7 @@ def _links_far_more(
     data: Dataset,
     pairs: tuple[IntArray, IntArray, FloatArray],
     fellegi_sunter_fit: tuple[Scorer, float, dict[str, Any], FloatArray],
-    labels: list[Label],
+    labelled: _LabelledPairs,
     threshold: float,
     info: dict[str, Any],
     options: DedupeOptions,
@@ -576,9 +575,9 @@ def _links_far_more(
     """
     left, right, _ = pairs
     _, fs_threshold, _, fs_scores = fellegi_sunter_fit
-    mine = _links(data, pairs, labels, threshold, options)
-    theirs = _links(data, (left, right, fs_scores), labels, fs_threshold, options)
-    agreement = _f1_on_labels(data, labels, left, right, fs_scores >= fs_threshold)
+    mine = _links(data, pairs, labelled, threshold, options)
+    theirs = _links(data, (left, right, fs_scores), labelled, fs_threshold, options)
+    agreement = labelled.f1(fs_scores >= fs_threshold)
     info["links_against_fellegi_sunter"] = [mine, theirs]
     info["fellegi_sunter_f1_on_labels"] = round(agreement, 4)
     return mine > _OVERMATCH * max(theirs, 1) and agreement >= _AGREES
@@ -588,7 +587,7 @@ def _instead_of_a_misled_classifier(
     data: Dataset,
     comparison: Comparison,
     pairs: tuple[IntArray, IntArray, FloatArray],
-    labels: list[Label],
+    labelled: _LabelledPairs,
     threshold: float,
     clustering: Clustering,
     info: dict[str, Any],
@@ -606,7 +605,7 @@ def _instead_of_a_misled_classifier(
     given = parse_threshold(options.threshold)
     if data.link:
         fallback = fit_and_score(data, comparison, [], given)
-        if not _links_far_more(data, pairs, fallback, labels, threshold, info, options):
+        if not _links_far_more(data, pairs, fallback, labelled, threshold, info, options):
             return None
         reason = f"the classifier linked over {_OVERMATCH:g} times the pairs Fellegi-Sunter links"
     else:
@@ -623,38 +622,50 @@ def _instead_of_a_misled_classifier(
     return scorer, fs_threshold, fs_info, scores
 
 
-def _f1_on_labels(
-    data: Dataset, labels: list[Label], left: IntArray, right: IntArray, matched: NDArray[np.bool_]
-) -> float:
-    """F1 of `matched` (one flag per candidate pair) on the labelled pairs."""
-    positions, truth = _labelled_positions(data, labels, left, right)
-    found = positions >= 0
-    predicted = np.zeros(len(positions), dtype=bool)
-    predicted[found] = matched[positions[found]]
-    hits = int((predicted & truth).sum())
-    return 2 * hits / max(int(predicted.sum() + truth.sum()), 1)
+@dataclass(frozen=True, slots=True)
+class _LabelledPairs:
+    """Where the labelled pairs sit among the candidate pairs, and their answers."""
 
+    size: int  # candidate pairs
+    positions: IntArray  # per label: its candidate's index (every label is a candidate)
+    truth: NDArray[np.bool_]
 
-def _apply_labels(
-    data: Dataset, labels: list[Label], left: IntArray, right: IntArray, scores: FloatArray
-) -> FloatArray:
-    """Labeled pairs take their label: a person's answer beats the model."""
-    positions, truth = _labelled_positions(data, labels, left, right)
-    found = positions >= 0
-    scores = scores.copy()
-    scores[positions[found]] = truth[found].astype(np.float64)
-    return scores
+    @classmethod
+    def locate(
+        cls, data: Dataset, labels: list[Label], left: IntArray, right: IntArray
+    ) -> _LabelledPairs:
+        """Found once per run; the candidates hold every labelled pair (see `_run`)."""
+        if not labels:
+            return cls(len(left), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool))
+        li, lj, truth = label_indices(data, labels)
+        size = np.int64(max(data.size, 1))
+        keys = left * size + right
+        order = np.argsort(keys, kind="stable")
+        wanted = li * size + lj
+        found = np.minimum(np.searchsorted(keys[order], wanted), len(keys) - 1)
+        if not (keys[order][found] == wanted).all():  # pragma: no cover - see `_run`
+            raise AssertionError("a labelled pair is missing from the candidates")
+        return cls(len(left), order[found].astype(np.int64), truth)
 
+    def apply(self, scores: FloatArray) -> FloatArray:
+        """Labeled pairs take their label: a person's answer beats the model."""
+        if not len(self.positions):
+            return scores
+        result = scores.copy()
+        result[self.positions] = self.truth.astype(np.float64)
+        return result
 
-def _labelled_positions(
-    data: Dataset, labels: list[Label], left: IntArray, right: IntArray
-) -> tuple[IntArray, NDArray[np.bool_]]:
-    """Per label: the index of its pair among (left, right), -1 if absent; and its answer."""
-    li, lj, truth = label_indices(data, labels)
-    size = np.int64(max(data.size, 1))
-    position = {int(k): i for i, k in enumerate((left * size + right).tolist())}
-    found = [position.get(int(k), -1) for k in (li * size + lj).tolist()]
-    return np.asarray(found, dtype=np.int64), truth
+    def matches(self) -> NDArray[np.bool_]:
+        """Per candidate: whether it is labelled a match."""
+        result = np.zeros(self.size, dtype=bool)
+        result[self.positions[self.truth]] = True
+        return result
+
+    def f1(self, matched: NDArray[np.bool_]) -> float:
+        """F1 of `matched` (one flag per candidate) on the labelled pairs."""
+        predicted = matched[self.positions]
+        hits = int((predicted & self.truth).sum())
+        return 2 * hits / max(int(predicted.sum() + self.truth.sum()), 1)
 
 
 def _clusters(
