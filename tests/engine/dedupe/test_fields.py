@@ -87,6 +87,11 @@ def test_song_lengths_read_as_minutes_and_seconds() -> None:
     assert forms == {"3:33": "213", "0:03:31": "211", "12:00": "720"}
 
 
+def test_one_long_mix_leaves_song_lengths_in_minutes_and_seconds() -> None:
+    forms = fields.clock_forms(["3:33", "4:05", "5:01", "2:09:26"])
+    assert forms == {"3:33": "213", "4:05": "245", "5:01": "301", "2:09:26": "7766"}
+
+
 def test_times_of_day_read_as_hours_and_minutes_in_every_spelling() -> None:
     forms = fields.clock_forms(["14:30", "14:30:00", "2:30 PM", "12:05 a.m."])
     assert forms["14:30"] == forms["14:30:00"] == forms["2:30 PM"] == "52200"

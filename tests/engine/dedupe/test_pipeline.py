@@ -145,6 +145,18 @@ def test_bad_input_is_a_clear_error(kwargs: dict[str, object], message: str) -> 
         dedupe(PEOPLE, **({"id_field": "id"} | kwargs))  # type: ignore[arg-type]
 
 
+def test_a_named_field_is_compared_even_when_empty_or_a_timestamp() -> None:
+    # Zero-config matching leaves such columns out; a caller who names one gets it.
+    records = [
+        {"id": "a", "name": "Ann Lee", "fax": None, "updated_at": "2024-01-05"},
+        {"id": "b", "name": "Ann Lee", "fax": "", "updated_at": "2024-01-05"},
+        {"id": "c", "name": "Bob Ray", "fax": None, "updated_at": "2023-07-30"},
+    ]
+    result = dedupe(records, id_field="id", fields=["name", "fax", "updated_at"])
+    assert [f.name for f in result.fields] == ["name", "fax", "updated_at"]
+    assert [(p.left_id, p.right_id) for p in result.pairs] == [("a", "b")]
+
+
 def test_repeated_ids_are_rejected() -> None:
     with pytest.raises(InputError, match="repeated"):
         dedupe([{"id": 1, "n": "a"}, {"id": 1, "n": "b"}], id_field="id")

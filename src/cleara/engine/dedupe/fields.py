@@ -164,7 +164,7 @@ def _caller_field(
         raise InputError(f"fields names a column the link records lack: {right!r}")
     type_name = entry.get("type") or schema.get(name)
     if type_name is None:
-        type_name = column_types([name], rows, {}, None)[name]
+        type_name = _named_column_type(name, rows)
     if type_name in KINDS:
         return FieldSpec(name, type_name, type_name, right if right != name else None)
     if not is_known_type(str(type_name)):
@@ -193,6 +193,13 @@ def column_types(
         found = schema.get(column) or detected.get(column) or header_type(column)
         types[column] = _refine_type(found, sample)
     return types
+
+
+def _named_column_type(name: str, rows: Sequence[Mapping[str, JsonScalar]]) -> str:
+    """The type of a column the caller names: found as for any column, even where zero-config
+    matching would leave it out (empty in every record, or an update timestamp)."""
+    detected = _detected_types([name], rows).get(name)
+    return _refine_type(detected or header_type(name), _sample_texts(rows, name))
 
 
 def _detected_types(columns: list[str], rows: Sequence[Mapping[str, JsonScalar]]) -> dict[str, str]:
@@ -370,11 +377,15 @@ def clock_forms(values: Sequence[JsonScalar]) -> dict[JsonScalar, str | None]:
 
     Compared as numbers, a song of 3:33 nearly equals one of 3:31 and differs from a remix of
     3:58, which text similarity cannot tell. How `a:b` reads depends on the column: where
-    three-part values have hours (`14:30:00`) or values say AM/PM, it is hours and minutes,
-    else (song lengths, `0:03:35`) minutes and seconds. Values that are not clock times are
+    values say AM/PM, or three-part values with hours (`14:30:00`) are at least as many as
+    two-part ones, it is hours and minutes, else (song lengths, `0:03:35`, and a list of
+    songs with one two-hour mix) minutes and seconds. Values that are not clock times are
     left out."""
     parsed = {v: _CLOCK.match(as_text(v)) for v in values}
-    hours = any(m and (m[4] or (m[3] is not None and int(m[1]) > 0)) for m in parsed.values())
+    found = [m for m in parsed.values() if m]
+    with_hours = sum(1 for m in found if m[3] is not None and int(m[1]) > 0)
+    two_part = sum(1 for m in found if m[3] is None)
+    hours = any(m[4] for m in found) or (with_hours > 0 and with_hours >= two_part)
     return {v: str(_clock_seconds(m, hours_first=hours)) for v, m in parsed.items() if m}
 
 
