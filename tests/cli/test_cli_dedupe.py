@@ -103,3 +103,11 @@ def test_bad_arguments(runner: CliRunner, tmp_path: Path) -> None:
     missing = runner.invoke(app, ["dedupe", str(source), "--id-column", "nope"])
     assert missing.exit_code == 2
     assert "--id-column" in missing.output
+    other = tmp_path / "other.csv"
+    other.write_text("ref,full_name\nx,Jon Smith\n", encoding="utf-8")
+    unlinked = runner.invoke(
+        app, ["dedupe", str(source), "--id-column", "id", "--link", str(other)]
+    )
+    assert unlinked.exit_code == 2
+    assert "--id-column 'id' is not a column of" in unlinked.output
+    assert "other.csv" in unlinked.output

@@ -135,6 +135,14 @@ def test_undecodable_bytes_after_the_sample(tmp_path: Path) -> None:
         list(reader)
 
 
+def test_a_byte_order_mark_over_other_bytes_names_the_file(tmp_path: Path) -> None:
+    # A UTF-8 byte order mark, then Windows-1252 text: the mark wins, the bytes do not decode.
+    path = write(tmp_path / "export.csv", b"\xef\xbb\xbfid,name\r\n1,Jos\xe9\r\n")
+
+    with pytest.raises(TableError, match=r"export.csv: not valid utf-8-sig text"):
+        read_table(path)
+
+
 def test_parquet_binary_column_is_rejected(tmp_path: Path) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq

@@ -64,9 +64,10 @@ def dedupe_command(
     with report_errors():
         parse_threshold(threshold)
         columns, rows = read_records(source)
-        link_rows = read_records(link)[1] if link is not None else None
-        if id_column is not None and id_column not in columns:
-            raise CliError(f"--id-column {id_column!r} is not a column of {source}")
+        link_columns, link_rows = read_records(link) if link is not None else (None, None)
+        for path, names in ((source, columns), (link, link_columns)):
+            if id_column is not None and names is not None and id_column not in names:
+                raise CliError(f"--id-column {id_column!r} is not a column of {path}")
         label_rows = _read_labels(labels) if labels is not None else None
         result = dedupe(
             rows,

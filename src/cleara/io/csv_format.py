@@ -33,7 +33,9 @@ class DelimitedReader:
         with open_binary(source, name) as stream:
             sample = stream.read(SAMPLE_BYTES)
         self.encoding = detect_encoding(sample, name=name)
-        text = _decode_sample(sample, self.encoding, truncated=len(sample) == SAMPLE_BYTES)
+        text = _decode_sample(
+            sample, self.encoding, truncated=len(sample) == SAMPLE_BYTES, name=name
+        )
         self.delimiter = delimiter or sniff_delimiter(text)
         self.line_terminator = "\r\n" if "\r\n" in text else "\n"
         self.columns = unique_headers(self._header())
@@ -94,11 +96,11 @@ class DelimitedReader:
                 yield line, fields
 
 
-def _decode_sample(sample: bytes, encoding: str, *, truncated: bool) -> str:
+def _decode_sample(sample: bytes, encoding: str, *, truncated: bool, name: str) -> str:
     try:
         text = codecs.getincrementaldecoder(encoding)().decode(sample, final=not truncated)
     except UnicodeDecodeError as error:
-        raise TableError(f"not valid {encoding} text ({error.reason})") from None
+        raise TableError(f"not valid {encoding} text ({error.reason})", path=name) from None
     if truncated and "\n" in text:
         text = text[: text.rindex("\n") + 1]  # the last line may be cut short
     return text

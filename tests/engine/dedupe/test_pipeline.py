@@ -157,6 +157,13 @@ def test_a_named_field_is_compared_even_when_empty_or_a_timestamp() -> None:
     assert [(p.left_id, p.right_id) for p in result.pairs] == [("a", "b")]
 
 
+def test_an_id_field_missing_from_one_table_is_named_as_such() -> None:
+    with pytest.raises(InputError, match="link_records: no record has the id field 'id'"):
+        dedupe(PEOPLE, [{"ref": "x", "name": "Ann Lee"}], id_field="id")
+    with pytest.raises(InputError, match=r"row 1: link_records: the id field 'id' is empty"):
+        dedupe(PEOPLE, [{"id": "x", "name": "Ann Lee"}, {"name": "Bo Ray"}], id_field="id")
+
+
 def test_repeated_ids_are_rejected() -> None:
     with pytest.raises(InputError, match="repeated"):
         dedupe([{"id": 1, "n": "a"}, {"id": 1, "n": "b"}], id_field="id")

@@ -298,6 +298,8 @@ def record_ids(
     if id_field is None:
         return list(range(len(rows)))
     ids = [row.get(id_field) for row in rows]
+    if rows and not any(id_field in row for row in rows):
+        raise InputError(f"{table}: no record has the id field {id_field!r}")
     missing = next((i for i, value in enumerate(ids) if value is None or value == ""), None)
     if missing is not None:
         raise InputError(f"{table}: the id field {id_field!r} is empty", row=missing)
