@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 from people import DUPLICATES, PEOPLE, catalogues, matched, people_with_housemates
 
-from cleara.engine.dedupe import dedupe, fellegi_sunter, pipeline
+from cleara.engine.dedupe import dedupe, fellegi_sunter, pipeline, supervised
 from cleara.engine.table import InputError
 
 
@@ -203,21 +203,33 @@ def _true_pairs(entity: dict[str, str]) -> int:
     return sum(size * (size - 1) // 2 for size in sizes)
 
 
-def test_labels_unlike_the_candidates_give_way_to_fellegi_sunter(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # Known duplicates plus random record pairs as non-matches: the classifier never sees a
-    # candidate that is neither, and calls many of them matches.
-    records, duplicates, _ = people_with_housemates()
+def _labels_unlike_the_candidates(
+    records: list[dict[str, str]], duplicates: set[tuple[str, str]], non_matches: int
+) -> list[dict[str, object]]:
+    """Known duplicates plus random record pairs as non-matches: a classifier never sees a
+    candidate that is neither."""
     rng = random.Random(0)
     ids = [record["id"] for record in records]
-    labels = [{"left_id": a, "right_id": b, "match": True} for a, b in sorted(duplicates)]
-    while len(labels) < len(duplicates) + 10:
+    labels: list[dict[str, object]] = [
+        {"left_id": a, "right_id": b, "match": True} for a, b in sorted(duplicates)
+    ]
+    while len(labels) < len(duplicates) + non_matches:
         a, b = sorted(rng.sample(ids, 2), key=int)
         if (a, b) not in duplicates and abs(int(a) - int(b)) > 3:
             labels.append({"left_id": a, "right_id": b, "match": False})
+    return labels
+
+
+def test_labels_unlike_the_candidates_give_way_to_fellegi_sunter(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Too few labels to stack level odds on: trees alone call many candidates matches.
+    records, duplicates, _ = people_with_housemates()
+    labels = _labels_unlike_the_candidates(records, duplicates, 5)
+    assert len(labels) < supervised.STACK_LABELS
     misled = dedupe(records, id_field="id", labels=labels)
     assert misled.model == "gradient_boosting"
+    assert misled.stats["stacking"] == {"intercept": 0.0, "trees": 1.0, "level_odds": 0.0}
     assert len(matched(misled)) > 3 * len(duplicates)  # yet under 2 x 3 pairs per record
     # Under a bound of one matching pair per record those clusters hold far too many.
     monkeypatch.setattr(pipeline, "_OVERMATCH", 1 / fellegi_sunter._DUPLICATE_PAIRS_PER_RECORD)
@@ -225,6 +237,17 @@ def test_labels_unlike_the_candidates_give_way_to_fellegi_sunter(
     assert result.model == "fellegi_sunter"
     assert "far more matching pairs than the records can have" in result.stats["model_choice"]
     assert result.stats["labels"] == len(labels)
+    assert {tuple(sorted(pair, key=int)) for pair in matched(result)} == duplicates
+
+
+def test_level_odds_keep_the_classifier_from_being_misled() -> None:
+    # The same kind of labels, enough to stack on: every field's level counts on its own, and
+    # a candidate that differs in most fields is no match, however the trees split.
+    records, duplicates, _ = people_with_housemates()
+    labels = _labels_unlike_the_candidates(records, duplicates, 10)
+    result = dedupe(records, id_field="id", labels=labels)
+    assert result.model == "gradient_boosting"
+    assert result.stats["stacking"]["level_odds"] > 0
     assert {tuple(sorted(pair, key=int)) for pair in matched(result)} == duplicates
 
 

@@ -113,10 +113,37 @@ def test_the_classifier_without_records_is_unchanged() -> None:
     comparison = compare(data, left, right)
     model = supervised.train(comparison, truth)
     assert model.tokens is None
-    assert not model.to_string().startswith("{")
+    assert json.loads(model.to_string())["tokens"] is None
     assert len(model.probability(comparison)) == len(truth)
-    held_out = supervised.out_of_fold(comparison, truth, data=data)
+    model, held_out = supervised.fit(comparison, truth)
+    assert model.tokens is None
+    assert held_out is not None
     assert not np.isnan(held_out).any()
+
+
+def test_a_booster_stored_before_level_odds_still_loads() -> None:
+    data, left, right, truth = _products()
+    comparison = compare(data, left, right)
+    model = supervised.train(comparison, truth, data=data)
+    model.level_odds = None
+    old = json.dumps(
+        {
+            "format": "cleara-supervised-v2",
+            "booster": model.booster.model_to_string(),
+            "tokens": model.tokens.as_dict() if model.tokens else None,
+        }
+    )
+    assert model.to_string() == old
+    restored = supervised.SupervisedModel.from_string(old, model.feature_fields, model.fields)
+    assert restored.level_odds is None
+    np.testing.assert_allclose(
+        restored.probability(comparison, data), model.probability(comparison, data)
+    )
+    plain = supervised.SupervisedModel.from_string(
+        model.booster.model_to_string(), model.feature_fields, model.fields
+    )
+    assert plain.tokens is None
+    assert plain.level_odds is None
 
 
 def test_version_numbers_meet_however_they_are_written() -> None:

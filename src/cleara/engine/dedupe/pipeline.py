@@ -383,15 +383,12 @@ def fit_and_score(
     if labels:
         left, right, truth = label_indices(data, labels)
         labeled = compare(data, left, right)
-        classifier = supervised.train(labeled, truth, data=data)
+        classifier, held_out = supervised.fit(labeled, truth, data=data)
         scorer = Scorer(data, None, classifier)
+        intercept, trees, level_odds = classifier.stack
+        info["stacking"] = {"intercept": intercept, "trees": trees, "level_odds": level_odds}
         if threshold is None:
-            held_out = (
-                supervised.out_of_fold(labeled, truth, data=data, tokens=classifier.tokens)
-                if len(truth) >= 20
-                else None
-            )
-            if held_out is not None and not np.isnan(held_out).any():
+            if held_out is not None:
                 threshold = stable_f1_threshold(held_out, truth)
                 info["threshold_source"] = "best_f1_on_labels"
             else:
