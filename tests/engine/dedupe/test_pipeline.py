@@ -251,6 +251,20 @@ def test_level_odds_keep_the_classifier_from_being_misled() -> None:
     assert {tuple(sorted(pair, key=int)) for pair in matched(result)} == duplicates
 
 
+def test_trees_misled_by_the_labels_give_way_even_when_stacked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Stacked level odds soften what such labels do to the classifier, not the labels' bias:
+    # where the trees alone would overmatch, Fellegi-Sunter scores.
+    records, duplicates, _ = people_with_housemates()
+    labels = _labels_unlike_the_candidates(records, duplicates, 10)
+    monkeypatch.setattr(pipeline, "_OVERMATCH", 1 / fellegi_sunter._DUPLICATE_PAIRS_PER_RECORD)
+    result = dedupe(records, id_field="id", labels=labels)
+    assert result.model == "fellegi_sunter"
+    assert "trees alone would cluster far more" in result.stats["model_choice"]
+    assert {tuple(sorted(pair, key=int)) for pair in matched(result)} == duplicates
+
+
 def _people_in_two_tables() -> tuple[
     list[dict[str, str]], list[dict[str, str]], list[dict[str, object]]
 ]:

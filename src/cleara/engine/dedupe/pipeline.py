@@ -459,7 +459,12 @@ def _run(
     clustering = _cluster(data, (left, right, scores), labelled, threshold, scorer, options, info)
     if labels and scorer.classifier is not None:
         fallback = _instead_of_a_misled_classifier(
-            data, comparison, (left, right, scores), labelled, threshold, clustering, info, options
+            data,
+            comparison,
+            (left, right, scores),
+            (labelled, threshold, clustering, scorer.classifier),
+            info,
+            options,
         )
         if fallback is not None:
             scorer, threshold, info, scores = fallback
@@ -556,6 +561,28 @@ def _overmatched(data: Dataset, clustering: Clustering) -> bool:
     return pairs > _OVERMATCH * fellegi_sunter.possible_matches(data)
 
 
+def _trees_overmatch(
+    data: Dataset,
+    comparison: Comparison,
+    classifier: supervised.SupervisedModel,
+    labelled: _LabelledPairs,
+    threshold: float,
+) -> bool:
+    """Whether the clusters of the classifier's trees alone would be `_overmatched`: they
+    learn the labels most literally, so they show labels unlike the candidates first."""
+    if classifier.stack[2] <= 0:
+        return False  # the trees score alone: `_overmatched` has judged them
+
+    def trees(left: IntArray, right: IntArray) -> FloatArray:
+        return classifier.tree_probability(compare(data, left, right), data)
+
+    scores = labelled.apply(trees(comparison.left, comparison.right))
+    clustering = cluster_records(
+        data.size, comparison.left, comparison.right, scores, threshold, trees
+    )
+    return _overmatched(data, clustering)
+
+
 def _links_far_more(
     data: Dataset,
     pairs: tuple[IntArray, IntArray, FloatArray],
@@ -586,9 +613,7 @@ def _instead_of_a_misled_classifier(
     data: Dataset,
     comparison: Comparison,
     pairs: tuple[IntArray, IntArray, FloatArray],
-    labelled: _LabelledPairs,
-    threshold: float,
-    clustering: Clustering,
+    outcome: tuple[_LabelledPairs, float, Clustering, supervised.SupervisedModel],
     info: dict[str, Any],
     options: DedupeOptions,
 ) -> tuple[Scorer, float, dict[str, Any], FloatArray] | None:
@@ -598,9 +623,11 @@ def _instead_of_a_misled_classifier(
     candidates (known duplicates plus random record pairs as non-matches), it can call most
     candidates matches. Fellegi-Sunter is fitted on the candidates themselves and does not
     depend on how the labels were drawn; the labelled pairs keep their labels either way.
-    One table: `_overmatched`; two tables: `_links_far_more` (Fellegi-Sunter is fitted for
-    that check whenever two tables are linked with labels).
+    One table: `_overmatched` (by the classifier, or by its trees alone: stacked level odds
+    soften the symptom, not the labels' bias); two tables: `_links_far_more`
+    (Fellegi-Sunter is fitted for that check whenever two tables are linked with labels).
     """
+    labelled, threshold, clustering, classifier = outcome
     given = parse_threshold(options.threshold)
     if data.link:
         fallback = fit_and_score(data, comparison, [], given)
@@ -608,10 +635,14 @@ def _instead_of_a_misled_classifier(
             return None
         reason = f"the classifier linked over {_OVERMATCH:g} times the pairs Fellegi-Sunter links"
     else:
-        if not _overmatched(data, clustering):
+        if _overmatched(data, clustering):
+            whose = "the classifier's clusters held"
+        elif _trees_overmatch(data, comparison, classifier, labelled, threshold):
+            whose = "the classifier's trees alone would cluster"
+        else:
             return None
         fallback = fit_and_score(data, comparison, [], given)
-        reason = "the classifier's clusters held far more matching pairs than the records can have"
+        reason = f"{whose} far more matching pairs than the records can have"
     scorer, fs_threshold, fs_info, scores = fallback
     fs_info["labels"] = info.get("labels")
     for key in ("links_against_fellegi_sunter", "fellegi_sunter_f1_on_labels"):

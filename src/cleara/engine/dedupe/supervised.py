@@ -127,9 +127,18 @@ class SupervisedModel:
             return np.zeros(0, dtype=np.float64)
         return _sigmoid(self.logit(comparison, data))
 
-    def logit(self, comparison: Comparison, data: Dataset | None = None) -> FloatArray:
+    def tree_probability(self, comparison: Comparison, data: Dataset | None = None) -> FloatArray:
+        """The trees' own match probabilities, as if not stacked."""
+        if len(comparison) == 0:
+            return np.zeros(0, dtype=np.float64)
+        return _sigmoid(self._tree_logit(comparison, data))
+
+    def _tree_logit(self, comparison: Comparison, data: Dataset | None) -> FloatArray:
         matrix = design_matrix(comparison, data, self.tokens)
-        trees = np.asarray(self.booster.predict(matrix, raw_score=True), dtype=np.float64)
+        return np.asarray(self.booster.predict(matrix, raw_score=True), dtype=np.float64)
+
+    def logit(self, comparison: Comparison, data: Dataset | None = None) -> FloatArray:
+        trees = self._tree_logit(comparison, data)
         intercept, tree_weight, odds_weight = self.stack
         result: FloatArray = intercept + tree_weight * trees
         if self.level_odds is not None and odds_weight:
