@@ -131,14 +131,15 @@ class SupervisedModel:
         """The trees' own match probabilities, as if not stacked."""
         if len(comparison) == 0:
             return np.zeros(0, dtype=np.float64)
-        return _sigmoid(self._tree_logit(comparison, data))
+        return _sigmoid(self.tree_logit(comparison, data))
 
-    def _tree_logit(self, comparison: Comparison, data: Dataset | None) -> FloatArray:
+    def tree_logit(self, comparison: Comparison, data: Dataset | None = None) -> FloatArray:
+        """The trees' own log-odds."""
         matrix = design_matrix(comparison, data, self.tokens)
         return np.asarray(self.booster.predict(matrix, raw_score=True), dtype=np.float64)
 
     def logit(self, comparison: Comparison, data: Dataset | None = None) -> FloatArray:
-        trees = self._tree_logit(comparison, data)
+        trees = self.tree_logit(comparison, data)
         intercept, tree_weight, odds_weight = self.stack
         result: FloatArray = intercept + tree_weight * trees
         if self.level_odds is not None and odds_weight:
@@ -288,8 +289,7 @@ def _held_out_logits(
             continue
         model = train(comparison.subset(kept), labels[kept], data=data, tokens=tokens)
         held_pairs = comparison.subset(held)
-        model.stack = _TREES_ONLY
-        trees[held] = model.logit(held_pairs, data)
+        trees[held] = model.tree_logit(held_pairs, data)
         assert model.level_odds is not None
         odds[held] = model.level_odds.logit(held_pairs.levels)
     return trees, odds
