@@ -281,8 +281,9 @@ def _magellan_one(folder: Path) -> list[Any]:
     # on the model's scores (a labelled match links, but does not push other pairs out).
     train_i, train_j, _ = label_indices(data, train)
     ref_i, ref_j = unique_pairs([candidates.left, train_i], [candidates.right, train_j], data.size)
-    scorer, threshold, _ = fit_scorer(data, test_pairs, train, None)
-    ref_scores = scorer.score(compare(data, ref_i, ref_j))
+    reference = compare(data, ref_i, ref_j)
+    scorer, threshold, _ = fit_scorer(data, reference, train, None)
+    ref_scores = scorer.score(reference)
     test_scores = scorer.score(test_pairs)
     best = best_for_either(test_i, test_j, test_scores, (ref_i, ref_j, ref_scores))
     labeled = _prf((test_scores >= threshold) & best, truth)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 from collections import Counter
 
@@ -9,6 +10,7 @@ import pytest
 from people import DUPLICATES, PEOPLE, catalogues, matched, people_with_housemates
 
 from cleara.engine.dedupe import dedupe, fellegi_sunter, pipeline, supervised
+from cleara.engine.dedupe.incremental import MatchIndex
 from cleara.engine.table import InputError
 
 
@@ -229,7 +231,12 @@ def test_labels_unlike_the_candidates_give_way_to_fellegi_sunter(
     assert len(labels) < supervised.STACK_LABELS
     misled = dedupe(records, id_field="id", labels=labels)
     assert misled.model == "gradient_boosting"
-    assert misled.stats["stacking"] == {"intercept": 0.0, "trees": 1.0, "level_odds": 0.0}
+    assert misled.stats["stacking"] == {
+        "intercept": 0.0,
+        "trees": 1.0,
+        "level_odds": 0.0,
+        "fellegi_sunter": 0.0,
+    }
     assert len(matched(misled)) > 3 * len(duplicates)  # yet under 2 x 3 pairs per record
     # Under a bound of one matching pair per record those clusters hold far too many.
     monkeypatch.setattr(pipeline, "_OVERMATCH", 1 / fellegi_sunter._DUPLICATE_PAIRS_PER_RECORD)
@@ -249,6 +256,39 @@ def test_level_odds_keep_the_classifier_from_being_misled() -> None:
     assert result.model == "gradient_boosting"
     assert result.stats["stacking"]["level_odds"] > 0
     assert {tuple(sorted(pair, key=int)) for pair in matched(result)} == duplicates
+
+
+def test_labelled_candidates_stack_fellegi_sunter_into_the_classifier() -> None:
+    # Labels drawn from the candidates (duplicates, housemates, other candidates), as active
+    # learning draws them: Fellegi-Sunter, fitted on every candidate, knows the homes better
+    # than thirty labels do, and the stacking gives it weight.
+    records, duplicates, housemates = people_with_housemates()
+    candidates = dedupe(records, id_field="id", threshold=0.0).pairs
+    others = [
+        (p.left_id, p.right_id)
+        for p in candidates
+        if tuple(sorted((p.left_id, p.right_id), key=int)) not in duplicates | housemates
+    ]
+    pairs = [*sorted(duplicates), *sorted(housemates), *others[:10]]
+    labels = [{"left_id": a, "right_id": b, "match": (a, b) in duplicates} for a, b in pairs]
+    result = dedupe(records, id_field="id", labels=labels)
+    assert result.model == "gradient_boosting"
+    assert result.stats["stacking"]["fellegi_sunter"] > 0
+    assert {tuple(sorted(pair, key=int)) for pair in matched(result)} == duplicates
+    explanation = result.pairs[0].explanation
+    parts = sum(f["contribution"] for f in explanation["fields"].values())
+    assert explanation["household"] < 0  # Fellegi-Sunter's household class, weighted
+    total = explanation["base"] + parts + explanation["household"]
+    assert total == pytest.approx(explanation["total"], abs=1e-3)
+    state = json.loads(json.dumps(MatchIndex.from_result(result).to_state()))
+    stored = MatchIndex.from_state(state)
+    assert stored.classifier is not None
+    assert stored.classifier.fellegi_sunter is not None
+    assert stored.classifier.stack == result.scorer.classifier.stack
+    again = dict(records[0], id="new")
+    (outcome,) = stored.match([again], ids=["new"])
+    assert not outcome.new_cluster
+    assert records[0]["id"] in outcome.matched_ids
 
 
 def test_trees_misled_by_the_labels_give_way_even_when_stacked(

@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from cleara.engine.dedupe import supervised
+from cleara.engine.dedupe import fellegi_sunter, supervised
 from cleara.engine.dedupe.compare import compare
 from cleara.engine.dedupe.data import Dataset, encode_field
 from cleara.engine.dedupe.fields import FieldSpec
@@ -67,7 +67,8 @@ def test_fit_stacks_trees_and_level_odds_and_explains_both() -> None:
     model, held_out = supervised.fit(comparison, truth, data=data)
     assert held_out is not None
     assert ((held_out >= 0.5) == truth).mean() > 0.95
-    intercept, trees, odds = model.stack
+    intercept, trees, odds, fs = model.stack
+    assert fs == 0.0  # not given
     assert trees > 0
     assert odds > 0
     assert model.level_odds is not None
@@ -77,7 +78,8 @@ def test_fit_stacks_trees_and_level_odds_and_explains_both() -> None:
     logit = intercept + trees * raw + odds * model.level_odds.logit(comparison.levels)
     probabilities = model.probability(comparison, data)
     np.testing.assert_allclose(probabilities, 1 / (1 + np.exp(-logit)))
-    per_field, base = model.contributions(comparison, data)
+    per_field, base, household = model.contributions(comparison, data)
+    assert household is None
     np.testing.assert_allclose(per_field.sum(axis=1) + base, logit, atol=1e-6)
     restored = supervised.SupervisedModel.from_string(
         model.to_string(), model.feature_fields, model.fields
@@ -91,7 +93,7 @@ def test_few_labels_leave_the_trees_alone() -> None:
     keep = np.arange(supervised.STACK_LABELS - 1)
     model, held_out = supervised.fit(compare(data, left[keep], right[keep]), truth[keep])
     assert held_out is None
-    assert model.stack == (0.0, 1.0, 0.0)
+    assert model.stack == (0.0, 1.0, 0.0, 0.0)
 
 
 def test_stored_level_odds_must_fit_the_fields() -> None:
@@ -99,3 +101,34 @@ def test_stored_level_odds_must_fit_the_fields() -> None:
     model = supervised.train(compare(data, left, right), truth)
     with pytest.raises(InputError, match="level odds"):
         supervised.SupervisedModel.from_string(model.to_string(), model.feature_fields, 3)
+
+
+def test_fellegi_sunter_is_stacked_when_it_helps_and_stored_with_the_model() -> None:
+    data, left, right, truth = _songs(versions=6)
+    comparison = compare(data, left, right)
+    unsupervised = fellegi_sunter.fit(data, comparison)
+    model, _ = supervised.fit(comparison, truth, data=data, fellegi_sunter=unsupervised)
+    if model.stack[3] > 0:
+        assert model.fellegi_sunter is unsupervised
+    else:
+        assert model.fellegi_sunter is None  # left out: not stored either
+    model.fellegi_sunter, model.stack = unsupervised, (0.1, 0.5, 0.2, 0.3)
+    state = json.loads(model.to_string())
+    restored = supervised.SupervisedModel.from_string(
+        json.dumps(state), model.feature_fields, model.fields
+    )
+    np.testing.assert_allclose(
+        restored.probability(comparison, data), model.probability(comparison, data)
+    )
+    per_field, base, household = model.contributions(comparison, data)
+    extra = 0.0 if household is None else household
+    np.testing.assert_allclose(
+        per_field.sum(axis=1) + base + extra, model.logit(comparison, data), atol=1e-6
+    )
+    stored = state["fellegi_sunter"]
+    for key in ("fields", "kinds", "m", "u", "home", "household_levels"):
+        stored[key] = stored[key][:1]  # a consistent model of the first field only
+    with pytest.raises(InputError, match="Fellegi-Sunter"):
+        supervised.SupervisedModel.from_string(
+            json.dumps(state), model.feature_fields, model.fields
+        )

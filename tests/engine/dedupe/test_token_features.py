@@ -103,7 +103,7 @@ def test_the_classifier_with_records_uses_and_saves_token_features() -> None:
         model.to_string(), model.feature_fields, model.fields
     )
     np.testing.assert_allclose(restored.probability(comparison, data), probabilities)
-    per_field, base = model.contributions(comparison, data)
+    per_field, base, _ = model.contributions(comparison, data)
     logit = np.log(probabilities / (1 - probabilities))
     np.testing.assert_allclose(per_field.sum(axis=1) + base, logit, atol=1e-6)
 

@@ -181,7 +181,7 @@ class Scorer:
     def explain(self, comparison: Comparison, scores: FloatArray) -> list[dict[str, Any]]:
         household = None
         if self.classifier is not None:
-            contributions, base = self.classifier.contributions(comparison, self.data)
+            contributions, base, household = self.classifier.contributions(comparison, self.data)
         else:
             assert self.fs_model is not None
             contributions = self.fs_model.field_weights(self.data, comparison)
@@ -383,10 +383,18 @@ def fit_and_score(
     if labels:
         left, right, truth = label_indices(data, labels)
         labeled = compare(data, left, right)
-        classifier, held_out = supervised.fit(labeled, truth, data=data)
+        unsupervised = fellegi_sunter.fit(data, candidates) if len(candidates) else None
+        classifier, held_out = supervised.fit(
+            labeled, truth, data=data, fellegi_sunter=unsupervised
+        )
         scorer = Scorer(data, None, classifier)
-        intercept, trees, level_odds = classifier.stack
-        info["stacking"] = {"intercept": intercept, "trees": trees, "level_odds": level_odds}
+        info["stacking"] = dict(
+            zip(
+                ("intercept", "trees", "level_odds", "fellegi_sunter"),
+                classifier.stack,
+                strict=True,
+            )
+        )
         if threshold is None:
             if held_out is not None:
                 threshold = stable_f1_threshold(held_out, truth)
@@ -570,7 +578,7 @@ def _trees_overmatch(
 ) -> bool:
     """Whether the clusters of the classifier's trees alone would be `_overmatched`: they
     learn the labels most literally, so they show labels unlike the candidates first."""
-    if classifier.stack[2] <= 0:
+    if not any(classifier.stack[2:]):
         return False  # the trees score alone: `_overmatched` has judged them
 
     def trees(left: IntArray, right: IntArray) -> FloatArray:

@@ -7,13 +7,16 @@ over the whole record (`token_features`): on the Magellan product benchmarks the
 Trees give a field only the credit it earns on the labelled pairs: when most non-matches
 already differ in their titles, a song length that differs by a minute counts for little, and
 a remix with the same title scores as a match. `LevelOdds` (Fellegi-Sunter with m and u
-counted on the labels) lets every field's agreement level count on its own; `fit` stacks the
-two on held-out predictions, so the labels decide how much each one weighs.
+counted on the labels) lets every field's agreement level count on its own. And a few dozen
+labels know less about the candidates than Fellegi-Sunter fitted on all of them (term
+frequencies, people of one home): its log-odds are a third input. `fit` stacks them on
+held-out predictions, so the labels decide how much each one weighs.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +25,7 @@ from numpy.typing import NDArray
 
 from cleara.engine.dedupe.compare import LEVELS, Comparison
 from cleara.engine.dedupe.data import Dataset, FloatArray
+from cleara.engine.dedupe.fellegi_sunter import FellegiSunterModel
 from cleara.engine.dedupe.token_features import RECORD, TokenFeaturizer
 from cleara.engine.table import InputError
 
@@ -44,10 +48,10 @@ MIN_LABELS = 4
 STACK_LABELS = 20
 """Labels needed for held-out predictions (threshold and stacking); fewer: trees alone."""
 _BUNDLE = "cleara-supervised-v2"  # booster and token features
-_STACKED = "cleara-supervised-v3"  # also level odds and the stacking weights
+_STACKED = "cleara-supervised-v3"  # also level odds, Fellegi-Sunter and the stacking weights
 _SLOTS = 1 + max(len(names) for names in LEVELS.values())  # slot 0: a value is missing
 _SMOOTHING = 0.5
-_TREES_ONLY = (0.0, 1.0, 0.0)
+_TREES_ONLY = (0.0, 1.0, 0.0, 0.0)
 
 
 @dataclass(slots=True)
@@ -110,16 +114,18 @@ def design_matrix(
 
 @dataclass(slots=True)
 class SupervisedModel:
-    """A LightGBM classifier over pair features, optionally stacked with level odds:
-    log-odds = intercept + trees * tree log-odds + odds * level log-odds. Explains by
-    per-field SHAP contributions (plus each field's level odds)."""
+    """A LightGBM classifier over pair features, optionally stacked with level odds and
+    Fellegi-Sunter: log-odds = intercept + trees * tree log-odds + odds * level log-odds +
+    fs * Fellegi-Sunter log-odds. Explains by per-field SHAP contributions plus each field's
+    level odds and Fellegi-Sunter weight."""
 
     booster: Any
     feature_fields: list[int]  # field index of each design-matrix column (RECORD: all)
     fields: int
     tokens: TokenFeaturizer | None = None
     level_odds: LevelOdds | None = None
-    stack: tuple[float, float, float] = _TREES_ONLY  # intercept, trees, level odds
+    fellegi_sunter: FellegiSunterModel | None = None  # fitted on the candidates, no labels
+    stack: tuple[float, float, float, float] = _TREES_ONLY  # intercept, trees, odds, fs
 
     def probability(self, comparison: Comparison, data: Dataset | None = None) -> FloatArray:
         """Match probabilities; `data` (the compared records) is needed with token features."""
@@ -140,20 +146,26 @@ class SupervisedModel:
 
     def logit(self, comparison: Comparison, data: Dataset | None = None) -> FloatArray:
         trees = self.tree_logit(comparison, data)
-        intercept, tree_weight, odds_weight = self.stack
+        intercept, tree_weight, odds_weight, fs_weight = self.stack
         result: FloatArray = intercept + tree_weight * trees
         if self.level_odds is not None and odds_weight:
             result = result + odds_weight * self.level_odds.logit(comparison.levels)
+        if self.fellegi_sunter is not None and fs_weight:
+            per_field, base, household = _fellegi_sunter_parts(
+                self.fellegi_sunter, comparison, data
+            )
+            result = result + fs_weight * (per_field.sum(axis=1) + base + household)
         return result
 
     def contributions(
         self, comparison: Comparison, data: Dataset | None = None
-    ) -> tuple[FloatArray, float]:
-        """Per pair and field: the log-odds contribution; and the base log-odds.
+    ) -> tuple[FloatArray, float, FloatArray | None]:
+        """Per pair and field: the log-odds contribution; the base log-odds; and per pair the
+        log-odds lost to the chance of two people of one home (None without that class).
 
         Whole-record features count equally towards every field."""
         if len(comparison) == 0:
-            return np.zeros((0, self.fields)), 0.0
+            return np.zeros((0, self.fields)), 0.0, None
         matrix = design_matrix(comparison, data, self.tokens)
         shap = np.asarray(self.booster.predict(matrix, pred_contrib=True), dtype=np.float64)
         per_field = np.zeros((len(comparison), self.fields))
@@ -162,24 +174,35 @@ class SupervisedModel:
                 per_field += shap[:, column : column + 1] / max(self.fields, 1)
             else:
                 per_field[:, owner] += shap[:, column]
-        intercept, tree_weight, odds_weight = self.stack
+        intercept, tree_weight, odds_weight, fs_weight = self.stack
         per_field *= tree_weight
         base = intercept + tree_weight * float(shap[0, -1])
+        household = None
         if self.level_odds is not None and odds_weight:
             per_field += odds_weight * self.level_odds.per_field(comparison.levels)
             base += odds_weight * self.level_odds.prior
-        return per_field, base
+        if self.fellegi_sunter is not None and fs_weight:
+            fs_fields, fs_base, fs_household = _fellegi_sunter_parts(
+                self.fellegi_sunter, comparison, data
+            )
+            per_field += fs_weight * fs_fields
+            base += fs_weight * fs_base
+            if self.fellegi_sunter.has_households:
+                household = fs_weight * fs_household
+        return per_field, base, household
 
     def to_string(self) -> str:
         """The booster's text; with token features or level odds, a JSON bundle of all."""
         text: str = self.booster.model_to_string()
         if self.level_odds is not None:
+            fellegi_sunter = self.fellegi_sunter
             return json.dumps(
                 {
                     "format": _STACKED,
                     "booster": text,
                     "tokens": self.tokens.as_dict() if self.tokens is not None else None,
                     "level_odds": self.level_odds.as_dict(),
+                    "fellegi_sunter": fellegi_sunter.as_dict() if fellegi_sunter else None,
                     "stack": list(self.stack),
                 }
             )
@@ -200,9 +223,28 @@ class SupervisedModel:
             odds = LevelOdds.from_dict(state["level_odds"])
             if odds.odds.shape != (fields, _SLOTS):
                 raise InputError("the stored classifier's level odds do not fit its fields")
-            intercept, tree_weight, odds_weight = (float(w) for w in state["stack"])
-            model.level_odds, model.stack = odds, (intercept, tree_weight, odds_weight)
+            weights = [float(w) for w in state["stack"]] + [0.0]
+            fs_state = state.get("fellegi_sunter")
+            if fs_state is not None:
+                model.fellegi_sunter = FellegiSunterModel.from_dict(fs_state)
+                if len(model.fellegi_sunter.fields) != fields:
+                    raise InputError(
+                        "the stored classifier's Fellegi-Sunter model has other fields"
+                    )
+            model.level_odds, model.stack = odds, (weights[0], weights[1], weights[2], weights[3])
         return model
+
+
+def _fellegi_sunter_parts(
+    model: FellegiSunterModel, comparison: Comparison, data: Dataset | None
+) -> tuple[FloatArray, float, FloatArray]:
+    """Fellegi-Sunter's per-field weights, prior and household weight, in natural log-odds."""
+    if data is None:
+        raise ValueError("this model stacks Fellegi-Sunter: pass the records (data=...)")
+    weights = model.field_weights(data, comparison)  # each field's weight is bounded
+    household = model.household_weight(weights, comparison.levels)
+    bits = math.log(2.0)
+    return weights * bits, model.prior_weight * bits, household * bits
 
 
 def _sigmoid(logit: FloatArray) -> FloatArray:
@@ -249,14 +291,17 @@ def fit(
     labels: NDArray[np.bool_],
     *,
     data: Dataset | None = None,
+    fellegi_sunter: FellegiSunterModel | None = None,
     folds: int = 5,
     seed: int = 0,
 ) -> tuple[SupervisedModel, FloatArray | None]:
-    """Train on the labels and stack trees with level odds; also each label's held-out
+    """Train on the labels and stack the trees with level odds (and with `fellegi_sunter`,
+    fitted on the candidates without labels, its log-odds); also each label's held-out
     probability (for the threshold), or None with fewer than STACK_LABELS labels.
 
-    The stacking weights are a logistic regression of the labels on the held-out log-odds
-    of both parts; where it gives either part no positive weight, the trees score alone.
+    The stacking weights are a logistic regression of the labels on the parts' held-out
+    log-odds (Fellegi-Sunter never saw the labels: its own); a part it gives no positive
+    weight is left out, and where the trees get none they score alone.
     """
     model = train(comparison, labels, data=data)
     if len(labels) < STACK_LABELS:
@@ -264,9 +309,16 @@ def fit(
     trees, odds = _held_out_logits(comparison, labels, data, model.tokens, folds, seed)
     if np.isnan(trees).any():
         return model, None
-    model.stack = _stacking_weights(trees, odds, labels)
-    intercept, tree_weight, odds_weight = model.stack
-    return model, _sigmoid(intercept + tree_weight * trees + odds_weight * odds)
+    parts = [trees, odds, np.zeros(len(labels))]
+    if fellegi_sunter is not None and data is not None:
+        fs_fields, fs_base, fs_household = _fellegi_sunter_parts(fellegi_sunter, comparison, data)
+        parts[2] = fs_fields.sum(axis=1) + fs_base + fs_household
+        model.fellegi_sunter = fellegi_sunter
+    model.stack = _stacking_weights(parts, labels, use_fellegi_sunter=fellegi_sunter is not None)
+    if model.stack[3] <= 0:
+        model.fellegi_sunter = None
+    intercept, *weights = model.stack
+    return model, _sigmoid(intercept + np.column_stack(parts) @ np.asarray(weights))
 
 
 def _held_out_logits(
@@ -296,13 +348,23 @@ def _held_out_logits(
 
 
 def _stacking_weights(
-    trees: FloatArray, odds: FloatArray, labels: NDArray[np.bool_]
-) -> tuple[float, float, float]:
+    parts: list[FloatArray], labels: NDArray[np.bool_], *, use_fellegi_sunter: bool
+) -> tuple[float, float, float, float]:
+    """Intercept and weights of trees, level odds and Fellegi-Sunter (0: left out)."""
     from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
 
-    stacker = LogisticRegression(C=1.0, max_iter=1000)
-    stacker.fit(np.column_stack([trees, odds]), labels)
-    tree_weight, odds_weight = (float(w) for w in stacker.coef_[0])
-    if tree_weight <= 0 or odds_weight <= 0:
+    used = [0, 1, 2] if use_fellegi_sunter else [0, 1]
+    while True:
+        stacker = LogisticRegression(C=1.0, max_iter=1000)
+        stacker.fit(np.column_stack([parts[i] for i in used]), labels)
+        weights = dict(zip(used, (float(w) for w in stacker.coef_[0]), strict=True))
+        if weights[0] <= 0:
+            return _TREES_ONLY
+        dropped = [i for i in used if i and weights[i] <= 0]
+        if not dropped:
+            break
+        used = [i for i in used if i not in dropped]
+    if used == [0]:
         return _TREES_ONLY
-    return float(stacker.intercept_[0]), tree_weight, odds_weight
+    chosen = [weights.get(i, 0.0) for i in range(3)]
+    return float(stacker.intercept_[0]), chosen[0], chosen[1], chosen[2]
