@@ -376,14 +376,22 @@ def fit_scorer(
 
 
 def fit_and_score(
-    data: Dataset, candidates: Comparison, labels: Sequence[Label], threshold: float | None
+    data: Dataset,
+    candidates: Comparison,
+    labels: Sequence[Label],
+    threshold: float | None,
+    *,
+    unsupervised: fellegi_sunter.FellegiSunterModel | None = None,
 ) -> tuple[Scorer, float, dict[str, Any], FloatArray]:
-    """`fit_scorer`, plus the candidates' scores (computed once: the threshold needs them)."""
+    """`fit_scorer`, plus the candidates' scores (computed once: the threshold needs them).
+
+    `unsupervised`: Fellegi-Sunter already fitted on these candidates (else it is fitted)."""
     info: dict[str, Any] = {}
+    if unsupervised is None and (len(candidates) or not labels):
+        unsupervised = fellegi_sunter.fit(data, candidates)
     if labels:
         left, right, truth = label_indices(data, labels)
         labeled = compare(data, left, right)
-        unsupervised = fellegi_sunter.fit(data, candidates) if len(candidates) else None
         classifier, held_out = supervised.fit(
             labeled, truth, data=data, fellegi_sunter=unsupervised
         )
@@ -404,7 +412,8 @@ def fit_and_score(
                 info["threshold_source"] = "default"
         info["labels"] = len(truth)
         return scorer, threshold, info, scorer.score(candidates)
-    model = fellegi_sunter.fit(data, candidates)
+    model = unsupervised
+    assert model is not None
     scorer = Scorer(data, model, None)
     info["em_iterations"] = model.iterations
     info["prior"] = model.prior
@@ -458,8 +467,10 @@ def _run(
     comparison = compare(data, left, right, features=bool(labels))
     timings["compare"] = time.perf_counter() - clock
     clock = time.perf_counter()
+    # With labels Fellegi-Sunter is stacked into the classifier and may replace it (below).
+    unsupervised = fellegi_sunter.fit(data, comparison) if labels else None
     scorer, threshold, info, scores = fit_and_score(
-        data, comparison, labels, parse_threshold(options.threshold)
+        data, comparison, labels, parse_threshold(options.threshold), unsupervised=unsupervised
     )
     timings["scoring"] = time.perf_counter() - clock
     clock = time.perf_counter()
@@ -470,7 +481,7 @@ def _run(
             data,
             comparison,
             (left, right, scores),
-            (labelled, threshold, clustering, scorer.classifier),
+            (labelled, threshold, clustering, scorer.classifier, unsupervised),
             info,
             options,
         )
@@ -621,7 +632,13 @@ def _instead_of_a_misled_classifier(
     data: Dataset,
     comparison: Comparison,
     pairs: tuple[IntArray, IntArray, FloatArray],
-    outcome: tuple[_LabelledPairs, float, Clustering, supervised.SupervisedModel],
+    outcome: tuple[
+        _LabelledPairs,
+        float,
+        Clustering,
+        supervised.SupervisedModel,
+        fellegi_sunter.FellegiSunterModel | None,
+    ],
     info: dict[str, Any],
     options: DedupeOptions,
 ) -> tuple[Scorer, float, dict[str, Any], FloatArray] | None:
@@ -635,10 +652,10 @@ def _instead_of_a_misled_classifier(
     soften the symptom, not the labels' bias); two tables: `_links_far_more`
     (Fellegi-Sunter is fitted for that check whenever two tables are linked with labels).
     """
-    labelled, threshold, clustering, classifier = outcome
+    labelled, threshold, clustering, classifier, unsupervised = outcome
     given = parse_threshold(options.threshold)
     if data.link:
-        fallback = fit_and_score(data, comparison, [], given)
+        fallback = fit_and_score(data, comparison, [], given, unsupervised=unsupervised)
         if not _links_far_more(data, pairs, fallback, labelled, threshold, info, options):
             return None
         reason = f"the classifier linked over {_OVERMATCH:g} times the pairs Fellegi-Sunter links"
@@ -649,7 +666,7 @@ def _instead_of_a_misled_classifier(
             whose = "the classifier's trees alone would cluster"
         else:
             return None
-        fallback = fit_and_score(data, comparison, [], given)
+        fallback = fit_and_score(data, comparison, [], given, unsupervised=unsupervised)
         reason = f"{whose} far more matching pairs than the records can have"
     scorer, fs_threshold, fs_info, scores = fallback
     fs_info["labels"] = info.get("labels")
