@@ -313,10 +313,10 @@ def fit(
     if fellegi_sunter is not None and data is not None:
         fs_fields, fs_base, fs_household = _fellegi_sunter_parts(fellegi_sunter, comparison, data)
         parts[2] = fs_fields.sum(axis=1) + fs_base + fs_household
+    with_fellegi_sunter = fellegi_sunter is not None and data is not None
+    model.stack = _stacking_weights(parts, labels, use_fellegi_sunter=with_fellegi_sunter)
+    if model.stack[3] > 0:
         model.fellegi_sunter = fellegi_sunter
-    model.stack = _stacking_weights(parts, labels, use_fellegi_sunter=fellegi_sunter is not None)
-    if model.stack[3] <= 0:
-        model.fellegi_sunter = None
     intercept, *weights = model.stack
     return model, _sigmoid(intercept + np.column_stack(parts) @ np.asarray(weights))
 
