@@ -644,14 +644,14 @@ def _instead_of_a_misled_classifier(
 ) -> tuple[Scorer, float, dict[str, Any], FloatArray] | None:
     """Fellegi-Sunter's fit when the classifier's matches are implausible; else None.
 
-    The classifier learns from the labelled pairs alone; when they do not resemble the
-    candidates (known duplicates plus random record pairs as non-matches), it can call most
-    candidates matches. Fellegi-Sunter is fitted on the candidates themselves and does not
-    depend on how the labels were drawn; the labelled pairs keep their labels either way.
-    One table: `_overmatched` (by the classifier, or by its trees alone: stacked level odds
-    soften the symptom, not the labels' bias); two tables: `_links_far_more`
-    (Fellegi-Sunter is fitted for that check whenever two tables are linked with labels).
-    """
+    The classifier's trees and level odds learn from the labelled pairs alone; when those do
+    not resemble the candidates (known duplicates plus random record pairs as non-matches),
+    it can call most candidates matches. Fellegi-Sunter is fitted on the candidates
+    themselves and does not depend on how the labels were drawn; the labelled pairs keep
+    their labels either way.
+    One table: `_overmatched` (by the classifier, or by its trees alone: the stacked parts
+    soften the symptom, not the labels' bias); two tables: `_links_far_more`. Fellegi-Sunter
+    is the run's own (`unsupervised`, fitted once whenever there are labels)."""
     labelled, threshold, clustering, classifier, unsupervised = outcome
     given = parse_threshold(options.threshold)
     if data.link:
