@@ -166,6 +166,29 @@ def test_an_id_field_missing_from_one_table_is_named_as_such() -> None:
         dedupe(PEOPLE, [{"id": "x", "name": "Ann Lee"}, {"name": "Bo Ray"}], id_field="id")
 
 
+@pytest.mark.parametrize(
+    ("answers", "reason"),
+    [
+        ([True, True, True, True], "the labels hold no non-match"),
+        ([False, False, False, False], "the labels hold no match"),
+        ([True, False], "fewer than 4 labelled pairs"),
+    ],
+)
+def test_labels_too_few_to_train_on_still_count(answers: list[bool], reason: str) -> None:
+    # Fellegi-Sunter scores and says why; each labelled pair keeps its label.
+    pairs = [("a", "b"), ("h", "j"), ("c", "d"), ("e", "i")][: len(answers)]
+    labels = [
+        {"left_id": a, "right_id": b, "match": m} for (a, b), m in zip(pairs, answers, strict=True)
+    ]
+    result = dedupe(PEOPLE, id_field="id", labels=labels)
+    assert result.model == "fellegi_sunter"
+    assert result.stats["model_choice"] == f"fellegi_sunter: {reason} to train a classifier on"
+    assert result.stats["labels"] == len(labels)
+    found = matched(result)
+    for (a, b), match in zip(pairs, answers, strict=True):
+        assert ((a, b) in found) == match
+
+
 def test_repeated_ids_are_rejected() -> None:
     with pytest.raises(InputError, match="repeated"):
         dedupe([{"id": 1, "n": "a"}, {"id": 1, "n": "b"}], id_field="id")

@@ -43,10 +43,10 @@ def propose_labels(
     link_table = to_table(link_records) if link_records is not None else None
     data, _ = prepare(table.columns, table.rows, link_table, options)
     label_list = _parse_labels(labels)
-    usable = label_list if _both_classes(label_list) else []
     candidates = candidate_pairs(data, options.blocking, window=options.window)
     comparison = compare(data, candidates.left, candidates.right)
-    scorer, threshold, _ = fit_scorer(data, comparison, usable, parse_threshold(options.threshold))
+    given = parse_threshold(options.threshold)
+    scorer, threshold, _ = fit_scorer(data, comparison, label_list, given)
     scores = scorer.score(comparison)
     labeled: set[tuple[int, int]] = set()
     if label_list:
@@ -74,7 +74,3 @@ def propose_labels(
         }
         for k, row in enumerate(chosen)
     ]
-
-
-def _both_classes(labels: list[Any]) -> bool:
-    return any(label.match for label in labels) and not all(label.match for label in labels)

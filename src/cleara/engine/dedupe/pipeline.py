@@ -391,6 +391,14 @@ def fit_and_score(
         unsupervised = fellegi_sunter.fit(data, candidates)
     if labels:
         left, right, truth = label_indices(data, labels)
+        reason = supervised.untrainable(truth)
+        if reason is not None:  # Fellegi-Sunter scores; `_run` still applies the labels
+            scorer, threshold, info, scores = fit_and_score(
+                data, candidates, [], threshold, unsupervised=unsupervised
+            )
+            info["labels"] = len(truth)
+            info["model_choice"] = f"fellegi_sunter: {reason} to train a classifier on"
+            return scorer, threshold, info, scores
         labeled = compare(data, left, right)
         classifier, held_out = supervised.fit(
             labeled, truth, data=data, fellegi_sunter=unsupervised

@@ -252,6 +252,17 @@ def _sigmoid(logit: FloatArray) -> FloatArray:
     return result
 
 
+def untrainable(labels: NDArray[np.bool_]) -> str | None:
+    """Why these labels cannot train a classifier, or None when they can."""
+    if len(labels) < MIN_LABELS:
+        return f"fewer than {MIN_LABELS} labelled pairs"
+    if labels.all():
+        return "the labels hold no non-match"
+    if not labels.any():
+        return "the labels hold no match"
+    return None
+
+
 def train(
     comparison: Comparison,
     labels: NDArray[np.bool_],
@@ -267,10 +278,9 @@ def train(
     """
     import lightgbm
 
-    if len(labels) < MIN_LABELS or labels.all() or not labels.any():
-        raise InputError(
-            f"labels need at least {MIN_LABELS} pairs with both matches and non-matches"
-        )
+    reason = untrainable(labels)
+    if reason is not None:
+        raise InputError(f"cannot train a classifier: {reason}")
     if data is not None and tokens is None:
         tokens = TokenFeaturizer.fit(data)
     matrix = design_matrix(comparison, data, tokens if data is not None else None)
