@@ -189,6 +189,19 @@ def test_labels_too_few_to_train_on_still_count(answers: list[bool], reason: str
         assert ((a, b) in found) == match
 
 
+def test_one_match_among_many_labels_cannot_test_a_classifier() -> None:
+    # As a first round of active learning on a large table may give: Fellegi-Sunter scores.
+    records, duplicates, _ = people_with_housemates()
+    labels = _labels_unlike_the_candidates(records, duplicates, 20)
+    labels = [labels[0], *(label for label in labels if not label["match"])]
+    result = dedupe(records, id_field="id", labels=labels)
+    assert result.model == "fellegi_sunter"
+    assert result.stats["model_choice"] == (
+        "fellegi_sunter: too few matches or non-matches among the 21 labels to test a classifier on"
+    )
+    assert {tuple(sorted(pair, key=int)) for pair in matched(result)} == duplicates
+
+
 def test_repeated_ids_are_rejected() -> None:
     with pytest.raises(InputError, match="repeated"):
         dedupe([{"id": 1, "n": "a"}, {"id": 1, "n": "b"}], id_field="id")

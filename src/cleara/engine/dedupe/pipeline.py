@@ -392,17 +392,22 @@ def fit_and_score(
     if labels:
         left, right, truth = label_indices(data, labels)
         reason = supervised.untrainable(truth)
+        if reason is None:
+            labeled = compare(data, left, right)
+            classifier, held_out = supervised.fit(
+                labeled, truth, data=data, fellegi_sunter=unsupervised
+            )
+            if held_out is None and len(truth) >= supervised.STACK_LABELS:
+                reason = f"too few matches or non-matches among the {len(truth)} labels to test"
+        else:
+            reason = f"{reason} to train"
         if reason is not None:  # Fellegi-Sunter scores; `_run` still applies the labels
             scorer, threshold, info, scores = fit_and_score(
                 data, candidates, [], threshold, unsupervised=unsupervised
             )
             info["labels"] = len(truth)
-            info["model_choice"] = f"fellegi_sunter: {reason} to train a classifier on"
+            info["model_choice"] = f"fellegi_sunter: {reason} a classifier on"
             return scorer, threshold, info, scores
-        labeled = compare(data, left, right)
-        classifier, held_out = supervised.fit(
-            labeled, truth, data=data, fellegi_sunter=unsupervised
-        )
         scorer = Scorer(data, None, classifier)
         info["stacking"] = dict(
             zip(
