@@ -385,51 +385,65 @@ def fit_and_score(
 ) -> tuple[Scorer, float, dict[str, Any], FloatArray]:
     """`fit_scorer`, plus the candidates' scores (computed once: the threshold needs them).
 
-    `unsupervised`: Fellegi-Sunter already fitted on these candidates (else it is fitted)."""
-    info: dict[str, Any] = {}
+    `unsupervised`: Fellegi-Sunter already fitted on these candidates (else it is fitted).
+    Labels too few to train or test a classifier on leave the scoring to Fellegi-Sunter
+    (`stats.model_choice` says why); `_run` still applies them to their pairs."""
     if unsupervised is None and (len(candidates) or not labels):
         unsupervised = fellegi_sunter.fit(data, candidates)
-    if labels:
-        left, right, truth = label_indices(data, labels)
-        reason = supervised.untrainable(truth)
-        if reason is None:
-            labeled = compare(data, left, right)
-            classifier, held_out = supervised.fit(
-                labeled, truth, data=data, fellegi_sunter=unsupervised
-            )
-            if held_out is None and len(truth) >= supervised.STACK_LABELS:
-                reason = f"too few matches or non-matches among the {len(truth)} labels to test"
-        else:
-            reason = f"{reason} to train"
-        if reason is not None:  # Fellegi-Sunter scores; `_run` still applies the labels
-            scorer, threshold, info, scores = fit_and_score(
-                data, candidates, [], threshold, unsupervised=unsupervised
-            )
-            info["labels"] = len(truth)
-            info["model_choice"] = f"fellegi_sunter: {reason} a classifier on"
-            return scorer, threshold, info, scores
-        scorer = Scorer(data, None, classifier)
-        info["stacking"] = dict(
-            zip(
-                ("intercept", "trees", "level_odds", "fellegi_sunter"),
-                classifier.stack,
-                strict=True,
-            )
+    if not labels:
+        assert unsupervised is not None
+        return _fellegi_sunter_scoring(data, candidates, unsupervised, threshold)
+    left, right, truth = label_indices(data, labels)
+    reason = supervised.untrainable(truth)
+    if reason is not None:
+        reason = f"{reason} to train"
+    else:
+        classifier, held_out = supervised.fit(
+            compare(data, left, right), truth, data=data, fellegi_sunter=unsupervised
         )
-        if threshold is None:
-            if held_out is not None:
-                threshold = stable_f1_threshold(held_out, truth)
-                info["threshold_source"] = "best_f1_on_labels"
-            else:
-                threshold = DEFAULT_THRESHOLD
-                info["threshold_source"] = "default"
-        info["labels"] = len(truth)
-        return scorer, threshold, info, scorer.score(candidates)
-    model = unsupervised
-    assert model is not None
+        if held_out is not None or len(truth) < supervised.STACK_LABELS:
+            return _classifier_scoring(data, candidates, classifier, (truth, held_out), threshold)
+        reason = f"too few matches or non-matches among the {len(truth)} labels to test"
+    scorer, threshold, info, scores = fit_and_score(
+        data, candidates, [], threshold, unsupervised=unsupervised
+    )
+    info["labels"] = len(truth)
+    info["model_choice"] = f"fellegi_sunter: {reason} a classifier on"
+    return scorer, threshold, info, scores
+
+
+def _classifier_scoring(
+    data: Dataset,
+    candidates: Comparison,
+    classifier: supervised.SupervisedModel,
+    labelled: tuple[NDArray[np.bool_], FloatArray | None],
+    threshold: float | None,
+) -> tuple[Scorer, float, dict[str, Any], FloatArray]:
+    """The classifier's scorer, threshold (best F1 on held-out labels), info and scores."""
+    truth, held_out = labelled
+    scorer = Scorer(data, None, classifier)
+    names = ("intercept", "trees", "level_odds", "fellegi_sunter")
+    info: dict[str, Any] = {"stacking": dict(zip(names, classifier.stack, strict=True))}
+    if threshold is None:
+        if held_out is not None:
+            threshold = stable_f1_threshold(held_out, truth)
+            info["threshold_source"] = "best_f1_on_labels"
+        else:
+            threshold = DEFAULT_THRESHOLD
+            info["threshold_source"] = "default"
+    info["labels"] = len(truth)
+    return scorer, threshold, info, scorer.score(candidates)
+
+
+def _fellegi_sunter_scoring(
+    data: Dataset,
+    candidates: Comparison,
+    model: fellegi_sunter.FellegiSunterModel,
+    threshold: float | None,
+) -> tuple[Scorer, float, dict[str, Any], FloatArray]:
+    """Fellegi-Sunter's scorer, threshold (expected F1), info and scores."""
     scorer = Scorer(data, model, None)
-    info["em_iterations"] = model.iterations
-    info["prior"] = model.prior
+    info: dict[str, Any] = {"em_iterations": model.iterations, "prior": model.prior}
     if model.has_households:
         info["household_rate"] = model.household
     scores = scorer.score(candidates)
