@@ -101,6 +101,12 @@ def test_stored_level_odds_must_fit_the_fields() -> None:
     model = supervised.train(compare(data, left, right), truth)
     with pytest.raises(InputError, match="level odds"):
         supervised.SupervisedModel.from_string(model.to_string(), model.feature_fields, 3)
+    state = json.loads(model.to_string())
+    state["stack"] = [0.0, 1.0, 0.0]
+    with pytest.raises(InputError, match="stacking weights"):
+        supervised.SupervisedModel.from_string(
+            json.dumps(state), model.feature_fields, model.fields
+        )
 
 
 def test_fellegi_sunter_is_stacked_when_it_helps_and_stored_with_the_model() -> None:

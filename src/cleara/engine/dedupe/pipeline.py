@@ -619,10 +619,10 @@ def _trees_overmatch(
     if not any(classifier.stack[2:]):
         return False  # the trees score alone: `_overmatched` has judged them
 
-    def trees(left: IntArray, right: IntArray) -> FloatArray:
+    def trees(left: IntArray, right: IntArray) -> FloatArray:  # member pairs not yet seen
         return classifier.tree_probability(compare(data, left, right), data)
 
-    scores = labelled.apply(trees(comparison.left, comparison.right))
+    scores = labelled.apply(classifier.tree_probability(comparison, data))
     clustering = cluster_records(
         data.size, comparison.left, comparison.right, scores, threshold, trees
     )

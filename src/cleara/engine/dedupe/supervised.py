@@ -223,7 +223,9 @@ class SupervisedModel:
             odds = LevelOdds.from_dict(state["level_odds"])
             if odds.odds.shape != (fields, _SLOTS):
                 raise InputError("the stored classifier's level odds do not fit its fields")
-            weights = [float(w) for w in state["stack"]] + [0.0]
+            weights = [float(w) for w in state["stack"]]
+            if len(weights) != len(_TREES_ONLY):
+                raise InputError("the stored classifier's stacking weights are malformed")
             fs_state = state.get("fellegi_sunter")
             if fs_state is not None:
                 model.fellegi_sunter = FellegiSunterModel.from_dict(fs_state)
