@@ -9,7 +9,7 @@ from collections import Counter
 import pytest
 from people import DUPLICATES, PEOPLE, catalogues, matched, people_with_housemates
 
-from cleara.engine.dedupe import dedupe, fellegi_sunter, pipeline, supervised
+from cleara.engine.dedupe import dedupe, fellegi_sunter, pipeline, pseudo_labels, supervised
 from cleara.engine.dedupe.incremental import MatchIndex
 from cleara.engine.table import InputError
 
@@ -261,7 +261,9 @@ def _labels_unlike_the_candidates(
 def test_labels_unlike_the_candidates_give_way_to_fellegi_sunter(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # Too few labels to stack level odds on: trees alone call many candidates matches.
+    # Too few labels to stack level odds on: trees alone call many candidates matches
+    # (unless Fellegi-Sunter lends its sure decisions as labels: here it lends none).
+    monkeypatch.setattr(pseudo_labels, "AGREEMENT", 1.01)
     records, duplicates, _ = people_with_housemates()
     labels = _labels_unlike_the_candidates(records, duplicates, 5)
     assert len(labels) < supervised.STACK_LABELS
@@ -279,6 +281,19 @@ def test_labels_unlike_the_candidates_give_way_to_fellegi_sunter(
     result = dedupe(records, id_field="id", labels=labels)
     assert result.model == "fellegi_sunter"
     assert "far more matching pairs than the records can have" in result.stats["model_choice"]
+    assert result.stats["labels"] == len(labels)
+    assert {tuple(sorted(pair, key=int)) for pair in matched(result)} == duplicates
+
+
+def test_fellegi_sunter_lends_its_sure_decisions_where_the_labels_are_silent() -> None:
+    # The same labels: the trees call candidates matches that Fellegi-Sunter, fitted on all
+    # of them, is sure are not, and the labels hold no such candidate. Trained on a sample
+    # of those with Fellegi-Sunter's decisions too, the classifier finds the duplicates.
+    records, duplicates, _ = people_with_housemates()
+    labels = _labels_unlike_the_candidates(records, duplicates, 5)
+    result = dedupe(records, id_field="id", labels=labels)
+    assert result.model == "gradient_boosting"
+    assert result.stats["pseudo_labels"] >= pseudo_labels.PER_STRATUM
     assert result.stats["labels"] == len(labels)
     assert {tuple(sorted(pair, key=int)) for pair in matched(result)} == duplicates
 

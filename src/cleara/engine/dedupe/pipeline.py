@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from cleara.engine.dedupe import cluster, fellegi_sunter, supervised
+from cleara.engine.dedupe import cluster, fellegi_sunter, pseudo_labels, supervised
 from cleara.engine.dedupe.best_match import best_for_either
 from cleara.engine.dedupe.blocking import (
     DEFAULT_WINDOW,
@@ -164,10 +164,13 @@ class Scorer:
     def model_name(self) -> str:
         return "gradient_boosting" if self.classifier is not None else "fellegi_sunter"
 
-    def score(self, comparison: Comparison) -> FloatArray:
-        """Match probabilities; records identical in every compared field always match."""
+    def score(
+        self, comparison: Comparison, matrix: NDArray[np.float32] | None = None
+    ) -> FloatArray:
+        """Match probabilities; records identical in every compared field always match.
+        `matrix`: the classifier's `design_matrix` of the pairs, if at hand."""
         if self.classifier is not None:
-            scores = self.classifier.probability(comparison, self.data)
+            scores = self.classifier.probability(comparison, self.data, matrix)
         else:
             assert self.fs_model is not None
             weights = self.fs_model.field_weights(self.data, comparison)
@@ -402,7 +405,16 @@ def fit_and_score(
             compare(data, left, right), truth, data=data, fellegi_sunter=unsupervised
         )
         if held_out is not None or len(truth) < supervised.STACK_LABELS:
-            return _classifier_scoring(data, candidates, classifier, (truth, held_out), threshold)
+            # Token features take most of the time: computed once for both fits' scores.
+            matrix = supervised.design_matrix(candidates, data, classifier.tokens)
+            scoring = _classifier_scoring(
+                data, (candidates, matrix), classifier, (truth, held_out), threshold
+            )
+            if unsupervised is None:
+                return scoring
+            return _with_pseudo_labels(
+                data, (candidates, matrix), (left, right, truth), unsupervised, scoring, threshold
+            )
         reason = f"too few matches or non-matches among the {len(truth)} labels to test"
     scorer, threshold, info, scores = fit_and_score(
         data, candidates, [], threshold, unsupervised=unsupervised
@@ -412,14 +424,58 @@ def fit_and_score(
     return scorer, threshold, info, scores
 
 
+def _with_pseudo_labels(
+    data: Dataset,
+    candidates: tuple[Comparison, NDArray[np.float32]],
+    labelled: tuple[IntArray, IntArray, NDArray[np.bool_]],
+    unsupervised: fellegi_sunter.FellegiSunterModel,
+    scoring: tuple[Scorer, float, dict[str, Any], FloatArray],
+    threshold: float | None,
+) -> tuple[Scorer, float, dict[str, Any], FloatArray]:
+    """`scoring` again after training on Fellegi-Sunter's confident decisions too, where the
+    classifier overrules many of them and the labels give no reason to (`pseudo_labels`).
+    `candidates`: the candidate pairs and their design matrix."""
+    left, right, truth = labelled
+    pairs = candidates[0]
+    scorer, chosen, _, scores = scoring
+    labelled_pairs = compare(data, left, right)
+    size = np.int64(max(data.size, 1))
+    rows, decided = pseudo_labels.choose(
+        supervised.fellegi_sunter_logit(unsupervised, pairs, data),
+        supervised.fellegi_sunter_logit(unsupervised, labelled_pairs, data),
+        truth,
+        eligible=~np.isin(pairs.left * size + pairs.right, left * size + right),
+        matched=scores >= chosen,
+    )
+    if not len(rows):
+        return scoring
+    training = compare(
+        data, np.concatenate([left, pairs.left[rows]]), np.concatenate([right, pairs.right[rows]])
+    )
+    assert scorer.classifier is not None
+    classifier, held_out = supervised.fit(
+        training,
+        np.concatenate([truth, decided]),
+        data=data,
+        fellegi_sunter=unsupervised,
+        tokens=scorer.classifier.tokens,  # the same columns: the matrix serves both models
+    )
+    if held_out is not None:  # the threshold is judged on the given labels alone
+        held_out = held_out[: len(truth)] if len(truth) >= supervised.STACK_LABELS else None
+    result = _classifier_scoring(data, candidates, classifier, (truth, held_out), threshold)
+    result[2]["pseudo_labels"] = len(rows)
+    return result
+
+
 def _classifier_scoring(
     data: Dataset,
-    candidates: Comparison,
+    candidates: tuple[Comparison, NDArray[np.float32]],
     classifier: supervised.SupervisedModel,
     labelled: tuple[NDArray[np.bool_], FloatArray | None],
     threshold: float | None,
 ) -> tuple[Scorer, float, dict[str, Any], FloatArray]:
-    """The classifier's scorer, threshold (best F1 on held-out labels), info and scores."""
+    """The classifier's scorer, threshold (best F1 on held-out labels), info and scores.
+    `candidates`: the candidate pairs and their design matrix."""
     truth, held_out = labelled
     scorer = Scorer(data, None, classifier)
     names = ("intercept", "trees", "level_odds", "fellegi_sunter")
@@ -432,7 +488,7 @@ def _classifier_scoring(
             threshold = DEFAULT_THRESHOLD
             info["threshold_source"] = "default"
     info["labels"] = len(truth)
-    return scorer, threshold, info, scorer.score(candidates)
+    return scorer, threshold, info, scorer.score(*candidates)
 
 
 def _fellegi_sunter_scoring(

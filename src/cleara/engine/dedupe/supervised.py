@@ -127,11 +127,17 @@ class SupervisedModel:
     fellegi_sunter: FellegiSunterModel | None = None  # fitted on the candidates, no labels
     stack: tuple[float, float, float, float] = _TREES_ONLY  # intercept, trees, odds, fs
 
-    def probability(self, comparison: Comparison, data: Dataset | None = None) -> FloatArray:
-        """Match probabilities; `data` (the compared records) is needed with token features."""
+    def probability(
+        self,
+        comparison: Comparison,
+        data: Dataset | None = None,
+        matrix: NDArray[np.float32] | None = None,
+    ) -> FloatArray:
+        """Match probabilities; `data` (the compared records) is needed with token features.
+        `matrix`: the pairs' `design_matrix` with this model's token features, if at hand."""
         if len(comparison) == 0:
             return np.zeros(0, dtype=np.float64)
-        return _sigmoid(self.logit(comparison, data))
+        return _sigmoid(self.logit(comparison, data, matrix))
 
     def tree_probability(self, comparison: Comparison, data: Dataset | None = None) -> FloatArray:
         """The trees' own match probabilities, as if not stacked."""
@@ -139,13 +145,24 @@ class SupervisedModel:
             return np.zeros(0, dtype=np.float64)
         return _sigmoid(self.tree_logit(comparison, data))
 
-    def tree_logit(self, comparison: Comparison, data: Dataset | None = None) -> FloatArray:
+    def tree_logit(
+        self,
+        comparison: Comparison,
+        data: Dataset | None = None,
+        matrix: NDArray[np.float32] | None = None,
+    ) -> FloatArray:
         """The trees' own log-odds."""
-        matrix = design_matrix(comparison, data, self.tokens)
+        if matrix is None:
+            matrix = design_matrix(comparison, data, self.tokens)
         return np.asarray(self.booster.predict(matrix, raw_score=True), dtype=np.float64)
 
-    def logit(self, comparison: Comparison, data: Dataset | None = None) -> FloatArray:
-        trees = self.tree_logit(comparison, data)
+    def logit(
+        self,
+        comparison: Comparison,
+        data: Dataset | None = None,
+        matrix: NDArray[np.float32] | None = None,
+    ) -> FloatArray:
+        trees = self.tree_logit(comparison, data, matrix)
         intercept, tree_weight, odds_weight, fs_weight = self.stack
         result: FloatArray = intercept + tree_weight * trees
         if self.level_odds is not None and odds_weight:
@@ -249,6 +266,15 @@ def _fellegi_sunter_parts(
     return weights * bits, model.prior_weight * bits, household * bits
 
 
+def fellegi_sunter_logit(
+    model: FellegiSunterModel, comparison: Comparison, data: Dataset
+) -> FloatArray:
+    """Fellegi-Sunter's match log-odds (natural), household odds included."""
+    fields, base, household = _fellegi_sunter_parts(model, comparison, data)
+    result: FloatArray = fields.sum(axis=1) + base + household
+    return result
+
+
 def _sigmoid(logit: FloatArray) -> FloatArray:
     result: FloatArray = 1.0 / (1.0 + np.exp(-np.clip(logit, -500.0, 500.0)))
     return result
@@ -304,6 +330,7 @@ def fit(
     *,
     data: Dataset | None = None,
     fellegi_sunter: FellegiSunterModel | None = None,
+    tokens: TokenFeaturizer | None = None,
     folds: int = 5,
     seed: int = 0,
 ) -> tuple[SupervisedModel, FloatArray | None]:
@@ -313,9 +340,10 @@ def fit(
 
     The stacking weights are a logistic regression of the labels on the parts' held-out
     log-odds (Fellegi-Sunter never saw the labels: its own); a part it gives no positive
-    weight is left out, and where the trees get none they score alone.
+    weight is left out, and where the trees get none they score alone. `tokens`: a
+    featurizer already fitted on `data` (else one is).
     """
-    model = train(comparison, labels, data=data)
+    model = train(comparison, labels, data=data, tokens=tokens)
     if len(labels) < STACK_LABELS:
         return model, None
     trees, odds = _held_out_logits(comparison, labels, data, model.tokens, folds, seed)
@@ -323,8 +351,7 @@ def fit(
         return model, None
     parts = [trees, odds, np.zeros(len(labels))]
     if fellegi_sunter is not None and data is not None:
-        fs_fields, fs_base, fs_household = _fellegi_sunter_parts(fellegi_sunter, comparison, data)
-        parts[2] = fs_fields.sum(axis=1) + fs_base + fs_household
+        parts[2] = fellegi_sunter_logit(fellegi_sunter, comparison, data)
     with_fellegi_sunter = fellegi_sunter is not None and data is not None
     model.stack = _stacking_weights(parts, labels, use_fellegi_sunter=with_fellegi_sunter)
     if model.stack[3] > 0:
