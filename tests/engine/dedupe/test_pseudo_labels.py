@@ -18,18 +18,25 @@ def _boundary_labels() -> tuple[np.ndarray, np.ndarray]:
     return logit, np.arange(40) % 3 == 0
 
 
-def test_a_classifier_overruling_sure_decisions_gets_them_as_labels() -> None:
+def _choose(
+    label_logit: np.ndarray, truth: np.ndarray, matched: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     candidates = _candidates()
-    label_logit, truth = _boundary_labels()
-    matched = candidates > 0.0
-    matched[:200] = True  # the classifier calls a third of the sure non-matches matches
-    rows, decided = pseudo_labels.choose(
+    return pseudo_labels.choose(
         candidate_logit=candidates,
         label_logit=label_logit,
         truth=truth,
         eligible=np.ones(len(candidates), dtype=bool),
         matched=matched,
     )
+
+
+def test_a_classifier_overruling_sure_decisions_gets_them_as_labels() -> None:
+    candidates = _candidates()
+    label_logit, truth = _boundary_labels()
+    matched = candidates > 0.0
+    matched[:200] = True  # the classifier calls a third of the sure non-matches matches
+    rows, decided = _choose(label_logit, truth, matched)
     assert len(rows) >= pseudo_labels.PER_STRATUM
     assert (candidates[rows] <= -pseudo_labels.CONFIDENT).all()  # only where it overrules
     assert not decided.any()  # Fellegi-Sunter's decision: no match
@@ -58,13 +65,7 @@ def test_labels_that_find_fellegi_sunter_wrong_where_it_is_sure_lend_nothing() -
     # Twenty sure non-matches by Fellegi-Sunter, of which the labels call half matches.
     label_logit = np.full(20, -8.0)
     truth = np.arange(20) % 2 == 0
-    rows, _ = pseudo_labels.choose(
-        candidate_logit=candidates,
-        label_logit=label_logit,
-        truth=truth,
-        eligible=np.ones(len(candidates), dtype=bool),
-        matched=matched,
-    )
+    rows, _ = _choose(label_logit, truth, matched)
     assert len(rows) == 0
 
 
@@ -77,11 +78,5 @@ def test_overruling_within_what_the_labels_show_is_left_alone() -> None:
     matched[sure_matches[: int(0.04 * len(sure_matches))]] = False
     label_logit = np.full(20, 12.0)
     truth = np.arange(20) != 0
-    rows, _ = pseudo_labels.choose(
-        candidate_logit=candidates,
-        label_logit=label_logit,
-        truth=truth,
-        eligible=np.ones(len(candidates), dtype=bool),
-        matched=matched,
-    )
+    rows, _ = _choose(label_logit, truth, matched)
     assert len(rows) == 0
