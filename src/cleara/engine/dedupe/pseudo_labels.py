@@ -4,11 +4,13 @@ Labels proposed by active learning sit where the model is unsure. A classifier t
 them alone extrapolates to the rest of the candidates, which none of its labels resemble: on
 100,000 synthetic persons, 60 such labels led it to reject thousands of pairs Fellegi-Sunter
 (fitted on all candidates) called certain matches, and to accept thousands it called certain
-non-matches. The candidates are split into strata of Fellegi-Sunter log-odds; in each
-confident stratum, candidates are added with Fellegi-Sunter's decision as their label until
-the stratum holds its share of a sample representative of the candidates. Labels that
-already cover a stratum leave it alone, and a stratum where Fellegi-Sunter contradicts the
-labels in it gets none: there its confidence is not to be trusted.
+non-matches. So the candidates are split into strata of Fellegi-Sunter log-odds; in each
+sure stratum where the classifier overrules Fellegi-Sunter far more often than the labels
+there contradict it (or than its own probabilities expect), a random sample of the stratum's
+candidates, labelled by Fellegi-Sunter, joins the training pairs: as many as a sample
+representative of the candidates would hold there, less the labels already there. Nothing
+is added where the labels find Fellegi-Sunter wrong on the pairs it is sure of (Magellan's
+product tables): there its confidence is not to be trusted.
 """
 
 from __future__ import annotations
@@ -25,10 +27,13 @@ CONFIDENT = math.log(9.0)
 """Natural log-odds beyond which Fellegi-Sunter's decision counts as confident (p = 0.9)."""
 STRATA = (-math.inf, -10.0, -5.0, -CONFIDENT, CONFIDENT, 5.0, 10.0, math.inf)
 AGREEMENT = 0.9
-"""Share of a stratum's labels Fellegi-Sunter must decide right for it to lend labels."""
+"""Share of the labels it is sure of (all, and a stratum's) Fellegi-Sunter must decide right."""
 DOUBT = 10
+"""Agreeing labels assumed before any are counted (one contradiction is no verdict)."""
 SLACK = 0.01
+"""Overruling tolerated in a stratum beyond twice the contradiction the labels show."""
 PER_STRATUM = 25
+"""Fewest pairs added to a stratum that gets any."""
 SAMPLE = 200
 """Size of the representative sample the labels are topped up towards (or the label count,
 when larger)."""
@@ -65,7 +70,8 @@ def choose(
         contradicted = _contradicted(truth[labelled] != match)
         if contradicted > 1.0 - AGREEMENT:
             continue
-        expected = float(np.mean(1.0 / (1.0 + np.exp(np.abs(candidate_logit[inside])))))
+        sureness = np.minimum(np.abs(candidate_logit[inside]), 500.0)
+        expected = float(np.mean(1.0 / (1.0 + np.exp(sureness))))  # its own error rate
         overruled = inside & (matched != match)
         if overruled.sum() <= (2.0 * max(contradicted, expected) + SLACK) * inside.sum():
             continue
