@@ -401,8 +401,9 @@ def fit_and_score(
     if reason is not None:
         reason = f"{reason} to train"
     else:
+        labelled = compare(data, left, right)
         classifier, held_out = supervised.fit(
-            compare(data, left, right), truth, data=data, fellegi_sunter=unsupervised
+            labelled, truth, data=data, fellegi_sunter=unsupervised
         )
         if held_out is not None or len(truth) < supervised.STACK_LABELS:
             # Token features take most of the time: computed once for both fits' scores.
@@ -413,7 +414,7 @@ def fit_and_score(
             if unsupervised is None:
                 return scoring
             return _with_pseudo_labels(
-                data, (candidates, matrix), (left, right, truth), unsupervised, scoring, threshold
+                data, (candidates, matrix), (labelled, truth), unsupervised, scoring, threshold
             )
         reason = f"too few matches or non-matches among the {len(truth)} labels to test"
     scorer, threshold, info, scores = fit_and_score(
@@ -427,7 +428,7 @@ def fit_and_score(
 def _with_pseudo_labels(
     data: Dataset,
     candidates: tuple[Comparison, NDArray[np.float32]],
-    labelled: tuple[IntArray, IntArray, NDArray[np.bool_]],
+    labelled: tuple[Comparison, NDArray[np.bool_]],
     unsupervised: fellegi_sunter.FellegiSunterModel,
     scoring: tuple[Scorer, float, dict[str, Any], FloatArray],
     threshold: float | None,
@@ -435,10 +436,10 @@ def _with_pseudo_labels(
     """`scoring` again after training on Fellegi-Sunter's confident decisions too, where the
     classifier overrules many of them and the labels give no reason to (`pseudo_labels`).
     `candidates`: the candidate pairs and their design matrix."""
-    left, right, truth = labelled
+    labelled_pairs, truth = labelled
+    left, right = labelled_pairs.left, labelled_pairs.right
     pairs = candidates[0]
     scorer, chosen, _, scores = scoring
-    labelled_pairs = compare(data, left, right)
     size = np.int64(max(data.size, 1))
     rows, decided = pseudo_labels.choose(
         supervised.fellegi_sunter_logit(unsupervised, pairs, data),
