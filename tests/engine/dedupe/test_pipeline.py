@@ -10,8 +10,10 @@ import pytest
 from people import DUPLICATES, PEOPLE, catalogues, matched, people_with_housemates
 
 from cleara.engine.dedupe import dedupe, fellegi_sunter, pipeline, pseudo_labels, supervised
+from cleara.engine.dedupe.blocking import candidate_pairs
+from cleara.engine.dedupe.compare import compare
 from cleara.engine.dedupe.incremental import MatchIndex
-from cleara.engine.table import InputError
+from cleara.engine.table import InputError, to_table
 
 
 def test_finds_the_known_duplicates_without_configuration() -> None:
@@ -421,3 +423,21 @@ def test_a_labelled_link_holds_even_when_beaten() -> None:
     known = [{"left_id": a, "right_id": b, "match": m} for a, b, m in labels]
     result = dedupe(left, right, id_field="id", threshold=0.5, labels=known)
     assert ("4-0", "4-1b") in {(p.left_id, p.right_id) for p in result.pairs}
+
+
+def test_the_trees_scores_of_the_candidates_are_kept_for_the_check_only() -> None:
+    records, duplicates, _ = people_with_housemates()
+    labels = _labels_unlike_the_candidates(records, duplicates, 10)
+    options = pipeline.DedupeOptions(id_field="id")
+    table = to_table(records)
+    data, _ = pipeline.prepare(table.columns, table.rows, None, options)
+    candidates = candidate_pairs(data)
+    comparison = compare(data, candidates.left, candidates.right)
+    scorer, *_ = pipeline.fit_and_score(data, comparison, pipeline._parse_labels(labels), None)
+    assert scorer.classifier is not None
+    kept = scorer.tree_probability(comparison)
+    again = scorer.classifier.tree_probability(comparison, data)
+    assert kept == pytest.approx(again)
+    other = compare(data, candidates.left[:5], candidates.right[:5])
+    assert scorer.tree_probability(other) == pytest.approx(again[:5])
+    assert dedupe(records, id_field="id", labels=labels).scorer.candidate_trees is None

@@ -159,6 +159,8 @@ class Scorer:
         self.data = data
         self.fs_model = fs_model
         self.classifier = classifier
+        self.candidate_trees: tuple[Comparison, FloatArray] | None = None
+        """The classifier's trees' log-odds of the candidates it was fitted with."""
 
     @property
     def model_name(self) -> str:
@@ -177,6 +179,15 @@ class Scorer:
             scores = self.fs_model.probability(weights, comparison.levels)
         identical = identical_pairs(self.data, comparison.left, comparison.right)
         return np.where(identical, 1.0, scores)
+
+    def tree_probability(self, comparison: Comparison) -> FloatArray:
+        """The classifier's trees' own probabilities (kept ones for its candidates)."""
+        assert self.classifier is not None
+        if self.candidate_trees is not None and self.candidate_trees[0] is comparison:
+            logit = np.clip(self.candidate_trees[1], -500.0, 500.0)
+            result: FloatArray = 1.0 / (1.0 + np.exp(-logit))
+            return result
+        return self.classifier.tree_probability(comparison, self.data)
 
     def score_pairs(self, left: IntArray, right: IntArray) -> FloatArray:
         return self.score(compare(self.data, left, right))
@@ -489,7 +500,9 @@ def _classifier_scoring(
             threshold = DEFAULT_THRESHOLD
             info["threshold_source"] = "default"
     info["labels"] = len(truth)
-    return scorer, threshold, info, scorer.score(*candidates)
+    pairs, matrix = candidates
+    scorer.candidate_trees = (pairs, classifier.tree_logit(pairs, data, matrix))
+    return scorer, threshold, info, scorer.score(pairs, matrix)
 
 
 def _fellegi_sunter_scoring(
@@ -565,10 +578,11 @@ def _run(
             data,
             comparison,
             (left, right, scores),
-            (labelled, threshold, clustering, scorer.classifier, unsupervised),
+            (labelled, threshold, clustering, scorer, unsupervised),
             info,
             options,
         )
+        scorer.candidate_trees = None  # the result keeps no hold on the candidates
         if fallback is not None:
             scorer, threshold, info, scores = fallback
             clustering = _cluster(
@@ -667,19 +681,20 @@ def _overmatched(data: Dataset, clustering: Clustering) -> bool:
 def _trees_overmatch(
     data: Dataset,
     comparison: Comparison,
-    classifier: supervised.SupervisedModel,
+    scorer: Scorer,
     labelled: _LabelledPairs,
     threshold: float,
 ) -> bool:
     """Whether the clusters of the classifier's trees alone would be `_overmatched`: they
     learn the labels most literally, so they show labels unlike the candidates first."""
-    if not any(classifier.stack[2:]):
+    assert scorer.classifier is not None
+    if not any(scorer.classifier.stack[2:]):
         return False  # the trees score alone: `_overmatched` has judged them
 
     def trees(left: IntArray, right: IntArray) -> FloatArray:  # member pairs not yet seen
-        return classifier.tree_probability(compare(data, left, right), data)
+        return scorer.tree_probability(compare(data, left, right))
 
-    scores = labelled.apply(classifier.tree_probability(comparison, data))
+    scores = labelled.apply(scorer.tree_probability(comparison))
     clustering = cluster_records(
         data.size, comparison.left, comparison.right, scores, threshold, trees
     )
@@ -720,7 +735,7 @@ def _instead_of_a_misled_classifier(
         _LabelledPairs,
         float,
         Clustering,
-        supervised.SupervisedModel,
+        Scorer,
         fellegi_sunter.FellegiSunterModel | None,
     ],
     info: dict[str, Any],
@@ -736,7 +751,7 @@ def _instead_of_a_misled_classifier(
     One table: `_overmatched` (by the classifier, or by its trees alone: the stacked parts
     soften the symptom, not the labels' bias); two tables: `_links_far_more`. Fellegi-Sunter
     is the run's own (`unsupervised`, fitted once whenever there are labels)."""
-    labelled, threshold, clustering, classifier, unsupervised = outcome
+    labelled, threshold, clustering, classifier_scorer, unsupervised = outcome
     given = parse_threshold(options.threshold)
     if data.link:
         fallback = fit_and_score(data, comparison, [], given, unsupervised=unsupervised)
@@ -746,7 +761,7 @@ def _instead_of_a_misled_classifier(
     else:
         if _overmatched(data, clustering):
             whose = "the classifier's clusters held"
-        elif _trees_overmatch(data, comparison, classifier, labelled, threshold):
+        elif _trees_overmatch(data, comparison, classifier_scorer, labelled, threshold):
             whose = "the classifier's trees alone would cluster"
         else:
             return None
