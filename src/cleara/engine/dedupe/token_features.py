@@ -14,7 +14,7 @@ word that one table puts in the title and the other in the brand still counts.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
 import numpy as np
@@ -22,6 +22,8 @@ import scipy.sparse as sp  # type: ignore[import-untyped]
 from numpy.typing import NDArray
 from sklearn.feature_extraction.text import CountVectorizer  # type: ignore[import-untyped]
 
+from cleara.engine.dedupe.code_features import NAMES as CODE_NAMES
+from cleara.engine.dedupe.code_features import code_fields, pair_features
 from cleara.engine.dedupe.data import Dataset, IntArray
 
 WORD_PATTERN = r"(?u)\b\w+\b"
@@ -110,6 +112,7 @@ class TokenFeaturizer:
     fields: list[str]
     words: list[_Vocabulary]
     trigrams: list[_Vocabulary]
+    code_fields: list[int] = field(default_factory=list)
 
     @classmethod
     def fit(cls, data: Dataset) -> TokenFeaturizer:
@@ -120,16 +123,19 @@ class TokenFeaturizer:
         columns = column_texts(data, rows)
         words = [_Vocabulary.fit(texts, "word") for texts in columns]
         trigrams = [_Vocabulary.fit(texts, "trigram") for texts in columns]
-        return cls([f.spec.name for f in data.fields], words, trigrams)
+        fields = [f.spec.name for f in data.fields]
+        return cls(fields, words, trigrams, code_fields(data))
 
     @property
     def names(self) -> list[str]:
-        return [f"{column}:{name}" for column, _ in self._columns() for name in _NAMES]
+        names = [f"{column}:{name}" for column, _ in self._columns() for name in _NAMES]
+        return names + [f"record:{name}" for name in CODE_NAMES] * bool(self.code_fields)
 
     @property
     def owners(self) -> list[int]:
         """The field index of each feature; RECORD for whole-record features."""
-        return [owner for _, owner in self._columns() for _ in _NAMES]
+        owners = [owner for _, owner in self._columns() for _ in _NAMES]
+        return owners + [RECORD] * len(CODE_NAMES) * bool(self.code_fields)
 
     def _columns(self) -> list[tuple[str, int]]:
         return [*((name, i) for i, name in enumerate(self.fields)), ("record", RECORD)]
@@ -152,6 +158,8 @@ class TokenFeaturizer:
             features = np.vstack(parts) if parts else np.zeros((0, len(_NAMES)), np.float32)
             features[empty[a] | empty[b]] = np.nan
             blocks.append(features)
+        if self.code_fields:
+            blocks.append(pair_features(data, self.code_fields, left, right))
         return np.hstack(blocks).astype(np.float32)
 
     def as_dict(self) -> dict[str, Any]:
@@ -159,6 +167,7 @@ class TokenFeaturizer:
             "fields": self.fields,
             "words": [v.as_dict() for v in self.words],
             "trigrams": [v.as_dict() for v in self.trigrams],
+            "code_fields": self.code_fields,
         }
 
     @classmethod
@@ -167,6 +176,7 @@ class TokenFeaturizer:
             list(state["fields"]),
             [_Vocabulary.from_dict(v) for v in state["words"]],
             [_Vocabulary.from_dict(v) for v in state["trigrams"]],
+            [int(i) for i in state.get("code_fields", [])],
         )
 
 
