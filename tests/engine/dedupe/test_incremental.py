@@ -90,3 +90,37 @@ def test_a_new_housemate_starts_a_cluster_of_their_own() -> None:
     returning = {k: v for k, v in resident.items() if k != "id"}
     again = index.match([{**returning, "email": resident["email"].upper()}], ids=["x"])
     assert first in again[0].matched_ids
+
+
+def _catalogue() -> tuple[list[dict[str, str]], list[dict[str, object]]]:
+    """Two listings per product: the model number in its own field, or inside the title."""
+    records, labels = [], []
+    for n in range(40):
+        code, kind = f"xq-{7000 + n}-b", ["lamp", "chair", "desk", "shelf"][n % 4]
+        wood = "oak" if n % 3 else "pine"
+        records.append({"id": f"a{n}", "title": f"acme {kind} {wood} {code}", "model": code})
+        records.append({"id": f"b{n}", "title": f"acme {kind} {code.replace('-', '')} wood"})
+    for n in range(0, 40, 2):
+        other = n + 4 if n + 4 < 40 else n - 4  # the same kind of furniture, another model
+        answers = [("a", n, "b", n, True), ("a", n, "b", other, False),
+                   ("a", n, "a", other, False), ("b", n, "b", other, False)]  # fmt: skip
+        for side, i, other_side, j, match in answers:
+            labels.append({"left_id": f"{side}{i}", "right_id": f"{other_side}{j}", "match": match})
+    return records, labels
+
+
+def test_a_classifier_reading_product_codes_matches_new_listings_after_a_round_trip() -> None:
+    records, labels = _catalogue()
+    result = dedupe(records, id_field="id", labels=labels)
+    assert result.scorer is not None
+    assert result.scorer.classifier is not None
+    assert result.scorer.classifier.tokens is not None
+    assert result.scorer.classifier.tokens.code_fields  # codes sit in the titles
+    pairs = {tuple(sorted((p.left_id, p.right_id))) for p in result.pairs}
+    assert all(a[1:] == b[1:] for a, b in pairs)  # no two products joined
+    assert len(pairs) >= 30
+    state = json.loads(json.dumps(MatchIndex.from_result(result).to_state()))
+    outcome = MatchIndex.from_state(state).match(
+        [{"title": "acme desk xq 7002 b", "model": "XQ7002B"}], ids=["new"]
+    )[0]
+    assert set(outcome.matched_ids) == {"a2", "b2"}
