@@ -7,7 +7,13 @@ import json
 import numpy as np
 import pytest
 
-from cleara.engine.dedupe.code_features import code_fields, codes, pair_features
+from cleara.engine.dedupe.code_features import (
+    MAX_CODES,
+    _records,
+    code_fields,
+    codes,
+    pair_features,
+)
 from cleara.engine.dedupe.data import Dataset, encode_field
 from cleara.engine.dedupe.fields import FieldSpec
 from cleara.engine.dedupe.token_features import TokenFeaturizer
@@ -87,3 +93,15 @@ def test_the_token_featurizer_adds_them_and_keeps_them_in_its_state() -> None:
     older = featurizer.as_dict()
     del older["code_fields"]  # saved before code features existed
     assert TokenFeaturizer.from_dict(older).names == featurizer.names[:-2]
+
+
+def test_a_long_part_list_keeps_only_its_first_codes() -> None:
+    parts = " ".join(f"p{n:04d}x" for n in range(500))
+    data = _dataset({"description": ("long_text", [f"kit zq7701 {parts}", "zq7701 kit", "kit"])})
+    fields = code_fields(data)
+    kept = _records(data, np.array([0]), fields)[0].codes
+    assert len(kept) == MAX_CODES
+    assert "zq7701" in kept
+    found, near = pair_features(data, fields, np.array([0]), np.array([1])).T
+    assert found[0] == len("zq7701")
+    assert np.isnan(near[0])  # the other record's only code was found

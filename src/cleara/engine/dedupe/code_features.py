@@ -32,6 +32,8 @@ MIN_LENGTH = 4
 MIN_SHARE = 0.05
 """Share of records whose free text must hold a code for the features to be used."""
 SAMPLE = 2000
+MAX_CODES = 20
+"""Codes kept per record (the first ones): a long description's part list stays cheap."""
 _CHUNK = re.compile(r"\S+")
 _PUNCTUATION = re.compile(r"[\W_]+")
 
@@ -64,7 +66,7 @@ def _records(data: Dataset, rows: IntArray, fields: list[int]) -> list[_Record]:
         texts.append([uniques[c] for c in field_data.codes[rows].tolist()])
     records = []
     for values in zip(*texts, strict=True):
-        found = frozenset(c for value in values for c in codes(value))
+        found = frozenset(list(dict.fromkeys(c for v in values for c in codes(v)))[:MAX_CODES])
         compact = "|".join(_PUNCTUATION.sub("", v.lower()) for v in values if v)
         records.append(_Record(found, compact))
     return records
