@@ -1,0 +1,91 @@
+"""Candidate pairs from whole-record TF-IDF neighbours."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from cleara.engine.dedupe import text_neighbours
+from cleara.engine.dedupe.blocking import candidate_pairs
+from cleara.engine.dedupe.data import Dataset, encode_field
+from cleara.engine.dedupe.fields import FieldSpec
+from cleara.engine.dedupe.text_neighbours import text_neighbour_pairs
+
+GAMES = ["chess deluxe", "solitaire plus", "poker night", "bridge master", "sudoku daily",
+         "crossword pro", "backgammon gold", "checkers kids"]  # fmt: skip
+
+
+def _dataset(columns: dict[str, tuple[str, list[str | None]]], n_left: int | None) -> Dataset:
+    fields = [
+        encode_field(FieldSpec(name, kind, kind), values, embed=False)
+        for name, (kind, values) in columns.items()
+    ]
+    size = len(next(iter(columns.values()))[1])
+    link = n_left is not None
+    return Dataset(list(range(size)), n_left if link else size, link, fields)
+
+
+def _shops() -> Dataset:
+    """Left: the maker in its own field; right: the maker inside a longer title."""
+    titles: list[str | None] = [f"{game} jewel case" for game in GAMES]
+    makers: list[str | None] = [f"maker{n}" for n in range(len(GAMES))]
+    titles += [f"maker{n} software {GAMES[n]} win xp" for n in reversed(range(len(GAMES)))]
+    makers += [None] * len(GAMES)
+    return _dataset(
+        {"title": ("long_text", titles), "manufacturer": ("text", makers)}, n_left=len(GAMES)
+    )
+
+
+def _pairs(i: np.ndarray, j: np.ndarray) -> set[tuple[int, int]]:
+    return set(zip(i.tolist(), j.tolist(), strict=True))
+
+
+def test_each_listing_finds_its_product_in_the_other_table() -> None:
+    data = _shops()
+    count = len(GAMES)
+    pairs = _pairs(*text_neighbour_pairs(data, 1, count))
+    expected = {(n, 2 * count - 1 - n) for n in range(count)}  # the right side is reversed
+    assert pairs == expected
+
+
+def test_linking_searches_from_the_smaller_table() -> None:
+    # Three left records, one right: the right record finds its nearest left one, and the
+    # other two left records get no pair of their own.
+    titles: list[str | None] = ["red lamp", "red lamp zq1", "lamp zq1", "red lamp zq1"]
+    data = _dataset({"title": ("long_text", titles)}, n_left=3)
+    assert _pairs(*text_neighbour_pairs(data, 1, 3)) == {(1, 3)}
+
+
+def test_deduplicating_keeps_k_neighbours_a_record_and_never_itself() -> None:
+    titles: list[str | None] = [f"{game} edition {n}" for n in range(3) for game in GAMES]
+    data = _dataset({"title": ("long_text", titles)}, n_left=None)
+    i, j = text_neighbour_pairs(data, 2, None)
+    assert (i < j).all()
+    assert np.bincount(np.concatenate([i, j])).min() >= 2  # its own two, maybe others' too
+    assert len(i) <= 2 * data.size
+    same_game = [(a % len(GAMES)) == (b % len(GAMES)) for a, b in zip(i, j, strict=True)]
+    assert all(same_game)
+
+
+def test_words_in_most_records_pair_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(text_neighbours, "COMMON_FLOOR", 2)
+    monkeypatch.setattr(text_neighbours, "COMMON_SHARE", 0.5)
+    titles: list[str | None] = ["software alpha", "software beta", "software gamma", "delta"]
+    data = _dataset({"title": ("long_text", titles)}, n_left=None)
+    i, _ = text_neighbour_pairs(data, 3, None)
+    assert len(i) == 0  # "software" is in 3 of 4 records; nothing else is shared
+
+
+def test_records_without_long_text_get_no_text_neighbours() -> None:
+    data = _dataset({"name": ("name", ["ann lee", "ann lee", "bob ray"])}, n_left=None)
+    i, _ = text_neighbour_pairs(data, 4, None)
+    assert len(i) == 0
+
+
+def test_blocking_adds_them_to_the_candidates() -> None:
+    data = _shops()
+    found = candidate_pairs(data, rules=[], neighbours=0)
+    none = candidate_pairs(data, rules=[], neighbours=0, text_neighbours=0)
+    with_text, without = _pairs(found.left, found.right), _pairs(none.left, none.right)
+    assert without == set()
+    assert (0, 2 * len(GAMES) - 1) in with_text
