@@ -4,7 +4,8 @@ Words that few records share (model numbers, rare names, version numbers) say mo
 match, while fuzzy string scores weigh every character alike. The featurizer learns each
 word's and character trigram's inverse document frequency (IDF) from the records of a run
 and scores pairs by IDF-weighted overlap. The whole-record column joins every field, so a
-word that one table puts in the title and the other in the brand still counts.
+word that one table puts in the title and the other in the brand still counts. Where free
+text holds product codes, two code features (`code_features`) follow the columns.
 
     >>> featurizer = TokenFeaturizer.fit(dataset)         # doctest: +SKIP
     >>> featurizer.transform(dataset, left, right).shape  # doctest: +SKIP
