@@ -68,8 +68,7 @@ def test_deduplicating_keeps_k_neighbours_a_record_and_never_itself() -> None:
 
 
 def test_words_in_most_records_pair_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(text_neighbours, "COMMON_FLOOR", 2)
-    monkeypatch.setattr(text_neighbours, "COMMON_SHARE", 0.5)
+    monkeypatch.setattr(text_neighbours, "MAX_RECORDS", 2)
     titles: list[str | None] = ["software alpha", "software beta", "software gamma", "delta"]
     data = _dataset({"title": ("long_text", titles)}, n_left=None)
     i, _ = text_neighbour_pairs(data, 3, None)

@@ -8,8 +8,9 @@ each record is paired with its `k` most similar records by cosine; when linking 
 each record of the smaller table with its `k` nearest of the larger. (Searching both ways
 added the neighbours of the larger table's unmatched records: on Magellan Walmart-Amazon,
 where most Amazon products have no Walmart match, F1 through `dedupe()` fell from 89.7 to
-83.8.) Words in more than max(COMMON_FLOOR, COMMON_SHARE of the records) are left out of
-the search: they rank nothing, and they would make every record a neighbour of every other.
+83.8.) Words in more than MAX_RECORDS records are left out of the search: they rank
+nothing, and they would make every record a neighbour of every other. The bound is a count,
+not a share, so the work per record stays bounded as the records grow.
 
     >>> text_neighbour_pairs(data, 4, None)  # doctest: +SKIP
     (array([...]), array([...]))
@@ -27,9 +28,8 @@ from cleara.engine.dedupe.token_features import column_texts, words
 
 TEXT_KINDS = ("long_text",)
 """The search runs only for records with such a field (titles, descriptions)."""
-COMMON_SHARE = 0.01
-COMMON_FLOOR = 1000
-"""Words in more than max(COMMON_FLOOR, COMMON_SHARE of the records) are left out."""
+MAX_RECORDS = 1000
+"""Words in more records than this are left out of the search."""
 _CHUNK = 256
 
 
@@ -60,13 +60,12 @@ def text_neighbour_pairs(data: Dataset, k: int, n_left: int | None) -> tuple[Int
 
 def _tfidf(texts: list[str], size: int) -> Any:
     """Unit-length TF-IDF rows without the common words; None when no word is left."""
-    common = max(COMMON_FLOOR, COMMON_SHARE * size)
     vectorizer = TfidfVectorizer(
         tokenizer=words,
         token_pattern=None,
         lowercase=False,
         sublinear_tf=True,
-        max_df=1.0 if common >= size else int(common),
+        max_df=1.0 if size <= MAX_RECORDS else MAX_RECORDS,
         dtype=np.float32,
     )
     try:
