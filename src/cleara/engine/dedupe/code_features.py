@@ -59,11 +59,7 @@ class _Record:
 
 
 def _records(data: Dataset, rows: IntArray, fields: list[int]) -> list[_Record]:
-    texts = []
-    for index in fields:
-        field_data = data.fields[index]
-        uniques = [*field_data.uniques, ""]
-        texts.append([uniques[c] for c in field_data.codes[rows].tolist()])
+    texts = [data.fields[index].texts(rows) for index in fields]
     records = []
     for values in zip(*texts, strict=True):
         found = frozenset(list(dict.fromkeys(c for v in values for c in codes(v)))[:MAX_CODES])

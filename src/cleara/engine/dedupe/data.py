@@ -78,6 +78,11 @@ class FieldData:
         code = int(self.codes[index])
         return None if code < 0 else self.uniques[code]
 
+    def texts(self, rows: IntArray) -> list[str]:
+        """The normalized values of the rows, "" where a value is missing."""
+        uniques = [*self.uniques, ""]  # code -1 (missing) picks ""
+        return [uniques[c] for c in self.codes[rows].tolist()]
+
 
 @dataclass(slots=True)
 class Dataset:

@@ -186,11 +186,7 @@ _NAMES = (*FEATURES, "digits", "trigrams")
 
 def column_texts(data: Dataset, rows: IntArray) -> list[list[str]]:
     """Each field's normalized text of the rows, then the whole record (fields joined)."""
-    columns = []
-    for field_data in data.fields:
-        uniques = [*field_data.uniques, ""]  # code -1 (missing) picks ""
-        codes = field_data.codes[rows]
-        columns.append([uniques[c] for c in codes.tolist()])
+    columns = [field_data.texts(rows) for field_data in data.fields]
     whole = [" ".join(v for v in values if v) for values in zip(*columns, strict=True)]
     return [*columns, whole] if columns else [whole]
 
