@@ -75,10 +75,16 @@ def test_words_in_most_records_pair_nothing(monkeypatch: pytest.MonkeyPatch) -> 
     assert len(i) == 0  # "software" is in 3 of 4 records; nothing else is shared
 
 
-def test_records_without_long_text_get_no_text_neighbours() -> None:
-    data = _dataset({"name": ("name", ["ann lee", "ann lee", "bob ray"])}, n_left=None)
-    i, _ = text_neighbour_pairs(data, 4, None)
-    assert len(i) == 0
+def test_short_free_text_is_searched_unless_the_records_are_people() -> None:
+    beers: dict[str, tuple[str, list[str | None]]] = {
+        "beer": ("text", ["red ale priprioca", "amazon beer priprioca red ale", "stout"]),
+        "brewery": ("text", ["cervejaria amazonia", "amazon beer", "guinness"]),
+    }
+    i, j = text_neighbour_pairs(_dataset(beers, n_left=None), 1, None)
+    assert (0, 1) in _pairs(i, j)
+    people = {**beers, "name": ("name", ["ann lee", "ann lee", "bob ray"])}
+    i, _ = text_neighbour_pairs(_dataset(people, n_left=None), 4, None)
+    assert len(i) == 0  # people: names, contacts and blocking keys find them
 
 
 def test_blocking_adds_them_to_the_candidates() -> None:

@@ -27,7 +27,11 @@ from cleara.engine.dedupe.data import Dataset, IntArray
 from cleara.engine.dedupe.token_features import column_texts, words
 
 TEXT_KINDS = ("long_text",)
-"""The search runs only for records with such a field (titles, descriptions)."""
+"""The search runs for records with such a field (titles, descriptions)..."""
+FREE_TEXT = ("text", "long_text")
+PERSONAL = ("name", "email", "phone", "date")
+"""...and for records with free text but no personal field (beers, products, parts): people
+are found by their names, contacts and birth dates, which blocking keys already serve."""
 MAX_RECORDS = 1000
 """Words in more records than this are left out of the search."""
 _CHUNK = 256
@@ -36,7 +40,7 @@ _CHUNK = 256
 def text_neighbour_pairs(data: Dataset, k: int, n_left: int | None) -> tuple[IntArray, IntArray]:
     """Pairs (i < j) of each record with its k most similar records by whole-record TF-IDF."""
     empty = np.zeros(0, dtype=np.int64)
-    if k <= 0 or data.size < 2 or not any(f.spec.kind in TEXT_KINDS for f in data.fields):
+    if k <= 0 or data.size < 2 or not searchable(data):
         return empty, empty
     matrix = _tfidf(column_texts(data, np.arange(data.size, dtype=np.int64))[-1], data.size)
     if matrix is None:
@@ -56,6 +60,14 @@ def text_neighbour_pairs(data: Dataset, k: int, n_left: int | None) -> tuple[Int
     i, j = np.concatenate(lefts), np.concatenate(rights)
     keep = i != j
     return np.minimum(i[keep], j[keep]), np.maximum(i[keep], j[keep])
+
+
+def searchable(data: Dataset) -> bool:
+    """Whether the records get text neighbours (see TEXT_KINDS)."""
+    kinds = {f.spec.kind for f in data.fields}
+    if kinds & set(TEXT_KINDS):
+        return True
+    return bool(kinds & set(FREE_TEXT)) and not kinds & set(PERSONAL)
 
 
 def _tfidf(texts: list[str], size: int) -> Any:
