@@ -6,7 +6,8 @@ walked as a sorted neighbourhood (sorted by the other fields), so a very common 
 explodes into quadratic work. Rules are chosen automatically: every single key and every pair
 of keys whose expected pair count stays within a budget, minus those implied by a kept rule.
 Text-heavy fields add approximate nearest neighbours of their embeddings, and records with
-one add their nearest records by whole-record TF-IDF (`text_neighbours.py`).
+one (or with free text and no personal field) add their nearest records by whole-record
+TF-IDF (`text_neighbours.py`).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ TRANSFORMS: dict[str, tuple[str, ...]] = {
 }
 DEFAULT_WINDOW = 12
 TEXT_NEIGHBOURS = 4
-"""Whole-record TF-IDF neighbours per record (records with a long text field only)."""
+"""Whole-record TF-IDF neighbours per record (see `text_neighbours.searchable`)."""
 # A rule may propose about one pair per record. Measured on 100,000 synthetic persons, three
 # per record quadrupled the candidates (902k vs 215k) and found no true pair more; FEBRL 1-4
 # keep every true pair either way.
