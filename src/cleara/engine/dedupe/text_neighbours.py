@@ -46,18 +46,12 @@ def text_neighbour_pairs(data: Dataset, k: int, n_left: int | None) -> tuple[Int
     if matrix is None:
         return empty, empty
     everyone = np.arange(data.size, dtype=np.int64)
-    if n_left is None:
-        searches = [(everyone, everyone)]
+    if n_left is None:  # a record finds itself first: one neighbour more
+        i, j = _nearest(matrix, everyone, everyone, k + 1)
     else:
         left, right = everyone[:n_left], everyone[n_left:]
-        searches = [(left, right) if len(left) <= len(right) else (right, left)]
-    lefts, rights = [], []
-    extra = 1 if n_left is None else 0  # a record finds itself when deduplicating
-    for queries, targets in searches:
-        i, j = _nearest(matrix, queries, targets, k + extra)
-        lefts.append(i)
-        rights.append(j)
-    i, j = np.concatenate(lefts), np.concatenate(rights)
+        small, large = (left, right) if len(left) <= len(right) else (right, left)
+        i, j = _nearest(matrix, small, large, k)
     keep = i != j
     return np.minimum(i[keep], j[keep]), np.maximum(i[keep], j[keep])
 
