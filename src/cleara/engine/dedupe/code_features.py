@@ -21,13 +21,13 @@ from numpy.typing import NDArray
 from rapidfuzz.distance import Indel
 
 from cleara.engine.dedupe.data import Dataset, IntArray
+from cleara.engine.dedupe.fields import FREE_TEXT_KINDS
 
 NAMES = ("code_found", "code_near")
 """Length of the longest code found in the other record; similarity of the closest codes
 that were not found."""
 KINDS = ("text", "long_text", "code", "identifier")
 """Field kinds codes are read from (numbers, dates, phones and names hold none)."""
-FREE_TEXT = ("text", "long_text")
 MIN_LENGTH = 4
 MIN_SHARE = 0.05
 """Share of records whose free text must hold a code for the features to be used."""
@@ -73,7 +73,7 @@ def code_fields(data: Dataset) -> list[int]:
     codes in at least MIN_SHARE of the records: codes in their own fields (postcodes, ids)
     are compared there already."""
     fields = [i for i, f in enumerate(data.fields) if f.spec.kind in KINDS]
-    texts = [i for i in fields if data.fields[i].spec.kind in FREE_TEXT]
+    texts = [i for i in fields if data.fields[i].spec.kind in FREE_TEXT_KINDS]
     if not texts or data.size == 0:
         return []
     sample = np.linspace(0, data.size - 1, min(data.size, SAMPLE)).astype(np.int64)
@@ -99,9 +99,9 @@ def pair_features(
 def _pair(a: _Record, b: _Record) -> tuple[float, float]:
     if not a.codes and not b.codes:
         return (np.nan, np.nan)
-    found = [c for c in a.codes if c in b.compact] + [c for c in b.codes if c in a.compact]
-    longest = float(max(map(len, found), default=0))
-    rest_a = [c for c in a.codes if c not in b.compact]
-    rest_b = [c for c in b.codes if c not in a.compact]
+    found_a = {c for c in a.codes if c in b.compact}
+    found_b = {c for c in b.codes if c in a.compact}
+    longest = float(max(map(len, found_a | found_b), default=0))
+    rest_a, rest_b = a.codes - found_a, b.codes - found_b
     near = max((Indel.normalized_similarity(x, y) for x in rest_a for y in rest_b), default=np.nan)
     return (longest, float(near))

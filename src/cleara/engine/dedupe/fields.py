@@ -29,6 +29,8 @@ KINDS: tuple[str, ...] = (
     "name", "text", "long_text", "email", "phone", "date", "code", "identifier", "number",
 )  # fmt: skip
 """Comparison kinds; each has its own similarity functions and agreement levels."""
+FREE_TEXT_KINDS: tuple[str, ...] = ("text", "long_text")
+"""Kinds of free text (titles, names of things, descriptions), as opposed to typed values."""
 
 _KIND_OF_TYPE: dict[str, str] = {
     **dict.fromkeys(("first_name", "last_name", "middle_name", "full_name", "name"), "name"),

@@ -24,11 +24,11 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
 
 from cleara.engine.dedupe.data import Dataset, IntArray
+from cleara.engine.dedupe.fields import FREE_TEXT_KINDS
 from cleara.engine.dedupe.token_features import column_texts, words
 
 TEXT_KINDS = ("long_text",)
 """The search runs for records with such a field (titles, descriptions)..."""
-FREE_TEXT = ("text", "long_text")
 PERSONAL = ("name", "email", "phone", "date")
 """...and for records with free text but no personal field (beers, products, parts): people
 are found by their names, contacts and birth dates, which blocking keys already serve."""
@@ -61,7 +61,7 @@ def searchable(data: Dataset) -> bool:
     kinds = {f.spec.kind for f in data.fields}
     if kinds & set(TEXT_KINDS):
         return True
-    return bool(kinds & set(FREE_TEXT)) and not kinds & set(PERSONAL)
+    return bool(kinds & set(FREE_TEXT_KINDS)) and not kinds & set(PERSONAL)
 
 
 def _tfidf(texts: list[str], size: int) -> Any:
