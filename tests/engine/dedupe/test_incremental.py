@@ -124,3 +124,32 @@ def test_a_classifier_reading_product_codes_matches_new_listings_after_a_round_t
         [{"title": "acme desk xq 7002 b", "model": "XQ7002B"}], ids=["new"]
     )[0]
     assert set(outcome.matched_ids) == {"a2", "b2"}
+
+
+def test_a_listing_no_blocking_key_finds_is_found_by_its_text() -> None:
+    records, labels = _catalogue()
+    state = MatchIndex.from_result(dedupe(records, id_field="id", labels=labels)).to_state()
+    listing = {"title": "xq7002b writing desk by acme"}  # the code first: no title key shared
+    index = MatchIndex.from_state(state)
+    assert index.texts is not None
+    outcome = index.match([listing], ids=["new"])[0]
+    assert set(outcome.matched_ids) == {"a2", "b2"}
+    keys_only = MatchIndex.from_state(state)
+    keys_only.texts = None
+    assert keys_only.match([listing], ids=["new"])[0].new_cluster
+
+
+def test_people_get_no_text_index() -> None:
+    index = MatchIndex.from_result(dedupe(PEOPLE, id_field="id"))
+    assert index.texts is None
+
+
+def test_a_batch_with_a_bad_id_adds_none_of_its_records() -> None:
+    index = _index()
+    stored = len(index.ids)
+    fresh = {"first_name": "Wendy", "last_name": "Darling", "email": "wendy@example.co.uk"}
+    for ids, message in ((["w1", "a"], "already in the index"), (["w1", "w1"], "given twice")):
+        with pytest.raises(InputError, match=message) as error:
+            index.match([fresh, dict(PEOPLE[0])], ids=ids)
+        assert error.value.row == 1
+        assert len(index.ids) == stored

@@ -9,7 +9,7 @@ from cleara.engine.dedupe import text_neighbours
 from cleara.engine.dedupe.blocking import candidate_pairs
 from cleara.engine.dedupe.data import Dataset, encode_field
 from cleara.engine.dedupe.fields import FieldSpec
-from cleara.engine.dedupe.text_neighbours import text_neighbour_pairs
+from cleara.engine.dedupe.text_neighbours import TextIndex, text_neighbour_pairs
 
 GAMES = ["chess deluxe", "solitaire plus", "poker night", "bridge master", "sudoku daily",
          "crossword pro", "backgammon gold", "checkers kids"]  # fmt: skip
@@ -94,3 +94,50 @@ def test_blocking_adds_them_to_the_candidates() -> None:
     with_text, without = _pairs(found.left, found.right), _pairs(none.left, none.right)
     assert without == set()
     assert (0, 2 * len(GAMES) - 1) in with_text
+
+
+def _editions() -> list[str]:
+    return [f"{game} edition {n}" for n in range(3) for game in GAMES]
+
+
+def _text_index(texts: list[str]) -> TextIndex:
+    index = TextIndex()
+    for position, text in enumerate(texts):
+        index.add(position, text)
+    return index
+
+
+def test_the_growing_index_finds_what_the_batch_search_finds() -> None:
+    titles = _editions()
+    index = _text_index(titles)
+    data = _dataset({"title": ("long_text", list[str | None](titles))}, n_left=None)
+    batch = _pairs(*text_neighbour_pairs(data, 2, None))
+    for position, title in enumerate(titles):
+        found = index.nearest(title, 3)
+        assert found[0] == position  # itself first
+        same_game = {p for p in range(len(titles)) if p % len(GAMES) == position % len(GAMES)}
+        assert set(found) == same_game
+        assert {tuple(sorted((position, p))) for p in found[1:]} <= batch
+
+
+def test_the_growing_index_weighs_words_by_the_records_indexed_so_far() -> None:
+    titles = _editions()
+    grown = _text_index(titles[:2])
+    grown.nearest("chess", 1)  # lengths computed with the IDF of two records
+    for position, title in enumerate(titles[2:], start=2):
+        grown.add(position, title)
+    fresh = _text_index(titles)
+    for query in ("chess edition 1", "poker 2", "edition 0"):
+        assert grown.nearest(query, 5) == fresh.nearest(query, 5)
+
+
+def test_the_growing_index_leaves_common_and_unknown_words_out(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(text_neighbours, "MAX_RECORDS", 2)
+    index = _text_index(["software alpha", "software beta", "software gamma", "delta"])
+    assert index.nearest("software omega", 3) == []  # in 3 of 4 records; omega unknown
+    assert index.nearest("beta software", 3) == [1]
+    assert index.nearest("beta", 0) == []
+    with pytest.raises(ValueError, match="in order"):
+        index.add(7, "zeta")

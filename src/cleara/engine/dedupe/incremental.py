@@ -1,9 +1,11 @@
 """Incremental matching: new records against stored clusters, without recomputing them.
 
 A `MatchIndex` keeps what matching needs and nothing more: the fitted model and threshold,
-each record's normalized values and cluster, term frequencies, and the blocking keys as an
-inverted index. `match` blocks each new record against the index, scores it against the
-members of the candidate clusters, joins the cluster with the highest mean match probability
+each record's normalized values and cluster, term frequencies, the blocking keys as an
+inverted index and, for text records (products, beers), a whole-record TF-IDF index as in
+batch blocking (`text_neighbours`). `match` blocks each new record against the index
+(blocking keys and its nearest records by text), scores it against the members of the
+candidate clusters, joins the cluster with the highest mean match probability
 (if at or above the threshold) or starts a new one, and adds it to the index. The state is
 plain JSON (`to_state` / `from_state`); storing it is the caller's business.
 """
@@ -17,11 +19,12 @@ from typing import Any
 import numpy as np
 
 from cleara.engine.dedupe import fellegi_sunter, supervised
-from cleara.engine.dedupe.blocking import BlockingRule, Key, _transform
+from cleara.engine.dedupe.blocking import TEXT_NEIGHBOURS, BlockingRule, Key, _transform
 from cleara.engine.dedupe.compare import compare
 from cleara.engine.dedupe.data import Dataset, FieldData, encode_field, phonetic_key
 from cleara.engine.dedupe.fields import FieldSpec, normalize_values
 from cleara.engine.dedupe.pipeline import DedupeResult
+from cleara.engine.dedupe.text_neighbours import TextIndex, searchable_kinds
 from cleara.engine.fields.base import JsonScalar
 from cleara.engine.table import InputError
 
@@ -64,6 +67,7 @@ class MatchIndex:
         self.blocks: list[dict[str, list[int]]] = [{} for _ in rules]
         self.members: dict[int, list[int]] = {}
         self._positions: dict[str, int] = {}
+        self.texts = TextIndex() if searchable_kinds({s.kind for s in specs}) else None
 
     # -- building --------------------------------------------------------------------------
 
@@ -98,6 +102,8 @@ class MatchIndex:
         for r, block_key in enumerate(self._keys(values)):
             if block_key is not None:
                 self.blocks[r].setdefault(block_key, []).append(position)
+        if self.texts is not None:
+            self.texts.add(position, _whole_text(values))
         return position
 
     def _keys(self, values: list[str | None]) -> list[str | None]:
@@ -118,6 +124,7 @@ class MatchIndex:
             ids = list(range(len(self.ids), len(self.ids) + len(records)))
         if len(ids) != len(records):
             raise InputError("give one id per record")
+        self._check_new_ids(ids)
         normalized = [
             normalize_values(spec, [r.get(spec.name) for r in records]) for spec in self.specs
         ]
@@ -127,11 +134,26 @@ class MatchIndex:
             outcomes.append(self._match_one(record_id, values))
         return outcomes
 
+    def _check_new_ids(self, ids: Sequence[JsonScalar]) -> None:
+        """InputError, before any record is added, for an id stored or given twice."""
+        seen: set[str] = set()
+        for row, record_id in enumerate(ids):
+            if record_id is None:
+                raise InputError("a record has no id", row=row)
+            key = str(record_id)
+            if key in self._positions:
+                raise InputError(f"record id {record_id!r} is already in the index", row=row)
+            if key in seen:
+                raise InputError(f"record id {record_id!r} is given twice", row=row)
+            seen.add(key)
+
     def _match_one(self, record_id: JsonScalar, values: list[str | None]) -> MatchOutcome:
         candidates: set[int] = set()
         for r, block_key in enumerate(self._keys(values)):
             if block_key is not None:
                 candidates.update(self.blocks[r].get(block_key, [])[-MAX_BLOCK:])
+        if self.texts is not None:
+            candidates.update(self.texts.nearest(_whole_text(values), TEXT_NEIGHBOURS))
         scores = self._scores(values, sorted(candidates))
         clusters = {self.clusters[p] for p, s in scores.items() if s >= self.threshold}
         best_cluster, best_score = -1, 0.0
@@ -234,6 +256,11 @@ class MatchIndex:
     def cluster_members(self) -> dict[int, list[JsonScalar]]:
         """Cluster id -> member ids."""
         return {c: [self.ids[p] for p in members] for c, members in self.members.items()}
+
+
+def _whole_text(values: list[str | None]) -> str:
+    """The record's fields joined, as the batch text search sees it."""
+    return " ".join(v for v in values if v)
 
 
 def _key_part(key: Key, value: str | None) -> str | None:

@@ -18,6 +18,8 @@ not a share, so the work per record stays bounded as the records grow.
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from typing import Any
 
 import numpy as np
@@ -58,7 +60,11 @@ def text_neighbour_pairs(data: Dataset, k: int, n_left: int | None) -> tuple[Int
 
 def searchable(data: Dataset) -> bool:
     """Whether the records get text neighbours (see TEXT_KINDS)."""
-    kinds = {f.spec.kind for f in data.fields}
+    return searchable_kinds({f.spec.kind for f in data.fields})
+
+
+def searchable_kinds(kinds: set[str]) -> bool:
+    """Whether records with fields of these kinds get text neighbours."""
     if kinds & set(TEXT_KINDS):
         return True
     return bool(kinds & set(FREE_TEXT_KINDS)) and not kinds & set(PERSONAL)
@@ -103,3 +109,66 @@ def _nearest(
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty
     return np.concatenate(lefts), np.concatenate(rights)
+
+
+class TextIndex:
+    """Whole-record TF-IDF search that grows one record at a time (incremental matching).
+
+    The same weighting as the batch search (smoothed IDF, logarithmic term frequency, unit
+    length, words in more than MAX_RECORDS records left out), with the IDF of the records
+    indexed so far: an inverted index from each word to the records that hold it."""
+
+    def __init__(self) -> None:
+        self.postings: dict[str, list[int]] = {}
+        self.terms: list[Counter[str]] = []
+        self._norms: list[float] = []
+        self._norms_size = 0  # records indexed when the norms were last all computed
+
+    def add(self, position: int, text: str) -> None:
+        """Index the record at `position` (positions are added in order, from 0)."""
+        if position != len(self.terms):
+            raise ValueError("records are indexed in order")
+        terms = Counter(words(text))
+        self.terms.append(terms)
+        for word in terms:
+            self.postings.setdefault(word, []).append(position)
+
+    def nearest(self, text: str, k: int) -> list[int]:
+        """The (up to) k indexed records most similar to `text` that share a word with it."""
+        query = self._weights(Counter(words(text)))
+        if not query or k <= 0:
+            return []
+        self._update_norms()
+        dots: dict[int, float] = {}
+        for word, weight in query.items():
+            weight *= self._idf(word)
+            for position in self.postings[word]:
+                tf = 1.0 + math.log(self.terms[position][word])
+                dots[position] = dots.get(position, 0.0) + weight * tf
+        scores = {p: dot / self._norms[p] for p, dot in dots.items()}
+        return sorted(scores, key=lambda p: (-scores[p], p))[:k]
+
+    def _update_norms(self) -> None:
+        """Each record's TF-IDF length: all again once the records grew by a tenth (the IDF
+        has moved), else only the new records'."""
+        size = len(self.terms)
+        if size > 1.1 * self._norms_size:
+            self._norms, self._norms_size = [], size
+        self._norms += [self._norm(terms) for terms in self.terms[len(self._norms) :]]
+
+    def _idf(self, word: str) -> float:
+        count = len(self.postings.get(word, ()))
+        if count == 0 or (len(self.terms) > MAX_RECORDS and count > MAX_RECORDS):
+            return 0.0
+        return math.log((1 + len(self.terms)) / (1 + count)) + 1.0
+
+    def _weights(self, terms: Counter[str]) -> dict[str, float]:
+        """Unit-length weights of the searchable words (those already indexed)."""
+        raw = {w: (1.0 + math.log(n)) * self._idf(w) for w, n in terms.items()}
+        raw = {w: v for w, v in raw.items() if v > 0}
+        norm = math.sqrt(sum(v * v for v in raw.values()))
+        return {w: v / norm for w, v in raw.items()} if norm else {}
+
+    def _norm(self, terms: Counter[str]) -> float:
+        values = [(1.0 + math.log(n)) * self._idf(w) for w, n in terms.items()]
+        return math.sqrt(sum(v * v for v in values)) or 1.0
