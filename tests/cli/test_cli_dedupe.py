@@ -111,3 +111,70 @@ def test_bad_arguments(runner: CliRunner, tmp_path: Path) -> None:
     assert unlinked.exit_code == 2
     assert "--id-column 'id' is not a column of" in unlinked.output
     assert "other.csv" in unlinked.output
+
+
+NEW_PEOPLE = (
+    "id,name,email,city\n"
+    "n1,Jonathan Smith,jon.smith@example.com,Boston\n"
+    "n2,Wendy Darling,wendy@example.co.uk,London\n"
+)
+
+
+def _saved_index(runner: CliRunner, tmp_path: Path) -> Path:
+    source, index = tmp_path / "people.csv", tmp_path / "index.json"
+    source.write_text(PEOPLE, encoding="utf-8")
+    result = runner.invoke(app, ["dedupe", str(source), "--id-column", "id", "--index", str(index)])
+    assert result.exit_code == 0, result.output
+    return index
+
+
+def test_match_joins_new_records_to_saved_clusters(runner: CliRunner, tmp_path: Path) -> None:
+    index = _saved_index(runner, tmp_path)
+    new, out = tmp_path / "new.csv", tmp_path / "matches.csv"
+    new.write_text(NEW_PEOPLE, encoding="utf-8")
+    args = ["match", str(new), "--index", str(index), "--id-column", "id", "-o", str(out)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    jon, wendy = _read(out)
+    assert (jon["id"], jon["new_cluster"], set(jon["matched_ids"].split("|"))) == (
+        "n1", "0", {"p1", "p2"}
+    )  # fmt: skip
+    assert (wendy["new_cluster"], wendy["matched_ids"]) == ("1", "")
+    again = runner.invoke(app, args)  # the index file now holds n1 and n2
+    assert again.exit_code == 2
+    assert "'n1' is already in the index" in again.output
+
+
+def test_match_without_update_leaves_the_index_file_alone(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    index = _saved_index(runner, tmp_path)
+    saved = index.read_bytes()
+    new = tmp_path / "new.csv"
+    new.write_text(NEW_PEOPLE, encoding="utf-8")
+    result = runner.invoke(app, ["match", str(new), "--index", str(index), "--no-update"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == "id,cluster_id,new_cluster,score,matched_ids"
+    assert [line.split(",")[0] for line in result.stdout.splitlines()[1:]] == ["4", "5"]
+    assert index.read_bytes() == saved
+
+
+def test_match_reports_a_missing_or_broken_index(runner: CliRunner, tmp_path: Path) -> None:
+    new = tmp_path / "new.csv"
+    new.write_text(NEW_PEOPLE, encoding="utf-8")
+    broken = tmp_path / "broken.json"
+    for content, message in (
+        (None, "no such index file"),
+        ("{not json", "invalid JSON"),
+        ("[1, 2]", "not a match index"),
+        ('{"version": 1, "ids": []}', "not a complete match index"),
+    ):
+        if content is not None:
+            broken.write_text(content, encoding="utf-8")
+        result = runner.invoke(app, ["match", str(new), "--index", str(broken)])
+        assert result.exit_code == 2
+        assert message in result.output
+    index = _saved_index(runner, tmp_path)
+    wrong = runner.invoke(app, ["match", str(new), "--index", str(index), "--id-column", "ref"])
+    assert wrong.exit_code == 2
+    assert "--id-column 'ref' is not a column of" in wrong.output

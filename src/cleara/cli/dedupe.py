@@ -52,11 +52,19 @@ def dedupe_command(
         Path | None,
         typer.Option("--golden", help="Write one golden record per cluster here."),
     ] = None,
+    index: Annotated[
+        Path | None,
+        typer.Option(
+            "--index",
+            help="Save a match index (JSON) here, for matching new records with `cleara match`.",
+        ),
+    ] = None,
 ) -> None:
     """Cluster duplicate records (or matches across two files) with no configuration.
 
     Without --pairs, --clusters or --golden, the clusters are written to standard output.
     """
+    from cleara.engine.dedupe.incremental import MatchIndex
     from cleara.engine.dedupe.pipeline import DedupeOptions, dedupe
     from cleara.engine.dedupe.threshold import parse_threshold
     from cleara.io.tabular import read_records
@@ -88,6 +96,8 @@ def dedupe_command(
             _write_csv(clusters, _cluster_header(link is not None), cluster_rows)
         if golden is not None:
             _write_golden(golden, result)
+        if index is not None:
+            save_index_file(index, MatchIndex.from_result(result))
         if pairs is None and clusters is None and golden is None:
             writer = csv.writer(sys.stdout, lineterminator="\n")
             writer.writerow(_cluster_header(link is not None))
@@ -97,6 +107,97 @@ def dedupe_command(
         f"{len(rows)} records, {len(result.pairs)} matched pairs, {duplicates} clusters with "
         f"duplicates (threshold {result.threshold:.3f}, {result.model})"
     )
+
+
+def match_command(
+    source: Annotated[
+        Path, typer.Argument(help="New records (csv, tsv, json, jsonl, parquet, xlsx).")
+    ],
+    index: Annotated[
+        Path, typer.Option("--index", help="Match index saved by `cleara dedupe --index`.")
+    ],
+    id_column: Annotated[
+        str | None,
+        typer.Option(
+            "--id-column",
+            help="Column holding record ids; without it, numbers after the stored records.",
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write the matches (CSV) here; standard output when omitted."
+        ),
+    ] = None,
+    update: Annotated[
+        bool,
+        typer.Option(
+            "--update/--no-update",
+            help="Add the new records to the index file (default), or leave it as it is.",
+        ),
+    ] = True,
+) -> None:
+    """Match new records against the clusters of a saved index, without recomputing them.
+
+    Each new record joins the stored cluster it matches best (mean match probability at or
+    above the index's threshold) or starts a cluster of its own. Writes
+    `id,cluster_id,new_cluster,score,matched_ids` (matched ids joined by `|`).
+    """  # fmt: skip
+    from cleara.engine.dedupe.incremental import MatchIndex
+    from cleara.io.tabular import read_records
+
+    with report_errors():
+        matcher = _load_index_file(index, MatchIndex)
+        columns, rows = read_records(source)
+        if id_column is not None and id_column not in columns:
+            raise CliError(f"--id-column {id_column!r} is not a column of {source}")
+        ids = [row.get(id_column) for row in rows] if id_column is not None else None
+        outcomes = matcher.match(rows, ids)
+        header = ["id", "cluster_id", "new_cluster", "score", "matched_ids"]
+        table = [
+            [o.id, o.cluster_id, int(o.new_cluster), round(o.score, 6),
+             "|".join(str(m) for m in o.matched_ids)]
+            for o in outcomes
+        ]  # fmt: skip
+        if output is not None:
+            _write_csv(output, header, table)
+        else:
+            writer = csv.writer(sys.stdout, lineterminator="\n")
+            writer.writerow(header)
+            writer.writerows(table)
+        if update:
+            save_index_file(index, matcher)
+    joined = sum(not o.new_cluster for o in outcomes)
+    stderr_console().print(
+        f"{len(outcomes)} records: {joined} joined stored clusters, "
+        f"{len(outcomes) - joined} started new ones" + (f"; {index} updated" if update else "")
+    )
+
+
+def save_index_file(path: Path, index: Any) -> None:
+    """Write a match index's JSON state, replacing the file only once it is complete."""
+    import orjson
+
+    partial = path.with_name(path.name + ".partial")
+    partial.write_bytes(orjson.dumps(index.to_state()))
+    partial.replace(path)
+
+
+def _load_index_file(path: Path, index_class: Any) -> Any:
+    import orjson
+
+    if not path.is_file():
+        raise CliError(f"{path}: no such index file (save one with `cleara dedupe --index`)")
+    try:
+        state = orjson.loads(path.read_bytes())
+    except orjson.JSONDecodeError as exc:
+        raise CliError(f"{path}: not a match index (invalid JSON: {exc})") from None
+    if not isinstance(state, dict) or "ids" not in state:
+        raise CliError(f"{path}: not a match index saved by `cleara dedupe --index`")
+    try:
+        return index_class.from_state(state)
+    except (KeyError, TypeError, IndexError) as exc:
+        raise CliError(f"{path}: not a complete match index (missing {exc})") from None
 
 
 def _read_labels(path: Path) -> list[dict[str, Any]]:
@@ -155,3 +256,4 @@ def _write_csv(path: Path, header: list[str], rows: Any) -> None:
 
 def register(app: typer.Typer) -> None:
     app.command("dedupe")(dedupe_command)
+    app.command("match")(match_command)
