@@ -27,6 +27,7 @@ from cleara.api.routers import (
     auth,
     clean,
     dedupe,
+    dedupe_index,
     enrich,
     health,
     keys,
@@ -77,6 +78,7 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(validate.router)
     app.include_router(clean.router)
     app.include_router(dedupe.router)
+    app.include_router(dedupe_index.router)
     app.include_router(auth.router)
     app.include_router(account.router)
     app.include_router(keys.router)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from people import PEOPLE, people_with_housemates
@@ -11,8 +10,6 @@ from people import PEOPLE, people_with_housemates
 from cleara.engine.dedupe import dedupe
 from cleara.engine.dedupe.incremental import MatchIndex
 from cleara.engine.table import InputError
-from cleara.store.blob import LocalBlobStore
-from cleara.store.dedupe_index import load_index, save_index
 
 
 def _index() -> MatchIndex:
@@ -64,18 +61,6 @@ def test_repeated_id_and_bad_version_are_errors() -> None:
         index.match([dict(PEOPLE[0])], ids=["a"])
     with pytest.raises(InputError, match="version"):
         MatchIndex.from_state({"version": 99})
-
-
-def test_index_is_saved_and_loaded_from_a_blob_store(tmp_path: Path) -> None:
-    blobs = LocalBlobStore(tmp_path)
-    assert load_index(blobs, "customers") is None
-    index = _index()
-    save_index(blobs, "customers", index)
-    restored = load_index(blobs, "customers")
-    assert restored is not None
-    assert restored.cluster_members() == index.cluster_members()
-    with pytest.raises(ValueError, match="invalid"):
-        save_index(blobs, "../x", index)
 
 
 def test_a_new_housemate_starts_a_cluster_of_their_own() -> None:

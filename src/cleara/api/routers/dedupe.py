@@ -23,7 +23,7 @@ from cleara.api.table_input import (
     read_uploaded_table,
     validate_model,
 )
-from cleara.engine.dedupe.pipeline import DedupeOptions, dedupe
+from cleara.engine.dedupe.pipeline import DedupeOptions, DedupeResult, dedupe
 from cleara.engine.fields.base import JsonScalar
 from cleara.engine.table import InputError
 from cleara.settings import Settings
@@ -134,12 +134,12 @@ _OPENAPI_BODY = openapi_body(
 async def dedupe_records(request: Request, settings: SettingsDep) -> Any:
     """Cluster duplicate records with golden records, and list matched pairs with the
     per-field explanation of their score. Send JSON, or upload `file` (and `link_file`)."""
-    body = await _read_input(request)
+    body = await read_dedupe_input(request)
     total = len(body.records) + len(body.link_records or [])
     check_record_limit(
         total, max_records(settings), advice="Use `cleara dedupe` for larger inputs."
     )
-    result = await run_in_threadpool(_run, body)
+    result = await run_in_threadpool(lambda: run_dedupe(body).as_dict())
     note_records(total)
     return result
 
@@ -150,7 +150,8 @@ def max_records(settings: Settings) -> int:
     return int(value) if isinstance(value, int) and value > 0 else DEFAULT_MAX_RECORDS
 
 
-def _run(body: DedupeRequest) -> dict[str, Any]:
+def run_dedupe(body: DedupeRequest) -> DedupeResult:
+    """`dedupe()` on a request's records; InputError becomes a 422 naming the parameter."""
     fields = (
         [f if isinstance(f, str) else f.model_dump(exclude_none=True) for f in body.fields]
         if body.fields
@@ -169,7 +170,7 @@ def _run(body: DedupeRequest) -> dict[str, Any]:
         )
     except InputError as exc:
         raise ApiError(422, "invalid_input", str(exc), param=_param(exc)) from None
-    return result.as_dict()
+    return result
 
 
 def _param(exc: InputError) -> str | None:
@@ -187,7 +188,8 @@ def _param(exc: InputError) -> str | None:
     return None
 
 
-async def _read_input(request: Request) -> DedupeRequest:
+async def read_dedupe_input(request: Request) -> DedupeRequest:
+    """The request's JSON body or multipart upload as a DedupeRequest."""
     content_type = media_type(request)
     if content_type == "multipart/form-data":
         return await _read_multipart(request)
