@@ -115,3 +115,16 @@ def test_titles_under_a_name_header_compare_as_text_not_as_person_names() -> Non
     assert fields._kind_from_values("name", songs) == "text"
     assert fields._kind_from_values("name", people) == "name"
     assert fields._kind_from_values("name", ["The Very Long Title Of An Album Here"]) == "long_text"
+
+
+def test_a_column_reports_the_settings_its_values_were_read_with() -> None:
+    dates = fields.FieldSpec("dob", "date", "date")
+    normalized, settings = fields.normalize_column(dates, ["25/12/1980", "03/04/1985", None])
+    assert normalized == ["1980-12-25", "1985-04-03", None]
+    assert settings == {"dayfirst": True}
+    assert fields.normalize_column(dates, ["1980-12-25"])[1] == {}  # nothing ambiguous
+    later, _ = fields.normalize_column(dates, ["03/04/1985"], FieldOptions(**settings))
+    assert later == ["1985-04-03"]
+    codes = fields.FieldSpec("zip", "code", "postal_code")
+    _, postal = fields.normalize_column(codes, ["SW1A 1AA", "EC1A 1BB", "W1A 0AX", "N1 9GU"])
+    assert postal == {"country": "GB"}

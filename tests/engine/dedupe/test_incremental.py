@@ -138,3 +138,56 @@ def test_a_batch_with_a_bad_id_adds_none_of_its_records() -> None:
             index.match([fresh, dict(PEOPLE[0])], ids=ids)
         assert error.value.row == 1
         assert len(index.ids) == stored
+
+
+def _day_first_people() -> list[dict[str, str]]:
+    """Birth dates written day first; `25/12/1980` settles the column's order."""
+    return [
+        {"id": "1", "name": "Anna Berg", "dob": "25/12/1980", "phone": "020 7946 0958"},
+        {"id": "2", "name": "Tom Hale", "dob": "03/04/1985", "phone": "020 7946 0111"},
+        {"id": "3", "name": "Li Wei", "dob": "17/06/1990", "phone": "020 7946 0222"},
+        {"id": "4", "name": "Sara Moss", "dob": "30/01/1975", "phone": "020 7946 0333"},
+        {"id": "5", "name": "Sarah Moss", "dob": "30/01/1975", "phone": "020 7946 0333"},
+    ]
+
+
+def test_new_dates_are_read_in_the_order_the_stored_column_settled() -> None:
+    result = dedupe(_day_first_people(), id_field="id")
+    state = json.loads(json.dumps(MatchIndex.from_result(result).to_state()))
+    assert {"dayfirst": True} in state["settings"]
+    index = MatchIndex.from_state(state)
+    alone = {"name": "Tom Hale", "dob": "03/04/1985", "phone": "020 7946 0111"}
+    outcome = index.match([alone], ids=["n"])[0]  # one date: no order of its own to infer
+    assert outcome.matched_ids == ["2"]
+    dob = [spec.name for spec in index.specs].index("dob")
+    assert index.values[dob][-1] == index.values[dob][1] == "1985-04-03"
+
+
+def test_an_index_saved_without_settings_still_loads() -> None:
+    state = MatchIndex.from_result(dedupe(_day_first_people(), id_field="id")).to_state()
+    del state["settings"]
+    index = MatchIndex.from_state(state)
+    assert index.settings == [{}] * len(index.specs)
+    assert index.match([{"name": "Li Wei", "dob": "1990-06-17"}], ids=["n"])[0].matched_ids
+
+
+def test_records_may_name_fields_as_the_second_linked_table_did() -> None:
+    crm = [
+        {"id": "c1", "name": "Jon Smith", "email": "jon.smith@example.com"},
+        {"id": "c2", "name": "Mary Jones", "email": "mary@example.org"},
+        {"id": "c3", "name": "Peter Brown", "email": "pb@example.net"},
+    ]
+    billing = [
+        {"id": "b1", "full_name": "John Smith", "mail": "JON.SMITH@example.com"},
+        {"id": "b2", "full_name": "Ann Lee", "mail": "ann.lee@example.com"},
+    ]
+    fields = [{"name": "name", "right": "full_name"}, {"name": "email", "right": "mail"}]
+    index = MatchIndex.from_result(dedupe(crm, billing, id_field="id", fields=fields))
+    second = {"full_name": "Mary Jones", "mail": "MARY@example.org"}
+    first = {"name": "Peter Brown", "email": "pb@example.net"}
+    outcomes = index.match([second, first], ids=["b3", "b4"])
+    assert [o.matched_ids for o in outcomes] == [["c2"], ["c3"]]
+    with pytest.raises(InputError, match="none of the index's fields") as error:
+        index.match([first, {"fullname": "Mary Jones"}], ids=["x1", "x2"])
+    assert error.value.row == 1
+    assert "x1" not in index.ids

@@ -9,13 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import jellyfish
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from cleara.engine.dedupe.fields import FieldSpec, normalize_values
+from cleara.engine.dedupe.fields import FieldSpec, normalize_column
 from cleara.engine.fields.base import FieldOptions, JsonScalar
 
 IntArray = NDArray[np.int64]
@@ -34,6 +35,7 @@ class FieldData:
     phonetic: NDArray[np.int32] | None = None  # per record: phonetic code id, -1 for none
     vectors: NDArray[np.float32] | None = None  # per distinct value: unit text embedding
     total: int = 0  # non-null values in the whole population, when larger than these records
+    settings: dict[str, Any] = field(default_factory=dict)  # how the values were read
     _unique_array: NDArray[np.object_] | None = field(default=None, repr=False)
     _derived: dict[str, IntArray] = field(default_factory=dict, repr=False)
 
@@ -124,7 +126,9 @@ def build_dataset(
     fields = []
     for spec in specs:
         values = [r.get(spec.name) for r in rows] + [r.get(spec.right_name) for r in right_rows]
-        fields.append(encode_field(spec, normalize_values(spec, values, options), embed=embed))
+        normalized, settings = normalize_column(spec, values, options)
+        fields.append(encode_field(spec, normalized, embed=embed))
+        fields[-1].settings = settings
     all_ids = [*ids, *(right_ids or [])]
     return Dataset(all_ids, len(rows), bool(right_ids is not None), fields, all_rows)
 

@@ -339,6 +339,13 @@ def normalize_values(
     spec: FieldSpec, values: Sequence[JsonScalar], options: FieldOptions | None = None
 ) -> list[str | None]:
     """Each value in comparison form (None for nulls), cleaned once per distinct value."""
+    return normalize_column(spec, values, options)[0]
+
+
+def normalize_column(
+    spec: FieldSpec, values: Sequence[JsonScalar], options: FieldOptions | None = None
+) -> tuple[list[str | None], dict[str, Any]]:
+    """`normalize_values`, and the column's settings (`column_settings`) they were read with."""
     codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
     distinct = [v for v in uniques.tolist() if not is_null(v)]
     cleaner = cleaner_for(spec.type)
@@ -366,7 +373,19 @@ def normalize_values(
         forms[value] = _comparison_form(spec.kind, as_text(cleaned))
     lookup = np.array([*(forms.get(u) for u in uniques.tolist()), None], dtype=object)
     normalized: list[str | None] = lookup[codes].tolist()  # code -1 (None, NaN): the None
-    return normalized
+    return normalized, column_settings(options)
+
+
+def column_settings(options: FieldOptions) -> dict[str, Any]:
+    """What reading a column decided and later values of it must be read with: its country
+    (given, or adopted from postal codes) and its day/month order (given, or settled by
+    dates like `25/12/1980`). `FieldOptions(**settings)` applies them."""
+    settings: dict[str, Any] = {}
+    if options.country:
+        settings["country"] = options.country
+    if options.dayfirst is not None:
+        settings["dayfirst"] = options.dayfirst
+    return settings
 
 
 # -- clock values: durations and times of day as seconds ------------------------------------

@@ -1,7 +1,8 @@
 """Incremental matching: new records against stored clusters, without recomputing them.
 
 A `MatchIndex` keeps what matching needs and nothing more: the fitted model and threshold,
-each record's normalized values and cluster, term frequencies, the blocking keys as an
+how each field was read (its country, the day/month order its dates settled), each record's
+normalized values and cluster, term frequencies, the blocking keys as an
 inverted index and, for text records (products, beers), a whole-record TF-IDF index as in
 batch blocking (`text_neighbours`). `match` blocks each new record against the index
 (blocking keys and its nearest records by text), scores it against the members of the
@@ -25,7 +26,7 @@ from cleara.engine.dedupe.data import Dataset, FieldData, encode_field, phonetic
 from cleara.engine.dedupe.fields import FieldSpec, normalize_values
 from cleara.engine.dedupe.pipeline import DedupeResult
 from cleara.engine.dedupe.text_neighbours import TextIndex, searchable_kinds
-from cleara.engine.fields.base import JsonScalar
+from cleara.engine.fields.base import FieldOptions, JsonScalar
 from cleara.engine.table import InputError
 
 STATE_VERSION = 1
@@ -52,6 +53,7 @@ class MatchIndex:
         fs_model: fellegi_sunter.FellegiSunterModel | None,
         classifier: supervised.SupervisedModel | None,
         rules: list[BlockingRule],
+        settings: list[dict[str, Any]] | None = None,
     ) -> None:
         if fs_model is None and classifier is None:
             raise InputError("a match index needs a fitted model")
@@ -60,6 +62,8 @@ class MatchIndex:
         self.fs_model = fs_model
         self.classifier = classifier
         self.rules = rules
+        self.settings = settings or [{} for _ in specs]
+        """Per field, how the stored values were read (country, day/month order)."""
         self.ids: list[JsonScalar] = []
         self.values: list[list[str | None]] = [[] for _ in specs]
         self.clusters: list[int] = []
@@ -79,7 +83,12 @@ class MatchIndex:
             raise InputError("the result carries no model to match with")
         data = scorer.data
         index = cls(
-            result.fields, result.threshold, scorer.fs_model, scorer.classifier, result.rules
+            result.fields,
+            result.threshold,
+            scorer.fs_model,
+            scorer.classifier,
+            result.rules,
+            [dict(f.settings) for f in data.fields],
         )
         for position in range(data.size):
             values = [f.value(position) for f in data.fields]
@@ -119,20 +128,37 @@ class MatchIndex:
     def match(
         self, records: Sequence[Mapping[str, JsonScalar]], ids: Sequence[JsonScalar] | None = None
     ) -> list[MatchOutcome]:
-        """Assign each new record to a stored cluster or a new one, and index it."""
+        """Assign each new record to a stored cluster or a new one, and index it.
+
+        Records name their fields as the first table did or, for an index of two linked
+        tables, as the second did. Nothing is added when a record is refused (an id stored
+        or given twice, or none of the index's fields)."""
         if ids is None:
             ids = list(range(len(self.ids), len(self.ids) + len(records)))
         if len(ids) != len(records):
             raise InputError("give one id per record")
         self._check_new_ids(ids)
+        rows = [self._by_field_name(record, row) for row, record in enumerate(records)]
         normalized = [
-            normalize_values(spec, [r.get(spec.name) for r in records]) for spec in self.specs
+            normalize_values(spec, [r.get(spec.name) for r in rows], FieldOptions(**settings))
+            for spec, settings in zip(self.specs, self.settings, strict=True)
         ]
         outcomes = []
         for row, record_id in enumerate(ids):
             values = [column[row] for column in normalized]
             outcomes.append(self._match_one(record_id, values))
         return outcomes
+
+    def _by_field_name(
+        self, record: Mapping[str, JsonScalar], row: int
+    ) -> Mapping[str, JsonScalar]:
+        """The record keyed by the fields' names (a second table's columns renamed)."""
+        if any(spec.name in record for spec in self.specs):
+            return record
+        if any(spec.right_name in record for spec in self.specs):
+            return {spec.name: record.get(spec.right_name) for spec in self.specs}
+        names = ", ".join(spec.name for spec in self.specs)
+        raise InputError(f"the record has none of the index's fields ({names})", row=row)
 
     def _check_new_ids(self, ids: Sequence[JsonScalar]) -> None:
         """InputError, before any record is added, for an id stored or given twice."""
@@ -217,6 +243,7 @@ class MatchIndex:
                 else None
             ),
             "rules": [[f"{k.transform}:{k.field}" for k in r.keys] for r in self.rules],
+            "settings": self.settings,
             "ids": self.ids,
             "clusters": self.clusters,
             "values": self.values,
@@ -245,7 +272,8 @@ class MatchIndex:
             BlockingRule(tuple(Key(k.split(":", 1)[1], k.split(":", 1)[0]) for k in keys))
             for keys in state["rules"]
         ]
-        index = cls(specs, float(state["threshold"]), fs_model, classifier, rules)
+        settings = state.get("settings")  # indexes saved before settings were kept: none
+        index = cls(specs, float(state["threshold"]), fs_model, classifier, rules, settings)
         values = state["values"]
         for position, record_id in enumerate(state["ids"]):
             index._add(
