@@ -191,3 +191,17 @@ def test_records_may_name_fields_as_the_second_linked_table_did() -> None:
         index.match([first, {"fullname": "Mary Jones"}], ids=["x1", "x2"])
     assert error.value.row == 1
     assert "x1" not in index.ids
+
+
+def test_text_embeddings_are_compared_as_in_the_batch_run() -> None:
+    records, labels = _catalogue()
+    fields = [{"name": "title", "type": "long_text"}, "model"]
+    result = dedupe(records, id_field="id", fields=fields, labels=labels)
+    fresh = MatchIndex.from_result(result)
+    assert fresh.embedded == [True, False]
+    loaded = MatchIndex.from_state(json.loads(json.dumps(fresh.to_state())))
+    assert loaded.embedded == [True, False]
+    listing = [{"title": "acme desk xq 7002 b", "model": "XQ7002B"}]
+    first, again = fresh.match(listing, ids=["n"])[0], loaded.match(listing, ids=["n"])[0]
+    assert set(first.matched_ids) == set(again.matched_ids) == {"a2", "b2"}
+    assert again.score == pytest.approx(first.score, abs=1e-4)  # embedded again, not stored

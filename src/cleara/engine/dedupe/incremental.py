@@ -2,13 +2,15 @@
 
 A `MatchIndex` keeps what matching needs and nothing more: the fitted model and threshold,
 how each field was read (its country, the day/month order its dates settled), each record's
-normalized values and cluster, term frequencies, the blocking keys as an
-inverted index and, for text records (products, beers), a whole-record TF-IDF index as in
-batch blocking (`text_neighbours`). `match` blocks each new record against the index
-(blocking keys and its nearest records by text), scores it against the members of the
-candidate clusters, joins the cluster with the highest mean match probability
-(if at or above the threshold) or starts a new one, and adds it to the index. The state is
-plain JSON (`to_state` / `from_state`); storing it is the caller's business.
+normalized values and cluster, term frequencies, the blocking keys as an inverted index and,
+for text records (products, beers), a whole-record TF-IDF index as in batch blocking
+(`text_neighbours`). `match` blocks each new record against the index (blocking keys and its
+nearest records by text), scores it against the members of the candidate clusters, joins
+the cluster with the highest mean match probability (if at or above the threshold) or starts
+a new one, and adds it to the index. Fields the model compares by MiniLM embedding are
+embedded as in the batch run: an index built from a result keeps the run's vectors, a loaded
+one embeds the texts it meets (one batch per `match` call). The state is plain JSON
+(`to_state` / `from_state`, without vectors); storing it is the caller's business.
 """
 
 from __future__ import annotations
@@ -18,11 +20,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from cleara.engine.dedupe import fellegi_sunter, supervised
 from cleara.engine.dedupe.blocking import TEXT_NEIGHBOURS, BlockingRule, Key, _transform
 from cleara.engine.dedupe.compare import compare
 from cleara.engine.dedupe.data import Dataset, FieldData, encode_field, phonetic_key
+from cleara.engine.dedupe.embeddings import available as embeddings_available
 from cleara.engine.dedupe.fields import FieldSpec, normalize_values
 from cleara.engine.dedupe.pipeline import DedupeResult
 from cleara.engine.dedupe.text_neighbours import TextIndex, searchable_kinds
@@ -30,6 +34,7 @@ from cleara.engine.fields.base import FieldOptions, JsonScalar
 from cleara.engine.table import InputError
 
 STATE_VERSION = 1
+EMBEDDING_SIZE = 384
 MAX_BLOCK = 200
 """Candidates taken from one blocking key (the most recent ones), so common keys stay cheap."""
 
@@ -64,6 +69,10 @@ class MatchIndex:
         self.rules = rules
         self.settings = settings or [{} for _ in specs]
         """Per field, how the stored values were read (country, day/month order)."""
+        self.embedded = [False] * len(specs)
+        """Per field, whether the model compares its values' MiniLM embeddings."""
+        self._vectors: list[dict[str, NDArray[np.float32]]] = [{} for _ in specs]
+        self._totals = [0] * len(specs)
         self.ids: list[JsonScalar] = []
         self.values: list[list[str | None]] = [[] for _ in specs]
         self.clusters: list[int] = []
@@ -90,6 +99,10 @@ class MatchIndex:
             result.rules,
             [dict(f.settings) for f in data.fields],
         )
+        for f, field_data in enumerate(data.fields):
+            if field_data.vectors is not None:
+                index.embedded[f] = True
+                index._vectors[f] = dict(zip(field_data.uniques, field_data.vectors, strict=True))
         for position in range(data.size):
             values = [f.value(position) for f in data.fields]
             index._add(data.ids[position], values, result.cluster_of[position])
@@ -108,6 +121,7 @@ class MatchIndex:
             self.values[f].append(value)
             if value is not None:
                 self.frequencies[f][value] = self.frequencies[f].get(value, 0) + 1
+                self._totals[f] += 1
         for r, block_key in enumerate(self._keys(values)):
             if block_key is not None:
                 self.blocks[r].setdefault(block_key, []).append(position)
@@ -143,11 +157,35 @@ class MatchIndex:
             normalize_values(spec, [r.get(spec.name) for r in rows], FieldOptions(**settings))
             for spec, settings in zip(self.specs, self.settings, strict=True)
         ]
-        outcomes = []
-        for row, record_id in enumerate(ids):
-            values = [column[row] for column in normalized]
-            outcomes.append(self._match_one(record_id, values))
-        return outcomes
+        new_values = [[column[row] for column in normalized] for row in range(len(ids))]
+        self._embed_ahead(new_values)
+        return [
+            self._match_one(record_id, values)
+            for record_id, values in zip(ids, new_values, strict=True)
+        ]
+
+    def _candidates(self, values: list[str | None]) -> set[int]:
+        """Stored records that share a blocking key with the record, or are nearest by text."""
+        candidates: set[int] = set()
+        for r, block_key in enumerate(self._keys(values)):
+            if block_key is not None:
+                candidates.update(self.blocks[r].get(block_key, [])[-MAX_BLOCK:])
+        if self.texts is not None:
+            candidates.update(self.texts.nearest(_whole_text(values), TEXT_NEIGHBOURS))
+        return candidates
+
+    def _embed_ahead(self, new_values: list[list[str | None]]) -> None:
+        """Embed the new records' texts and their candidates' in one batch (many small
+        batches cost several times as much)."""
+        fields = [f for f, embedded in enumerate(self.embedded) if embedded]
+        if not fields:
+            return
+        positions: set[int] = set()
+        for values in new_values:
+            positions.update(self._candidates(values))
+        for f in fields:
+            texts = {values[f] for values in new_values} | {self.values[f][p] for p in positions}
+            self._embeddings(f, sorted(t for t in texts if t is not None))
 
     def _by_field_name(
         self, record: Mapping[str, JsonScalar], row: int
@@ -174,13 +212,7 @@ class MatchIndex:
             seen.add(key)
 
     def _match_one(self, record_id: JsonScalar, values: list[str | None]) -> MatchOutcome:
-        candidates: set[int] = set()
-        for r, block_key in enumerate(self._keys(values)):
-            if block_key is not None:
-                candidates.update(self.blocks[r].get(block_key, [])[-MAX_BLOCK:])
-        if self.texts is not None:
-            candidates.update(self.texts.nearest(_whole_text(values), TEXT_NEIGHBOURS))
-        scores = self._scores(values, sorted(candidates))
+        scores = self._scores(values, sorted(self._candidates(values)))
         clusters = {self.clusters[p] for p, s in scores.items() if s >= self.threshold}
         best_cluster, best_score = -1, 0.0
         for cluster in clusters:
@@ -221,9 +253,23 @@ class MatchIndex:
             data = encode_field(spec, column, embed=False)
             frequency = self.frequencies[f]
             data.counts = np.array([max(frequency.get(u, 0), 1) for u in data.uniques], np.int64)
-            data.total = max(sum(frequency.values()), 1)
+            data.total = max(self._totals[f], 1)
+            if self.embedded[f]:
+                data.vectors = self._embeddings(f, data.uniques)
             fields.append(data)
         return Dataset([*positions, -1], len(positions) + 1, False, fields)
+
+    def _embeddings(self, field: int, texts: list[str]) -> NDArray[np.float32]:
+        """The texts' embeddings, each computed once (those of the batch run are kept)."""
+        cache = self._vectors[field]
+        missing = [t for t in dict.fromkeys(texts) if t not in cache]
+        if missing:
+            from cleara.engine.dedupe.embeddings import embed_texts
+
+            cache.update(zip(missing, embed_texts(missing), strict=True))
+        if not texts:
+            return np.zeros((0, EMBEDDING_SIZE), dtype=np.float32)
+        return np.stack([cache[t] for t in texts])
 
     # -- state -----------------------------------------------------------------------------
 
@@ -244,6 +290,7 @@ class MatchIndex:
             ),
             "rules": [[f"{k.transform}:{k.field}" for k in r.keys] for r in self.rules],
             "settings": self.settings,
+            "embedded": [f for f, embedded in enumerate(self.embedded) if embedded],
             "ids": self.ids,
             "clusters": self.clusters,
             "values": self.values,
@@ -274,6 +321,9 @@ class MatchIndex:
         ]
         settings = state.get("settings")  # indexes saved before settings were kept: none
         index = cls(specs, float(state["threshold"]), fs_model, classifier, rules, settings)
+        if state.get("embedded") and embeddings_available():
+            for f in state["embedded"]:
+                index.embedded[int(f)] = True
         values = state["values"]
         for position, record_id in enumerate(state["ids"]):
             index._add(
