@@ -169,3 +169,20 @@ def test_the_household_class_learns_how_often_housemates_share_a_birth_date() ->
     assert _probability(model, (2, 0, 0, 0)) < 0.2
     assert _probability(model, (0, 0, 0, 0)) > 0.99
     assert _probability(model, (0, 0, 0, 2)) > 0.9
+
+
+def test_one_field_alone_keeps_the_guessed_m_and_fits_only_the_match_rate() -> None:
+    from cleara.engine.dedupe.blocking import candidate_pairs
+    from cleara.engine.dedupe.compare import compare
+
+    streets = ["maple place", "oak drive", "pine avenue", "west drive"]
+    values: list[str | None] = [f"{100 + n} {streets[n % 4]} oxford" for n in range(80)]
+    values += values[:10]  # ten addresses twice
+    spec = FieldSpec("address", "long_text", "address")
+    data = Dataset(
+        list(range(len(values))), len(values), False, [encode_field(spec, values, embed=False)]
+    )
+    candidates = candidate_pairs(data)
+    model = fs.fit(data, compare(data, candidates.left, candidates.right))
+    assert model.m == [fs._initial_m(len(model.m[0]))]  # EM moved only the prior
+    assert model.prior < 0.5

@@ -236,7 +236,10 @@ def fit(
     m is estimated on the candidates that agree exactly on one distinctive field, with that
     field left out, once per such field; each field's m is the pair-weighted mean over the
     sessions that estimated it. With m and u fixed, EM then finds only the match rate (and the
-    household rate, when the fields allow a household class: see `home_fields`).
+    household rate, when the fields allow a household class: see `home_fields`). One field
+    alone cannot tell matches by agreement patterns (EM would call any split of its levels
+    the matches, e.g. 42% of address candidates that half agree), so its m stays the prior
+    guess (most matches agree exactly) and EM finds only the match rate.
     """
     kinds = [f.spec.kind for f in data.fields]
     u = estimate_u(data)
@@ -255,7 +258,8 @@ def fit(
     patterns, counts = level_patterns(comparison.levels)
     sessions = _session_estimates(model, patterns, counts, max_iterations, tolerance)
     if sessions is None:  # no distinctive field to train on: EM over all candidates
-        iterations = _em(model, patterns, counts, cap, max_iterations, tolerance, fixed_m=False)
+        fixed = len(data.fields) == 1  # any split of one field's levels fits: keep m's guess
+        iterations = _em(model, patterns, counts, cap, max_iterations, tolerance, fixed_m=fixed)
     else:
         model.m = sessions
         iterations = _em(model, patterns, counts, cap, max_iterations, tolerance, fixed_m=True)
