@@ -3,6 +3,7 @@
     python -m bench.bench_dedupe febrl
     python -m bench.bench_dedupe magellan [--data ../shared/data/er-magellan/Structured]
     python -m bench.bench_dedupe incremental [--datasets Amazon-Google,Walmart-Amazon,Beer]
+    python -m bench.bench_dedupe single
     python -m bench.bench_dedupe scale --sizes 10000,100000,1000000 [--splink]
     python -m bench.bench_dedupe api
     python -m bench.bench_dedupe embed
@@ -426,6 +427,54 @@ def bench_incremental(root: Path, names: list[str] | None = None) -> None:
     )  # fmt: skip
 
 
+# -- one column --------------------------------------------------------------------------
+
+
+def bench_single_column(root: Path, size: int = 3000) -> None:
+    """Zero-config dedupe of one column: names, addresses or e-mails of the synthetic persons
+    (`dedupe_data.generate`), and Amazon-Google's titles (both tables as one, F1 on the
+    labelled pairs of all splits)."""
+    from bench.dedupe_data import generate
+    from cleara.engine.dedupe import dedupe
+
+    rows = generate(size, seed=3)
+    groups: dict[str, list[int]] = {}
+    for i, r in enumerate(rows):
+        groups.setdefault(r["entity_id"], []).append(i)
+    truth = {p for g in groups.values() for p in itertools.combinations(g, 2)}
+    columns = {
+        "name": lambda r: f"{r['first_name']} {r['last_name']}",
+        "address": lambda r: f"{r['address']}, {r['city']} {r['state']} {r['zip']}",
+        "email": lambda r: r["email"],
+    }
+    table = []
+    for column, value in columns.items():
+        started = time.perf_counter()
+        result = dedupe([{column: value(r)} for r in rows])
+        found = {tuple(sorted((int(p.left_id), int(p.right_id)))) for p in result.pairs}
+        f1, precision, recall = _f1(found, truth)
+        table.append([f"persons: {column}", size, result.fields[0].type, len(found), len(truth),
+                      f"{f1:.3f}", f"{precision:.3f} / {recall:.3f}",
+                      f"{time.perf_counter() - started:.1f}"])  # fmt: skip
+        console.print(table[-1])
+    left, right, splits = _magellan(root / "Amazon-Google")
+    labelled = {tuple(sorted((a, b))): m for pairs in splits.values() for a, b, m in pairs}
+    started = time.perf_counter()
+    result = dedupe([{"id": r["id"], "title": r["title"]} for r in left + right], id_field="id")
+    found = {tuple(sorted((str(p.left_id), str(p.right_id)))) for p in result.pairs}
+    truth_titles = {pair for pair, match in labelled.items() if match}
+    f1, precision, recall = _f1(found & set(labelled), truth_titles)
+    table.append(["Amazon-Google: title", len(left) + len(right), result.fields[0].type,
+                  len(found & set(labelled)), len(truth_titles), f"{f1:.3f}",
+                  f"{precision:.3f} / {recall:.3f}",
+                  f"{time.perf_counter() - started:.1f}"])  # fmt: skip
+    print_table(
+        "One column, zero configuration",
+        ["data: column", "records", "type", "pairs found", "true pairs", "F1", "P / R", "s"],
+        table,
+    )
+
+
 # -- scale -----------------------------------------------------------------------------------
 
 
@@ -665,7 +714,8 @@ def run() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
-        "what", choices=("febrl", "magellan", "incremental", "scale", "api", "embed")
+        "what",
+        choices=("febrl", "magellan", "incremental", "single", "scale", "api", "embed"),
     )
     parser.add_argument("--data", default="../shared/data/er-magellan/Structured")
     parser.add_argument("--datasets", default="", help="Magellan datasets, comma-separated")
@@ -679,6 +729,8 @@ def main() -> None:
         bench_magellan(Path(args.data), args.datasets.split(",") if args.datasets else None)
     elif args.what == "incremental":
         bench_incremental(Path(args.data), args.datasets.split(",") if args.datasets else None)
+    elif args.what == "single":
+        bench_single_column(Path(args.data))
     elif args.what == "scale":
         bench_scale([int(s) for s in args.sizes.split(",")], args.splink)
     elif args.what == "api":

@@ -128,3 +128,13 @@ def test_a_column_reports_the_settings_its_values_were_read_with() -> None:
     codes = fields.FieldSpec("zip", "code", "postal_code")
     _, postal = fields.normalize_column(codes, ["SW1A 1AA", "EC1A 1BB", "W1A 0AX", "N1 9GU"])
     assert postal == {"country": "GB"}
+
+
+def test_addresses_are_compared_in_one_spelling_of_street_words() -> None:
+    assert fields.address_words("12 north main street apartment 4") == "12 n main st apt 4"
+    street = fields.FieldSpec("street", "text", "street_address")
+    normalized = fields.normalize_values(street, ["4195 Lake Road", "4195 LAKE RD.", "9 Elm Ave"])
+    assert normalized[0] == normalized[1] == "4195 lk rd"
+    assert normalized[2] == "9 elm ave"
+    plain = fields.FieldSpec("title", "text", "text")  # other text keeps its words
+    assert fields.normalize_values(plain, ["Lake Road"]) == ["lake road"]

@@ -441,3 +441,20 @@ def test_the_trees_scores_of_the_candidates_are_kept_for_the_check_only() -> Non
     other = compare(data, candidates.left[:5], candidates.right[:5])
     assert scorer.tree_probability(other) == pytest.approx(again[:5])
     assert dedupe(records, id_field="id", labels=labels).scorer.candidate_trees is None
+
+
+def test_a_single_column_of_addresses_pairs_each_with_its_other_spelling() -> None:
+    rng = random.Random(5)
+    streets = [("Maple", "Place", "Pl"), ("Oak", "Drive", "Dr"), ("Pine", "Avenue", "Ave"),
+               ("West", "Drive", "Dr"), ("Sunset", "Boulevard", "Blvd")]  # fmt: skip
+    towns = ["Franklin MT 33826", "Oxford AK 08773", "Clinton OR 77606"]
+    rows, truth = [], set()
+    for n in range(60):
+        name, kind, short = rng.choice(streets)
+        number, town = rng.randint(10, 9999), rng.choice(towns)
+        rows.append({"id": f"r{n}", "address": f"{number} {name} {kind}, {town}"})
+        if n % 4 == 0:  # the same address with the street type abbreviated
+            rows.append({"id": f"d{n}", "address": f"{number} {name} {short}, {town}"})
+            truth.add(frozenset((f"r{n}", f"d{n}")))
+    result = dedupe(rows, id_field="id")
+    assert {frozenset((p.left_id, p.right_id)) for p in result.pairs} == truth

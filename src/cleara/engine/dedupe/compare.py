@@ -18,6 +18,7 @@ from rapidfuzz.process import cpdist
 
 from cleara.engine.dedupe.arrays import sorted_unique
 from cleara.engine.dedupe.data import Dataset, FieldData, IntArray
+from cleara.engine.dedupe.fields import ADDRESS_TYPES
 
 LEVELS: dict[str, tuple[str, ...]] = {
     "name": ("exact", "typo", "phonetic or close", "similar", "different"),
@@ -296,8 +297,21 @@ def _long_text(data: FieldData, ua: IntArray, ub: IntArray) -> _Result:
         cosine = np.einsum("ij,ij->i", data.vectors[ua], data.vectors[ub]).astype(np.float32)
         features["cosine"] = np.clip(cosine, 0.0, 1.0)
         best = np.maximum(token_set, cosine)
+    if data.spec.type in ADDRESS_TYPES:
+        best = np.where(_numbers_conflict(a, b), np.minimum(best, 0.74), best)
     levels = _select([best >= 0.9, best >= 0.75, best >= 0.5], len(a))
     return levels, features
+
+
+def _numbers_conflict(a: list[str], b: list[str]) -> NDArray[np.bool_]:
+    """Both texts hold words with digits and share none (`1368 west drive, franklin` and
+    `6600 west avenue, franklin`): similar words, another house."""
+    conflict = np.zeros(len(a), dtype=bool)
+    for row, (x, y) in enumerate(zip(a, b, strict=True)):
+        left = {w for w in x.split(" ") if any(c.isdigit() for c in w)}
+        right = {w for w in y.split(" ") if any(c.isdigit() for c in w)}
+        conflict[row] = bool(left) and bool(right) and not left & right
+    return conflict
 
 
 def _number_token_overlap(a: list[str], b: list[str]) -> NDArray[np.float32]:

@@ -13,12 +13,14 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from cleara.engine.dedupe.golden import is_recency_header
+from cleara.engine.fields.address import DIRECTIONALS, street_suffixes, unit_designators
 from cleara.engine.fields.base import FieldOptions, JsonScalar, as_text, is_null
 from cleara.engine.fields.registry import get_field
 from cleara.engine.schema.headers import header_type
@@ -31,6 +33,9 @@ KINDS: tuple[str, ...] = (
 """Comparison kinds; each has its own similarity functions and agreement levels."""
 FREE_TEXT_KINDS: tuple[str, ...] = ("text", "long_text")
 """Kinds of free text (titles, names of things, descriptions), as opposed to typed values."""
+ADDRESS_TYPES = frozenset({"address", "street_address"})
+"""Semantic types compared in one spelling of street words (`address_words`) and whose
+house numbers must agree in long text (`compare._long_text`)."""
 
 _KIND_OF_TYPE: dict[str, str] = {
     **dict.fromkeys(("first_name", "last_name", "middle_name", "full_name", "name"), "name"),
@@ -370,7 +375,8 @@ def normalize_column(
             result = field_type.validate(value, options)
             if result.valid and result.value is not None:
                 cleaned = result.value
-        forms[value] = _comparison_form(spec.kind, as_text(cleaned))
+        form = _comparison_form(spec.kind, as_text(cleaned))
+        forms[value] = address_words(form) if form and spec.type in ADDRESS_TYPES else form
     lookup = np.array([*(forms.get(u) for u in uniques.tolist()), None], dtype=object)
     normalized: list[str | None] = lookup[codes].tolist()  # code -1 (None, NaN): the None
     return normalized, column_settings(options)
@@ -473,6 +479,23 @@ _PLAIN_FORMS = {
     "date": _plain_date,
     "postal_code": _plain_postal_code,
 }
+
+
+def address_words(text: str) -> str:
+    """Street types, directions and unit words in one spelling (USPS abbreviations, lower
+    case, no periods): `4195 lake road` and `4195 lake rd.` compare equal, as do `north`
+    and `n`."""
+    words = (_address_word(word.replace(".", "")) for word in text.split(" "))
+    return " ".join(word for word in words if word)
+
+
+@lru_cache(maxsize=65_536)
+def _address_word(word: str) -> str:
+    key = word.upper()
+    if key in DIRECTIONALS:
+        return DIRECTIONALS[key].lower()
+    standard = street_suffixes().get(key) or unit_designators().get(key)
+    return standard.lower() if standard else word
 
 
 def _comparison_form(kind: str, text: str) -> str | None:

@@ -71,7 +71,7 @@ _US_ZIP_IN_TEXT = re.compile(r"\b\d{5}(?:-\d{4})?\s*$")
 _POSTAL_SEARCH_WORDS = 4
 _SHORT_ZIP = re.compile(r"^\d{3,4}$")  # a ZIP whose leading zeros a spreadsheet dropped
 _STREET_SMALL_WORDS = frozenset({"of", "the", "and", "at", "on"})
-_DIRECTIONALS = {
+DIRECTIONALS = {
     "N": "N", "NORTH": "N", "S": "S", "SOUTH": "S", "E": "E", "EAST": "E", "W": "W",
     "WEST": "W", "NE": "NE", "NORTHEAST": "NE", "NW": "NW", "NORTHWEST": "NW",
     "SE": "SE", "SOUTHEAST": "SE", "SW": "SW", "SOUTHWEST": "SW",
@@ -176,7 +176,7 @@ def title_words(text: str, *, first: bool = True) -> str:
 
 
 def _directional(text: str) -> str:
-    return _DIRECTIONALS.get(_letters_key(text), title_words(text))
+    return DIRECTIONALS.get(_letters_key(text), title_words(text))
 
 
 def _street_type(text: str) -> str:
@@ -785,7 +785,7 @@ def is_street_line(text: str) -> bool:
         if _LONG_DIGIT_RUN.search(word) and before.strip(".").upper() not in units:
             return False  # a ZIP or postal code (a long house number comes first)
     last = words[-1].strip(".")
-    return _letters_key(last) in _DIRECTIONALS or state.find_subdivision(last) is None
+    return _letters_key(last) in DIRECTIONALS or state.find_subdivision(last) is None
 
 
 def _infer(texts: Sequence[str], options: FieldOptions) -> FieldOptions:
