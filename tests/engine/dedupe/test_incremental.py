@@ -205,3 +205,20 @@ def test_text_embeddings_are_compared_as_in_the_batch_run() -> None:
     first, again = fresh.match(listing, ids=["n"])[0], loaded.match(listing, ids=["n"])[0]
     assert set(first.matched_ids) == set(again.matched_ids) == {"a2", "b2"}
     assert again.score == pytest.approx(first.score, abs=1e-4)  # embedded again, not stored
+
+
+def test_addresses_stored_in_the_old_spelling_are_read_in_the_new_one() -> None:
+    records = [
+        {"id": "1", "name": "Anna Berg", "street": "12 North Lake Road"},
+        {"id": "2", "name": "Tom Hale", "street": "9 Elm Avenue"},
+        {"id": "3", "name": "Tom Hale", "street": "9 Elm Ave"},
+    ]
+    state = MatchIndex.from_result(dedupe(records, id_field="id")).to_state()
+    street = [f["name"] for f in state["fields"]].index("street")
+    assert state["values"][street][0] == "12 n lk rd"
+    state["values"][street][0] = "12 north lake road"  # as an index of version 1 stored it
+    del state["forms"]
+    index = MatchIndex.from_state(state)
+    assert index.values[street][0] == "12 n lk rd"
+    outcome = index.match([{"name": "Anna Berg", "street": "12 N. Lake Rd"}], ids=["n"])[0]
+    assert outcome.matched_ids == ["1"]

@@ -27,13 +27,15 @@ from cleara.engine.dedupe.blocking import TEXT_NEIGHBOURS, BlockingRule, Key, _t
 from cleara.engine.dedupe.compare import compare
 from cleara.engine.dedupe.data import Dataset, FieldData, encode_field, phonetic_key
 from cleara.engine.dedupe.embeddings import available as embeddings_available
-from cleara.engine.dedupe.fields import FieldSpec, normalize_values
+from cleara.engine.dedupe.fields import ADDRESS_TYPES, FieldSpec, address_words, normalize_values
 from cleara.engine.dedupe.pipeline import DedupeResult
 from cleara.engine.dedupe.text_neighbours import TextIndex, searchable_kinds
 from cleara.engine.fields.base import FieldOptions, JsonScalar
 from cleara.engine.table import InputError
 
 STATE_VERSION = 1
+FORMS_VERSION = 2
+"""Comparison forms of the stored values; 2: addresses in one spelling (`address_words`)."""
 EMBEDDING_SIZE = 384
 MAX_BLOCK = 200
 """Candidates taken from one blocking key (the most recent ones), so common keys stay cheap."""
@@ -277,6 +279,7 @@ class MatchIndex:
         """Everything the index holds, as JSON-ready data."""
         return {
             "version": STATE_VERSION,
+            "forms": FORMS_VERSION,
             "fields": [s.as_dict() for s in self.specs],
             "threshold": self.threshold,
             "fellegi_sunter": self.fs_model.as_dict() if self.fs_model else None,
@@ -325,6 +328,11 @@ class MatchIndex:
             for f in state["embedded"]:
                 index.embedded[int(f)] = True
         values = state["values"]
+        if state.get("forms", 1) < 2:  # addresses were stored before they had one spelling
+            values = [
+                [address_words(v) if v and spec.type in ADDRESS_TYPES else v for v in column]
+                for spec, column in zip(specs, values, strict=True)
+            ]
         for position, record_id in enumerate(state["ids"]):
             index._add(
                 record_id, [column[position] for column in values], state["clusters"][position]
