@@ -458,3 +458,30 @@ def test_a_single_column_of_addresses_pairs_each_with_its_other_spelling() -> No
             truth.add(frozenset((f"r{n}", f"d{n}")))
     result = dedupe(rows, id_field="id")
     assert {frozenset((p.left_id, p.right_id)) for p in result.pairs} == truth
+
+
+def test_first_name_last_name_and_city_alone_do_not_match_every_namesake() -> None:
+    rng = random.Random(11)
+    firsts = ["Gerald", "Maria", "John", "Linda", "Paul", "Susan", "Adam", "Karen", "Eric", "Ann"]
+    lasts = [f"{a}{b}" for a in ("Price", "Howard", "Ortiz", "Murphy", "Walker", "Wilson",
+             "Reed", "Hall") for b in ("field", "ton", "ford", "wood", "ley")]  # fmt: skip
+    cities = ["Franklin", "Clayton", "Clinton", "Marion", "Oxford", "Dayton"]
+    rows, truth = [], set()
+    for n in range(400):
+        person = {"id": f"p{n}", "first_name": rng.choice(firsts),
+                  "last_name": rng.choice(lasts), "city": rng.choice(cities)}  # fmt: skip
+        rows.append(person)
+        if n % 5 == 0:  # a copy with the last name in capitals or one letter dropped
+            last = person["last_name"]
+            cut = rng.randrange(len(last))
+            copy = last.upper() if n % 10 else last[:cut] + last[cut + 1 :]
+            rows.append({**person, "id": f"d{n}", "last_name": copy})
+            truth.add(frozenset((f"p{n}", f"d{n}")))
+    result = dedupe(rows, id_field="id")
+    found = {frozenset((p.left_id, p.right_id)) for p in result.pairs}
+    assert len(found & truth) >= 0.9 * len(truth)
+    assert len(found) < 2 * len(truth)  # namesakes in one town stay possible, no more
+    by_id = {row["id"]: row for row in rows}
+    for pair in result.pairs:  # the first name alone never makes a match
+        a, b = by_id[pair.left_id], by_id[pair.right_id]
+        assert a["city"] == b["city"] or a["last_name"][:3].lower() == b["last_name"][:3].lower()

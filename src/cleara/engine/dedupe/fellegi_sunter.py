@@ -16,6 +16,7 @@ log2(1 + P(home) / P(unrelated)).
 
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,6 +40,8 @@ _LINKS_PER_RECORD = 1.0
 _DUPLICATE_PAIRS_PER_RECORD = 3.0
 _PACKED_FIELDS = 21  # 21 fields x 3 bits fit in an int64
 _INITIAL_HOUSEHOLD = 0.05
+CAPPED_PRIOR = 0.99
+"""A match rate this close to its bound (`max_prior`) counts as bounded."""
 
 HOME_TYPES = frozenset(
     {
@@ -236,7 +239,10 @@ def fit(
     m is estimated on the candidates that agree exactly on one distinctive field, with that
     field left out, once per such field; each field's m is the pair-weighted mean over the
     sessions that estimated it. With m and u fixed, EM then finds only the match rate (and the
-    household rate, when the fields allow a household class: see `home_fields`). One field
+    household rate, when the fields allow a household class: see `home_fields`). When that
+    match rate reaches its bound (more matches than the records can have: the estimated m
+    took a crowd of look-alikes for matches, as first name, last name and city alone did),
+    and m's guess keeps the rate within it, the guess is used instead. One field
     alone cannot tell matches by agreement patterns (EM would call any split of its levels
     the matches, e.g. 42% of address candidates that half agree), so its m stays the prior
     guess (most matches agree exactly) and EM finds only the match rate.
@@ -256,6 +262,7 @@ def fit(
     if len(comparison) == 0 or not data.fields:
         return model
     patterns, counts = level_patterns(comparison.levels)
+    guess = copy.deepcopy(model)
     sessions = _session_estimates(model, patterns, counts, max_iterations, tolerance)
     if sessions is None:  # no distinctive field to train on: EM over all candidates
         fixed = len(data.fields) == 1  # any split of one field's levels fits: keep m's guess
@@ -264,6 +271,12 @@ def fit(
         model.m = sessions
         iterations = _em(model, patterns, counts, cap, max_iterations, tolerance, fixed_m=True)
     model.iterations = iterations
+    if model.prior >= CAPPED_PRIOR * cap:
+        guess.iterations = _em(
+            guess, patterns, counts, cap, max_iterations, tolerance, fixed_m=True
+        )
+        if guess.prior < CAPPED_PRIOR * cap:
+            return guess
     return model
 
 

@@ -46,7 +46,6 @@ from cleara.engine.dedupe.threshold import (
 from cleara.engine.fields.base import FieldOptions, JsonScalar
 from cleara.engine.table import InputError, Record, to_table
 
-_CAPPED_PRIOR = 0.99  # EM's match rate this close to its bound counts as bounded
 _OVERMATCH = 2.0  # clusters holding twice the possible matches are implausible
 _AGREES = 0.9  # Fellegi-Sunter's F1 on the labels from which it may replace the classifier
 MAX_CLUSTER_PAIRS = 50
@@ -537,7 +536,7 @@ def _unsupervised_threshold(
     """
     threshold = expected_f1_threshold(scores)
     cap = fellegi_sunter.max_prior(data, len(candidates))
-    if model.prior < _CAPPED_PRIOR * cap:
+    if model.prior < fellegi_sunter.CAPPED_PRIOR * cap:
         return threshold, "expected_f1"
     ranked = rank_threshold(scores, round(cap * len(candidates)))
     return max(threshold, ranked), "expected_f1_within_possible_matches"
