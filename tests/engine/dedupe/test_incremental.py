@@ -222,3 +222,28 @@ def test_addresses_stored_in_the_old_spelling_are_read_in_the_new_one() -> None:
     assert index.values[street][0] == "12 n lk rd"
     outcome = index.match([{"name": "Anna Berg", "street": "12 N. Lake Rd"}], ids=["n"])[0]
     assert outcome.matched_ids == ["1"]
+
+
+@pytest.mark.parametrize("table", ["people", "catalogue"])
+def test_indexing_many_records_at_once_equals_adding_them_one_by_one(table: str) -> None:
+    if table == "people":
+        index = _index()
+    else:
+        records, labels = _catalogue()
+        index = MatchIndex.from_result(dedupe(records, id_field="id", labels=labels))
+    state = index.to_state()
+    one_by_one = MatchIndex.from_state({**state, "ids": [], "clusters": [],
+                                        "values": [[] for _ in state["values"]]})  # fmt: skip
+    for position, record_id in enumerate(state["ids"]):
+        values = [column[position] for column in state["values"]]
+        one_by_one._add(record_id, values, state["clusters"][position])
+    for single, bulk in zip(one_by_one.blocks, index.blocks, strict=True):
+        assert single.recent_keys()
+        for key in single.recent_keys():
+            assert bulk.get(key) == single.get(key)
+        assert bulk.get("no such key") == []
+    assert one_by_one.frequencies == index.frequencies
+    assert one_by_one.members == index.members
+    assert (one_by_one.texts is None) == (index.texts is None)
+    if index.texts is not None and one_by_one.texts is not None:
+        assert one_by_one.texts.postings == index.texts.postings

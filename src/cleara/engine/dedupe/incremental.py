@@ -15,11 +15,13 @@ one embeds the texts it meets (one batch per `match` call). The state is plain J
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from numpy.typing import NDArray
 
 from cleara.engine.dedupe import fellegi_sunter, supervised
@@ -39,6 +41,53 @@ FORMS_VERSION = 2
 EMBEDDING_SIZE = 384
 MAX_BLOCK = 200
 """Candidates taken from one blocking key (the most recent ones), so common keys stay cheap."""
+
+
+class BlockIndex:
+    """One blocking rule's inverted index: key -> positions of the records with that key.
+
+    Records indexed in bulk sit in two NumPy arrays sorted by a 64-bit hash of the key (a
+    100,000-person index has 3 million entries: as Python lists they took gigabytes and
+    seconds to build), records added one at a time in a dict. A hash collision only adds
+    candidates, which scoring then rejects."""
+
+    def __init__(self) -> None:
+        self._hashes = np.zeros(0, dtype=np.uint64)
+        self._positions = np.zeros(0, dtype=np.int64)
+        self._recent: dict[str, list[int]] = {}
+
+    def add_many(self, keys: list[str | None], start: int) -> None:
+        """Index the keys of the records at positions start, start + 1, ... (None: no key)."""
+        present = np.array([k is not None for k in keys], dtype=bool)
+        if not present.any():
+            return
+        texts = np.array([k for k in keys if k is not None], dtype=object)
+        hashes = np.concatenate([self._hashes, _hash(texts)])
+        positions = np.concatenate([self._positions, np.flatnonzero(present) + start])
+        order = np.lexsort((positions, hashes))
+        self._hashes, self._positions = hashes[order], positions[order]
+
+    def recent_keys(self) -> list[str]:
+        """The keys of the records added one at a time (bulk keys are kept as hashes)."""
+        return list(self._recent)
+
+    def add(self, key: str, position: int) -> None:
+        self._recent.setdefault(key, []).append(position)
+
+    def get(self, key: str) -> list[int]:
+        """Positions of the records with this key, oldest first."""
+        found: list[int] = []
+        if len(self._hashes):
+            value = _hash(np.array([key], dtype=object))[0]
+            low = int(np.searchsorted(self._hashes, value, side="left"))
+            high = int(np.searchsorted(self._hashes, value, side="right"))
+            found = self._positions[low:high].tolist()
+        return found + self._recent.get(key, [])
+
+
+def _hash(texts: NDArray[np.object_]) -> NDArray[np.uint64]:
+    hashes: NDArray[np.uint64] = pd.util.hash_array(texts, categorize=False)
+    return hashes
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +128,7 @@ class MatchIndex:
         self.values: list[list[str | None]] = [[] for _ in specs]
         self.clusters: list[int] = []
         self.frequencies: list[dict[str, int]] = [{} for _ in specs]
-        self.blocks: list[dict[str, list[int]]] = [{} for _ in rules]
+        self.blocks = [BlockIndex() for _ in rules]
         self.members: dict[int, list[int]] = {}
         self._positions: dict[str, int] = {}
         self.texts = TextIndex() if searchable_kinds({s.kind for s in specs}) else None
@@ -105,10 +154,52 @@ class MatchIndex:
             if field_data.vectors is not None:
                 index.embedded[f] = True
                 index._vectors[f] = dict(zip(field_data.uniques, field_data.vectors, strict=True))
-        for position in range(data.size):
-            values = [f.value(position) for f in data.fields]
-            index._add(data.ids[position], values, result.cluster_of[position])
+        columns = [f.texts(np.arange(data.size, dtype=np.int64)) for f in data.fields]
+        index._add_all(
+            data.ids, [[v or None for v in column] for column in columns], result.cluster_of
+        )
         return index
+
+    def _add_all(
+        self, ids: Sequence[JsonScalar], columns: list[list[str | None]], clusters: Sequence[int]
+    ) -> None:
+        """`_add` for many records at once: each distinct value's blocking key parts are
+        computed once (a loaded index of 100,000 people: 12 s one by one)."""
+        start = len(self.ids)
+        for offset, record_id in enumerate(ids):
+            key = str(record_id)
+            if key in self._positions:
+                raise InputError(f"record id {record_id!r} is already in the index")
+            self._positions[key] = start + offset
+        self.ids.extend(ids)
+        self.clusters.extend(int(c) for c in clusters)
+        for position, cluster in enumerate(self.clusters[start:], start=start):
+            self.members.setdefault(cluster, []).append(position)
+        for f, column in enumerate(columns):
+            self.values[f].extend(column)
+            counts = Counter(v for v in column if v is not None)
+            for value, count in counts.items():
+                self.frequencies[f][value] = self.frequencies[f].get(value, 0) + count
+            self._totals[f] += sum(counts.values())
+        field_of = {spec.name: f for f, spec in enumerate(self.specs)}
+        parts: dict[Key, list[str | None]] = {}
+        for block_key in {k for rule in self.rules for k in rule.keys}:
+            field = field_of.get(block_key.field)
+            column = columns[field] if field is not None else [None] * len(ids)
+            distinct = {v: _key_part(block_key, v) for v in set(column)}
+            parts[block_key] = [distinct[v] for v in column]
+        for r, rule in enumerate(self.rules):
+            if len(rule.keys) == 1:  # the key is the part itself
+                joined: list[str | None] = parts[rule.keys[0]]
+            else:
+                combinations = zip(*(parts[k] for k in rule.keys), strict=True)
+                joined = [
+                    None if None in parts_ else "\x1f".join(parts_) for parts_ in combinations
+                ]
+            self.blocks[r].add_many(joined, start)
+        if self.texts is not None:
+            for offset, values in enumerate(zip(*columns, strict=True)):
+                self.texts.add(start + offset, _whole_text(list(values)))
 
     def _add(self, record_id: JsonScalar, values: list[str | None], cluster: int) -> int:
         key = str(record_id)
@@ -126,7 +217,7 @@ class MatchIndex:
                 self._totals[f] += 1
         for r, block_key in enumerate(self._keys(values)):
             if block_key is not None:
-                self.blocks[r].setdefault(block_key, []).append(position)
+                self.blocks[r].add(block_key, position)
         if self.texts is not None:
             self.texts.add(position, _whole_text(values))
         return position
@@ -171,7 +262,7 @@ class MatchIndex:
         candidates: set[int] = set()
         for r, block_key in enumerate(self._keys(values)):
             if block_key is not None:
-                candidates.update(self.blocks[r].get(block_key, [])[-MAX_BLOCK:])
+                candidates.update(self.blocks[r].get(block_key)[-MAX_BLOCK:])
         if self.texts is not None:
             candidates.update(self.texts.nearest(_whole_text(values), TEXT_NEIGHBOURS))
         return candidates
@@ -333,10 +424,7 @@ class MatchIndex:
                 [address_words(v) if v and spec.type in ADDRESS_TYPES else v for v in column]
                 for spec, column in zip(specs, values, strict=True)
             ]
-        for position, record_id in enumerate(state["ids"]):
-            index._add(
-                record_id, [column[position] for column in values], state["clusters"][position]
-            )
+        index._add_all(state["ids"], [list(column) for column in values], state["clusters"])
         return index
 
     def cluster_members(self) -> dict[int, list[JsonScalar]]:
