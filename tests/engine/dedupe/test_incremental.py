@@ -8,7 +8,7 @@ import pytest
 from people import PEOPLE, people_with_housemates
 
 from cleara.engine.dedupe import dedupe
-from cleara.engine.dedupe.incremental import MatchIndex
+from cleara.engine.dedupe.incremental import BlockIndex, MatchIndex
 from cleara.engine.table import InputError
 
 
@@ -247,3 +247,16 @@ def test_indexing_many_records_at_once_equals_adding_them_one_by_one(table: str)
     assert (one_by_one.texts is None) == (index.texts is None)
     if index.texts is not None and one_by_one.texts is not None:
         assert one_by_one.texts.postings == index.texts.postings
+
+
+def test_a_block_gives_its_last_positions_from_bulk_and_recent_records() -> None:
+    block = BlockIndex()
+    block.add_many(["a", None, "b", "a", "a"], start=0)
+    block.add("a", 5)
+    block.add("a", 6)
+    assert block.get("a") == [0, 3, 4, 5, 6]
+    assert block.get("a", 3) == [4, 5, 6]
+    assert block.get("a", 1) == [6]
+    assert block.get("a", 0) == []
+    assert block.get("b", 5) == [2]
+    assert block.get("c") == []

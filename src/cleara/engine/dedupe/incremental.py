@@ -74,15 +74,21 @@ class BlockIndex:
     def add(self, key: str, position: int) -> None:
         self._recent.setdefault(key, []).append(position)
 
-    def get(self, key: str) -> list[int]:
-        """Positions of the records with this key, oldest first."""
+    def get(self, key: str, last: int | None = None) -> list[int]:
+        """Positions of the records with this key, oldest first (only the `last` ones)."""
+        recent = self._recent.get(key, [])
+        if last is not None:
+            recent = recent[-last:] if last > 0 else []
         found: list[int] = []
-        if len(self._hashes):
+        wanted = None if last is None else last - len(recent)
+        if len(self._hashes) and (wanted is None or wanted > 0):
             value = _hash(np.array([key], dtype=object))[0]
             low = int(np.searchsorted(self._hashes, value, side="left"))
             high = int(np.searchsorted(self._hashes, value, side="right"))
+            if wanted is not None:
+                low = max(low, high - wanted)
             found = self._positions[low:high].tolist()
-        return found + self._recent.get(key, [])
+        return found + recent
 
 
 def _hash(texts: NDArray[np.object_]) -> NDArray[np.uint64]:
@@ -262,7 +268,7 @@ class MatchIndex:
         candidates: set[int] = set()
         for r, block_key in enumerate(self._keys(values)):
             if block_key is not None:
-                candidates.update(self.blocks[r].get(block_key)[-MAX_BLOCK:])
+                candidates.update(self.blocks[r].get(block_key, MAX_BLOCK))
         if self.texts is not None:
             candidates.update(self.texts.nearest(_whole_text(values), TEXT_NEIGHBOURS))
         return candidates
