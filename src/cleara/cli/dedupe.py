@@ -5,11 +5,14 @@ from __future__ import annotations
 import csv
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from cleara.cli.common import CliError, report_errors, stderr_console
+
+if TYPE_CHECKING:
+    from cleara.engine.dedupe.incremental import MatchIndex
 
 
 def dedupe_command(
@@ -142,12 +145,11 @@ def match_command(
     Each new record joins the stored cluster it matches best (mean match probability at or
     above the index's threshold) or starts a cluster of its own. Writes
     `id,cluster_id,new_cluster,score,matched_ids` (matched ids joined by `|`).
-    """  # fmt: skip
-    from cleara.engine.dedupe.incremental import MatchIndex
+    """
     from cleara.io.tabular import read_records
 
     with report_errors():
-        matcher = _load_index_file(index, MatchIndex)
+        matcher = _load_index_file(index)
         columns, rows = read_records(source)
         if id_column is not None and id_column not in columns:
             raise CliError(f"--id-column {id_column!r} is not a column of {source}")
@@ -174,7 +176,7 @@ def match_command(
     )
 
 
-def save_index_file(path: Path, index: Any) -> None:
+def save_index_file(path: Path, index: MatchIndex) -> None:
     """Write a match index's JSON state, replacing the file only once it is complete."""
     import orjson
 
@@ -183,8 +185,10 @@ def save_index_file(path: Path, index: Any) -> None:
     partial.replace(path)
 
 
-def _load_index_file(path: Path, index_class: Any) -> Any:
+def _load_index_file(path: Path) -> MatchIndex:
     import orjson
+
+    from cleara.engine.dedupe.incremental import MatchIndex
 
     if not path.is_file():
         raise CliError(f"{path}: no such index file (save one with `cleara dedupe --index`)")
@@ -195,7 +199,7 @@ def _load_index_file(path: Path, index_class: Any) -> Any:
     if not isinstance(state, dict) or "ids" not in state:
         raise CliError(f"{path}: not a match index saved by `cleara dedupe --index`")
     try:
-        return index_class.from_state(state)
+        return MatchIndex.from_state(state)
     except (KeyError, TypeError, IndexError) as exc:
         raise CliError(f"{path}: not a complete match index (missing {exc})") from None
 
