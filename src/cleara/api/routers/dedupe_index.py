@@ -40,7 +40,7 @@ from cleara.store.dedupe_index import NAME_PATTERN, delete_index, load_index, sa
 router = APIRouter(prefix="/v1/dedupe/indexes", tags=["dedupe"])
 
 _WRITE = Depends(ApiKeyGuard(scope="dedupe"))
-_READ = Depends(ApiKeyGuard(scope="dedupe", billable=False))
+_UNBILLED = Depends(ApiKeyGuard(scope="dedupe", billable=False))
 IndexName = Annotated[
     str, Path(pattern=NAME_PATTERN, description="1-64 letters, digits, `_`, `.` or `-`.")
 ]
@@ -161,7 +161,7 @@ async def match_records(
     "/{name}",
     response_model=IndexInfo,
     responses=ERROR_RESPONSES,
-    dependencies=[_READ],
+    dependencies=[_UNBILLED],
     summary="A stored match index's size, threshold and model",
 )
 async def get_index(name: IndexName, request: Request, stores: StoresDep) -> Any:
@@ -174,7 +174,7 @@ async def get_index(name: IndexName, request: Request, stores: StoresDep) -> Any
     "/{name}",
     status_code=204,
     responses=ERROR_RESPONSES,
-    dependencies=[_READ],
+    dependencies=[_UNBILLED],
     summary="Delete a stored match index",
 )
 async def remove_index(name: IndexName, request: Request, stores: StoresDep) -> Response:
