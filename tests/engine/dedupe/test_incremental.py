@@ -260,3 +260,10 @@ def test_a_block_gives_its_last_positions_from_bulk_and_recent_records() -> None
     assert block.get("a", 0) == []
     assert block.get("b", 5) == [2]
     assert block.get("c") == []
+
+
+def test_an_index_of_no_records_says_it_has_nothing_to_compare() -> None:
+    index = MatchIndex.from_result(dedupe([], id_field="id"))
+    with pytest.raises(InputError, match="no fields to compare"):
+        index.match([{"name": "Ann"}], ids=["a"])
+    assert index.match([], ids=[]) == []

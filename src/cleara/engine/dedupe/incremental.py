@@ -290,6 +290,8 @@ class MatchIndex:
         self, record: Mapping[str, JsonScalar], row: int
     ) -> Mapping[str, JsonScalar]:
         """The record keyed by the fields' names (a second table's columns renamed)."""
+        if not self.specs:
+            raise InputError("the index has no fields to compare (it holds no records)")
         if any(spec.name in record for spec in self.specs):
             return record
         if any(spec.right_name in record for spec in self.specs):
