@@ -10,7 +10,7 @@ from people import PEOPLE
 from cleara.engine.dedupe import dedupe
 from cleara.engine.dedupe.incremental import MatchIndex
 from cleara.store.blob import LocalBlobStore
-from cleara.store.dedupe_index import delete_index, load_index, save_index
+from cleara.store.dedupe_index import delete_index, list_indexes, load_index, save_index
 
 
 @pytest.fixture(scope="module")
@@ -45,3 +45,13 @@ def test_unsafe_names_are_refused(tmp_path: Path, index: MatchIndex, name: str) 
         save_index(LocalBlobStore(tmp_path), name, index)
     with pytest.raises(ValueError, match="invalid index owner"):
         save_index(LocalBlobStore(tmp_path), "ok", index, owner="../other")
+
+
+def test_an_owner_lists_only_their_own_indexes(tmp_path: Path, index: MatchIndex) -> None:
+    blobs = LocalBlobStore(tmp_path)
+    assert list_indexes(blobs, owner="acct_1") == []
+    for name, owner in (("crm", "acct_1"), ("billing", "acct_1"), ("crm", "acct_2"), ("x", None)):
+        save_index(blobs, name, index, owner=owner)
+    assert list_indexes(blobs, owner="acct_1") == ["billing", "crm"]
+    assert list_indexes(blobs, owner="acct_2") == ["crm"]
+    assert list_indexes(blobs) == ["x"]

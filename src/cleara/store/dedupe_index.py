@@ -47,3 +47,12 @@ def load_index(blobs: BlobStore, name: str, owner: str | None = None) -> MatchIn
 def delete_index(blobs: BlobStore, name: str, owner: str | None = None) -> bool:
     """Remove the index stored under `name`; False when there was none."""
     return blobs.delete(_key(name, owner))
+
+
+def list_indexes(blobs: BlobStore, owner: str | None = None) -> list[str]:
+    """The names of the indexes stored for `owner` (without one: those stored without owner)."""
+    prefix = f"{_PREFIX}{owner}/" if owner else _PREFIX
+    if owner is not None and not _NAME.match(owner):
+        raise ValueError(f"invalid index owner {owner!r}")
+    names = (key[len(prefix) :] for key in blobs.list(prefix))
+    return [name[: -len(".json")] for name in names if "/" not in name and name.endswith(".json")]

@@ -90,9 +90,12 @@ def test_deleted_and_unknown_indexes_are_not_found(client: TestClient) -> None:
 
 def test_indexes_belong_to_the_account_that_made_them(client: TestClient) -> None:
     _create(client)
+    _create(client, "suppliers")
     other = {"Authorization": f"Bearer {new_key(client)}"}
     assert client.get("/v1/dedupe/indexes/customers", headers=other).status_code == 404
     assert client.get("/v1/dedupe/indexes/customers").status_code == 200
+    assert client.get("/v1/dedupe/indexes").json() == {"indexes": ["customers", "suppliers"]}
+    assert client.get("/v1/dedupe/indexes", headers=other).json() == {"indexes": []}
 
 
 def test_matching_is_never_answered_from_the_response_cache(client: TestClient) -> None:

@@ -3,6 +3,7 @@
     PUT    /v1/dedupe/indexes/{name}        deduplicate records (the body of POST /v1/dedupe)
                                             and keep the clusters and model as an index
     POST   /v1/dedupe/indexes/{name}/match  join new records to stored clusters (or new ones)
+    GET    /v1/dedupe/indexes               the names of the caller's indexes
     GET    /v1/dedupe/indexes/{name}        the index's size, threshold and model
     DELETE /v1/dedupe/indexes/{name}
 
@@ -35,7 +36,13 @@ from cleara.engine.dedupe.incremental import MatchIndex
 from cleara.engine.fields.base import JsonScalar
 from cleara.engine.table import InputError
 from cleara.store.base import BlobStore
-from cleara.store.dedupe_index import NAME_PATTERN, delete_index, load_index, save_index
+from cleara.store.dedupe_index import (
+    NAME_PATTERN,
+    delete_index,
+    list_indexes,
+    load_index,
+    save_index,
+)
 
 router = APIRouter(prefix="/v1/dedupe/indexes", tags=["dedupe"])
 
@@ -81,6 +88,10 @@ class MatchOut(BaseModel):
     new_cluster: bool
     score: float = Field(description="Mean match probability with the joined cluster's members.")
     matched_ids: list[JsonScalar]
+
+
+class IndexList(BaseModel):
+    indexes: list[str]
 
 
 class MatchResponse(BaseModel):
@@ -155,6 +166,18 @@ async def match_records(
     response = await run_in_threadpool(match)
     note_records(len(body.records))
     return response
+
+
+@router.get(
+    "",
+    response_model=IndexList,
+    responses=ERROR_RESPONSES,
+    dependencies=[_UNBILLED],
+    summary="The caller's stored match indexes",
+)
+async def list_stored_indexes(request: Request, stores: StoresDep) -> Any:
+    names = await run_in_threadpool(list_indexes, stores.blobs, _owner(request))
+    return {"indexes": names}
 
 
 @router.get(
