@@ -267,3 +267,13 @@ def test_an_index_of_no_records_says_it_has_nothing_to_compare() -> None:
     with pytest.raises(InputError, match="no fields to compare"):
         index.match([{"name": "Ann"}], ids=["a"])
     assert index.match([], ids=[]) == []
+
+
+def test_records_of_one_call_find_each_other_by_text() -> None:
+    records, labels = _catalogue()
+    index = MatchIndex.from_result(dedupe(records, id_field="id", labels=labels))
+    listings = [{"title": "acme lamp oak zq-5555-k", "model": "zq-5555-k"},
+                {"title": "zq5555k oak lamp by acme"}]  # fmt: skip
+    first, second = index.match(listings, ids=["n1", "n2"])  # no title key shared
+    assert first.new_cluster
+    assert second.cluster_id == first.cluster_id

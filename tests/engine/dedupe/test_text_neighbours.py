@@ -141,3 +141,14 @@ def test_the_growing_index_leaves_common_and_unknown_words_out(
     assert index.nearest("beta", 0) == []
     with pytest.raises(ValueError, match="in order"):
         index.add(7, "zeta")
+
+
+def test_the_growing_index_can_search_only_its_latest_records() -> None:
+    titles = _editions()
+    index = _text_index(titles)
+    later = len(GAMES) * 2  # the third edition of every game
+    found = index.nearest("chess deluxe edition 0", 3, since=later)
+    assert found[0] == later  # the same game first, then others sharing "edition"
+    assert len(found) == 3
+    assert min(found) >= later
+    assert index.nearest("chess deluxe", 3, since=len(titles)) == []

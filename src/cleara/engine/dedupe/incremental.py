@@ -257,34 +257,35 @@ class MatchIndex:
             for spec, settings in zip(self.specs, self.settings, strict=True)
         ]
         new_values = [[column[row] for column in normalized] for row in range(len(ids))]
-        self._embed_ahead(new_values)
-        return [
-            self._match_one(record_id, values)
-            for record_id, values in zip(ids, new_values, strict=True)
+        start = len(self.ids)
+        stored = [self._candidates(values) for values in new_values]
+        self._embed_ahead(new_values, stored)
+        return [  # the stored candidates, and those among the records this call added
+            self._match_one(record_id, values, candidates | self._candidates(values, start))
+            for record_id, values, candidates in zip(ids, new_values, stored, strict=True)
         ]
 
-    def _candidates(self, values: list[str | None]) -> set[int]:
-        """Stored records that share a blocking key with the record, or are nearest by text."""
+    def _candidates(self, values: list[str | None], since: int = 0) -> set[int]:
+        """Records at position `since` or later that share a blocking key with the record
+        (the last MAX_BLOCK of a key) or are among its nearest by text."""
         candidates: set[int] = set()
         for r, block_key in enumerate(self._keys(values)):
             if block_key is not None:
-                candidates.update(self.blocks[r].get(block_key, MAX_BLOCK))
+                found = self.blocks[r].get(block_key, MAX_BLOCK)
+                candidates.update(p for p in found if p >= since)
         if self.texts is not None:
-            candidates.update(self.texts.nearest(_whole_text(values), TEXT_NEIGHBOURS))
+            text = _whole_text(values)
+            candidates.update(self.texts.nearest(text, TEXT_NEIGHBOURS, since))
         return candidates
 
-    def _embed_ahead(self, new_values: list[list[str | None]]) -> None:
-        """Embed the new records' texts and their candidates' in one batch (many small
+    def _embed_ahead(self, new_values: list[list[str | None]], stored: list[set[int]]) -> None:
+        """Embed the new records' texts and their stored candidates' in one batch (many small
         batches cost several times as much)."""
-        fields = [f for f, embedded in enumerate(self.embedded) if embedded]
-        if not fields:
-            return
-        positions: set[int] = set()
-        for values in new_values:
-            positions.update(self._candidates(values))
-        for f in fields:
-            texts = {values[f] for values in new_values} | {self.values[f][p] for p in positions}
-            self._embeddings(f, sorted(t for t in texts if t is not None))
+        positions = set().union(*stored)
+        for f, embedded in enumerate(self.embedded):
+            if embedded:
+                texts = {v[f] for v in new_values} | {self.values[f][p] for p in positions}
+                self._embeddings(f, sorted(t for t in texts if t is not None))
 
     def _by_field_name(
         self, record: Mapping[str, JsonScalar], row: int
@@ -312,8 +313,10 @@ class MatchIndex:
                 raise InputError(f"record id {record_id!r} is given twice", row=row)
             seen.add(key)
 
-    def _match_one(self, record_id: JsonScalar, values: list[str | None]) -> MatchOutcome:
-        scores = self._scores(values, sorted(self._candidates(values)))
+    def _match_one(
+        self, record_id: JsonScalar, values: list[str | None], candidates: set[int]
+    ) -> MatchOutcome:
+        scores = self._scores(values, sorted(candidates))
         clusters = {self.clusters[p] for p, s in scores.items() if s >= self.threshold}
         best_cluster, best_score = -1, 0.0
         for cluster in clusters:

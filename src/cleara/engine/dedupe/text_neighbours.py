@@ -18,6 +18,7 @@ not a share, so the work per record stays bounded as the records grow.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections import Counter
 from typing import Any
@@ -133,8 +134,9 @@ class TextIndex:
         for word in terms:
             self.postings.setdefault(word, []).append(position)
 
-    def nearest(self, text: str, k: int) -> list[int]:
-        """The (up to) k indexed records most similar to `text` that share a word with it."""
+    def nearest(self, text: str, k: int, since: int = 0) -> list[int]:
+        """The (up to) k indexed records most similar to `text` that share a word with it,
+        among those at position `since` or later."""
         query = self._weights(Counter(words(text)))
         if not query or k <= 0:
             return []
@@ -142,7 +144,8 @@ class TextIndex:
         dots: dict[int, float] = {}
         for word, weight in query.items():
             weight *= self._idf(word)
-            for position in self.postings[word]:
+            postings = self.postings[word]
+            for position in postings[bisect.bisect_left(postings, since) :]:
                 tf = 1.0 + math.log(self.terms[position][word])
                 dots[position] = dots.get(position, 0.0) + weight * tf
         scores = {p: dot / self._norms[p] for p, dot in dots.items()}
