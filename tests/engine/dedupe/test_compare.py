@@ -8,9 +8,9 @@ import numpy as np
 from people import PEOPLE
 
 from cleara.engine.dedupe.compare import FEATURES, compare, distinct_pairs
-from cleara.engine.dedupe.data import build_dataset
+from cleara.engine.dedupe.data import Dataset, build_dataset, encode_field
 from cleara.engine.dedupe.fellegi_sunter import level_patterns
-from cleara.engine.dedupe.fields import plan_fields
+from cleara.engine.dedupe.fields import FieldSpec, plan_fields
 
 
 def _all_pairs() -> tuple[object, np.ndarray, np.ndarray]:
@@ -68,3 +68,17 @@ def test_first_and_last_name_the_other_way_round_count_as_typos() -> None:
     levels = compare(data, np.array([0, 0]), np.array([1, 2])).levels
     assert levels[0].tolist() == [1, 1]  # swapped: one typo each
     assert levels[1].tolist() == [4, 4]  # different people: different names
+
+
+def test_long_addresses_with_other_house_numbers_are_at_most_somewhat_similar() -> None:
+    values: list[str | None] = [
+        "1368 west drive franklin mt 33826", "6600 west drive franklin mt 33826",
+        "1368 west drive franklin mt 33826 unit 2", "1368 west drive franklin mt",
+    ]  # fmt: skip
+    left, right = np.zeros(3, dtype=np.int64), np.array([1, 2, 3], dtype=np.int64)
+    for type_name, next_door in (("address", 3), ("text", 1)):  # titles keep their levels
+        spec = FieldSpec("where", "long_text", type_name)
+        data = Dataset([0, 1, 2, 3], 4, False, [encode_field(spec, values, embed=False)])
+        levels = compare(data, left, right).levels[:, 0]
+        assert levels[0] == next_door  # another house in the same street and ZIP code
+        assert levels[1] == levels[2] == 1  # the same house: a unit more, no ZIP code

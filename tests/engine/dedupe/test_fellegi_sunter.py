@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 
 from cleara.engine.dedupe import fellegi_sunter as fs
+from cleara.engine.dedupe.blocking import candidate_pairs
+from cleara.engine.dedupe.compare import compare
 from cleara.engine.dedupe.data import Dataset, encode_field
 from cleara.engine.dedupe.fields import FieldSpec
 from cleara.engine.table import InputError
@@ -172,9 +174,6 @@ def test_the_household_class_learns_how_often_housemates_share_a_birth_date() ->
 
 
 def test_one_field_alone_keeps_the_guessed_m_and_fits_only_the_match_rate() -> None:
-    from cleara.engine.dedupe.blocking import candidate_pairs
-    from cleara.engine.dedupe.compare import compare
-
     streets = ["maple place", "oak drive", "pine avenue", "west drive"]
     values: list[str | None] = [f"{100 + n} {streets[n % 4]} oxford" for n in range(80)]
     values += values[:10]  # ten addresses twice

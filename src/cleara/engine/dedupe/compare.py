@@ -304,13 +304,14 @@ def _long_text(data: FieldData, ua: IntArray, ub: IntArray) -> _Result:
 
 
 def _numbers_conflict(a: list[str], b: list[str]) -> NDArray[np.bool_]:
-    """Both texts hold words with digits and share none (`1368 west drive, franklin` and
-    `6600 west avenue, franklin`): similar words, another house."""
+    """Each text holds a word with digits the other lacks (`1368 west drive 33826` and
+    `6600 west drive 33826`): similar words, another house. A number only one side gives
+    (a unit, a ZIP code left out) is no conflict."""
     conflict = np.zeros(len(a), dtype=bool)
     for row, (x, y) in enumerate(zip(a, b, strict=True)):
         left = {w for w in x.split(" ") if any(c.isdigit() for c in w)}
         right = {w for w in y.split(" ") if any(c.isdigit() for c in w)}
-        conflict[row] = bool(left) and bool(right) and not left & right
+        conflict[row] = bool(left - right) and bool(right - left)
     return conflict
 
 
