@@ -74,11 +74,13 @@ def test_long_addresses_with_other_house_numbers_are_at_most_somewhat_similar() 
     values: list[str | None] = [
         "1368 west drive franklin mt 33826", "6600 west drive franklin mt 33826",
         "1368 west drive franklin mt 33826 unit 2", "1368 west drive franklin mt",
+        "1386 west drive franklin mt 33826",
     ]  # fmt: skip
-    left, right = np.zeros(3, dtype=np.int64), np.array([1, 2, 3], dtype=np.int64)
+    left, right = np.zeros(4, dtype=np.int64), np.array([1, 2, 3, 4], dtype=np.int64)
     for type_name, next_door in (("address", 3), ("text", 1)):  # titles keep their levels
         spec = FieldSpec("where", "long_text", type_name)
-        data = Dataset([0, 1, 2, 3], 4, False, [encode_field(spec, values, embed=False)])
+        data = Dataset(list(range(5)), 5, False, [encode_field(spec, values, embed=False)])
         levels = compare(data, left, right).levels[:, 0]
         assert levels[0] == next_door  # another house in the same street and ZIP code
         assert levels[1] == levels[2] == 1  # the same house: a unit more, no ZIP code
+        assert levels[3] == 1  # the house number mistyped

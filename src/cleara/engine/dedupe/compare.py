@@ -304,15 +304,19 @@ def _long_text(data: FieldData, ua: IntArray, ub: IntArray) -> _Result:
 
 
 def _numbers_conflict(a: list[str], b: list[str]) -> NDArray[np.bool_]:
-    """Each text holds a word with digits the other lacks (`1368 west drive 33826` and
-    `6600 west drive 33826`): similar words, another house. A number only one side gives
-    (a unit, a ZIP code left out) is no conflict."""
+    """Each text holds a number that the other holds in no form one typo away (`1368 west
+    drive 33826` and `6600 west drive 33826`: another house). A unit added, a number left
+    out, or a mistyped house number or ZIP code (`6470` / `6407`) is no conflict."""
     conflict = np.zeros(len(a), dtype=bool)
     for row, (x, y) in enumerate(zip(a, b, strict=True)):
         left = {w for w in x.split(" ") if any(c.isdigit() for c in w)}
         right = {w for w in y.split(" ") if any(c.isdigit() for c in w)}
-        conflict[row] = bool(left - right) and bool(right - left)
+        conflict[row] = _has_unmatched(left, right) and _has_unmatched(right, left)
     return conflict
+
+
+def _has_unmatched(numbers: set[str], others: set[str]) -> bool:
+    return any(all(OSA.distance(n, o, score_cutoff=1) > 1 for o in others) for n in numbers)
 
 
 def _number_token_overlap(a: list[str], b: list[str]) -> NDArray[np.float32]:
