@@ -162,3 +162,25 @@ def test_startup_warms_the_engine_up_when_set(
     with TestClient(create_app(settings, stores=make_stores())) as client:
         assert calls == (["warm", "freeze"] if enabled else [])
         assert client.get("/healthz").status_code == 200
+
+
+def test_every_schema_the_api_document_refers_to_is_in_it(tmp_path: Path) -> None:
+    schema = create_app(make_settings(tmp_path), stores=make_stores()).openapi()
+    refs: set[str] = set()
+
+    def collect(node: object) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "$ref" and isinstance(value, str):
+                    refs.add(value.rsplit("/", 1)[-1])
+                else:
+                    collect(value)
+        elif isinstance(node, list):
+            for value in node:
+                collect(value)
+
+    collect(schema)
+    components = schema["components"]["schemas"]
+    assert {"DedupeRequest", "CleanRequest", "MatchRequest"} <= refs
+    assert refs <= set(components)
+    assert components["MatchRequest"]["properties"]["records"]["type"] == "array"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from api_testkit import make_settings, make_stores
+from pydantic import BaseModel
 
 from cleara.api.app import create_app
 from cleara.api.table_input import RAW_TABLE_TYPES, openapi_body
@@ -20,8 +21,12 @@ def test_every_data_route_documents_what_it_reads(tmp_path: Path) -> None:
         assert all((media in content) == raw for media in RAW_TABLE_TYPES), route
 
 
+class ExampleRequest(BaseModel):
+    rows: list[int]
+
+
 def test_form_fields_sit_next_to_the_file() -> None:
-    body = openapi_body("X", {"header": {"type": "boolean"}}, raw_bodies=False)
+    body = openapi_body(ExampleRequest, {"header": {"type": "boolean"}}, raw_bodies=False)
     form = body["requestBody"]["content"]["multipart/form-data"]["schema"]
     assert set(form["properties"]) == {"file", "header"}
     assert set(body["requestBody"]["content"]) == {"application/json", "multipart/form-data"}

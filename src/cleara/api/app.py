@@ -7,6 +7,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
@@ -35,6 +36,7 @@ from cleara.api.routers import (
     usage,
     validate,
 )
+from cleara.api.table_input import add_request_models
 from cleara.settings import Settings, get_settings
 from cleara.store.base import Stores
 
@@ -69,7 +71,21 @@ def create_app(settings: Settings | None = None, *, stores: Stores | None = None
     install_exception_handlers(app)
     install_platform(app)
     include_routers(app)
+    _document_request_models(app)
     return app
+
+
+def _document_request_models(app: FastAPI) -> None:
+    """Routes that read their own bodies name their request models in the OpenAPI document
+    (`table_input.openapi_body`); their schemas join its components here."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = add_request_models(generate())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def include_routers(app: FastAPI) -> None:

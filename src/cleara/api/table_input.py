@@ -135,11 +135,18 @@ RAW_TABLE_TYPES = (
 """Raw file bodies `read_raw_table` accepts (the format is also sniffed from the bytes)."""
 
 
+REQUEST_MODELS: dict[str, type[BaseModel]] = {}
+"""Request models of routes that read their own bodies (`openapi_body`): the app adds their
+schemas to the OpenAPI components (`add_request_models`), which FastAPI does not see."""
+
+
 def openapi_body(
-    request_schema: str, form_fields: dict[str, dict[str, Any]], *, raw_bodies: bool = True
+    model: type[BaseModel], form_fields: dict[str, dict[str, Any]], *, raw_bodies: bool = True
 ) -> dict[str, Any]:
     """The OpenAPI request body of a data route: a JSON model, a multipart upload with a
     required `file` and the given form fields, and (with `raw_bodies`) raw file bodies."""
+    request_schema = model.__name__
+    REQUEST_MODELS[request_schema] = model
     binary = {"type": "string", "format": "binary"}
     form = {
         "type": "object",
@@ -153,3 +160,14 @@ def openapi_body(
     if raw_bodies:
         content.update({media: {"schema": binary} for media in RAW_TABLE_TYPES})
     return {"requestBody": {"required": True, "content": content}}
+
+
+def add_request_models(schema: dict[str, Any]) -> dict[str, Any]:
+    """`schema` (an OpenAPI document) with the schemas of REQUEST_MODELS among its components."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    for name, model in REQUEST_MODELS.items():
+        model_schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        for definition, body in model_schema.pop("$defs", {}).items():
+            components.setdefault(definition, body)
+        components.setdefault(name, model_schema)
+    return schema

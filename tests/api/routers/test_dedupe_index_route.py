@@ -104,3 +104,20 @@ def test_matching_is_never_answered_from_the_response_cache(client: TestClient) 
     assert client.post("/v1/dedupe/indexes/customers/match", json=request).status_code == 200
     again = client.post("/v1/dedupe/indexes/customers/match", json=request)
     assert again.status_code == 422  # the records are stored now, not replayed
+
+
+def test_new_records_may_come_as_an_uploaded_file(client: TestClient) -> None:
+    _create(client)
+    table = "id,name,email,city\nn1,Jonathan Smith,jon.smith@example.com,Boston\n"
+    response = client.post(
+        "/v1/dedupe/indexes/customers/match",
+        files={"file": ("new.csv", table.encode(), "text/csv")},
+        data={"id_field": "id"},
+    )
+    assert response.status_code == 200, response.text
+    [match] = response.json()["matches"]
+    assert (match["id"], set(match["matched_ids"])) == ("n1", {"a1", "a2"})
+    wrong = client.post(
+        "/v1/dedupe/indexes/customers/match", content=b"id\nx", headers={"content-type": "text/csv"}
+    )
+    assert wrong.status_code == 415

@@ -161,7 +161,7 @@ _MEDIA_TYPES = {
 }
 
 _OPENAPI_BODY = openapi_body(
-    "CleanRequest",
+    CleanRequest,
     {
         "schema": {"type": "string", "description": "JSON column types"},
         "options": {"type": "string", "description": "JSON options object"},

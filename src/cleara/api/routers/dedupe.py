@@ -110,8 +110,8 @@ class DedupeResponse(BaseModel):
     stats: dict[str, Any]
 
 
-_OPENAPI_BODY = openapi_body(
-    "DedupeRequest",
+DEDUPE_OPENAPI_BODY = openapi_body(
+    DedupeRequest,
     {
         "link_file": {"type": "string", "format": "binary"},
         "id_field": {"type": "string"},
@@ -128,7 +128,7 @@ _OPENAPI_BODY = openapi_body(
     "/dedupe",
     response_model=DedupeResponse,
     responses=ERROR_RESPONSES,
-    openapi_extra=_OPENAPI_BODY,
+    openapi_extra=DEDUPE_OPENAPI_BODY,
     summary="Find duplicate records or link two tables",
 )
 async def dedupe_records(request: Request, settings: SettingsDep) -> Any:

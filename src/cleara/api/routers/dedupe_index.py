@@ -25,13 +25,23 @@ from cleara.api.deps import SettingsDep, StoresDep
 from cleara.api.errors import ApiError, ErrorCode
 from cleara.api.platform_deps import ApiKeyGuard, note_records, request_context
 from cleara.api.routers.dedupe import (
+    DEDUPE_OPENAPI_BODY,
     DedupeResponse,
     max_records,
     read_dedupe_input,
     run_dedupe,
 )
 from cleara.api.schemas import ERROR_RESPONSES
-from cleara.api.table_input import check_record_limit, parse_json_model, record_param
+from cleara.api.table_input import (
+    check_record_limit,
+    form_file,
+    media_type,
+    openapi_body,
+    parse_json_model,
+    read_uploaded_table,
+    record_param,
+    validate_model,
+)
 from cleara.engine.dedupe.incremental import MatchIndex
 from cleara.engine.fields.base import JsonScalar
 from cleara.engine.table import InputError
@@ -103,6 +113,7 @@ class MatchResponse(BaseModel):
     "/{name}",
     response_model=IndexedDedupeResponse,
     responses=ERROR_RESPONSES,
+    openapi_extra=DEDUPE_OPENAPI_BODY,
     dependencies=[_WRITE],
     summary="Deduplicate records and store the clusters as a match index",
 )
@@ -135,6 +146,7 @@ async def create_index(
     "/{name}/match",
     response_model=MatchResponse,
     responses=ERROR_RESPONSES,
+    openapi_extra=openapi_body(MatchRequest, {"id_field": {"type": "string"}}, raw_bodies=False),
     dependencies=[_WRITE],
     summary="Match new records against a stored index",
 )
@@ -142,8 +154,9 @@ async def match_records(
     name: IndexName, request: Request, settings: SettingsDep, stores: StoresDep
 ) -> Any:
     """Each new record joins the stored cluster it matches best (mean match probability at or
-    above the index's threshold) or starts a new one, and is added to the index."""
-    body = parse_json_model(await request.body(), MatchRequest)
+    above the index's threshold) or starts a new one, and is added to the index. Send JSON,
+    or upload `file` (with `id_field` as a form value)."""
+    body = await _read_match_input(request)
     check_record_limit(len(body.records), max_records(settings), advice="Send fewer at once.")
     owner = _owner(request)
 
@@ -210,6 +223,25 @@ async def remove_index(name: IndexName, request: Request, stores: StoresDep) -> 
     if not await run_in_threadpool(delete):
         raise _not_found(name)
     return Response(status_code=204)
+
+
+async def _read_match_input(request: Request) -> MatchRequest:
+    content_type = media_type(request)
+    if content_type == "multipart/form-data":
+        form = await request.form()
+        _, records = await read_uploaded_table(form_file(form))
+        payload: dict[str, Any] = {"records": records}
+        id_field = form.get("id_field")
+        if isinstance(id_field, str) and id_field:
+            payload["id_field"] = id_field
+        return validate_model(payload, MatchRequest)
+    if content_type not in ("application/json", ""):
+        raise ApiError(
+            415,
+            ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+            f"Cannot read {content_type!r} bodies; send JSON or a multipart upload.",
+        )
+    return parse_json_model(await request.body(), MatchRequest)
 
 
 def _owner(request: Request) -> str:

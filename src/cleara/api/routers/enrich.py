@@ -94,7 +94,7 @@ class EnrichResponse(BaseModel):
 
 
 _OPENAPI_BODY = openapi_body(
-    "EnrichRequest",
+    EnrichRequest,
     {
         "schema": {"type": "string", "description": "JSON column types"},
         "options": {"type": "string", "description": "JSON options object"},

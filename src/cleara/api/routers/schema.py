@@ -73,7 +73,7 @@ class SchemaDetectResponse(BaseModel):
     model: dict[str, Any]
 
 
-_OPENAPI_BODY = openapi_body("SchemaDetectRequest", {"header": {"type": "boolean"}})
+_OPENAPI_BODY = openapi_body(SchemaDetectRequest, {"header": {"type": "boolean"}})
 
 
 @router.post(
