@@ -8,6 +8,7 @@ bad input the same way: 400 `invalid_json`, 415 `unsupported_media_type`, 422 `i
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from fastapi import Request
@@ -60,6 +61,25 @@ def json_field(raw: object, name: str) -> dict[str, Any] | None:
     if not isinstance(value, dict):
         raise ApiError(422, "validation_error", f"`{name}` must be a JSON object.", param=name)
     return value
+
+
+async def read_json_or_form(
+    request: Request,
+    model: type[Model],
+    form_payload: Callable[[FormData], Awaitable[dict[str, Any]]],
+) -> Model:
+    """A route's body as `model`: JSON, or a multipart upload that `form_payload` turns into
+    the model's fields; 415 `unsupported_media_type` for anything else."""
+    content_type = media_type(request)
+    if content_type == "multipart/form-data":
+        return validate_model(await form_payload(await request.form()), model)
+    if content_type not in ("application/json", ""):
+        raise ApiError(
+            415,
+            "unsupported_media_type",
+            f"Cannot read {content_type!r} bodies; send JSON or a multipart upload.",
+        )
+    return parse_json_model(await request.body(), model)
 
 
 def form_file(form: FormData, name: str = "file") -> UploadFile:

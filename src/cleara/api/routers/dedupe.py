@@ -8,7 +8,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 
 from cleara.api.deps import SettingsDep
 from cleara.api.errors import ApiError
@@ -17,11 +17,9 @@ from cleara.api.schemas import ERROR_RESPONSES
 from cleara.api.table_input import (
     check_record_limit,
     form_file,
-    media_type,
     openapi_body,
-    parse_json_model,
+    read_json_or_form,
     read_uploaded_table,
-    validate_model,
 )
 from cleara.engine.dedupe.pipeline import DedupeOptions, DedupeResult, dedupe
 from cleara.engine.fields.base import JsonScalar
@@ -190,20 +188,10 @@ def _param(exc: InputError) -> str | None:
 
 async def read_dedupe_input(request: Request) -> DedupeRequest:
     """The request's JSON body or multipart upload as a DedupeRequest."""
-    content_type = media_type(request)
-    if content_type == "multipart/form-data":
-        return await _read_multipart(request)
-    if content_type not in ("application/json", ""):
-        raise ApiError(
-            415,
-            "unsupported_media_type",
-            f"Cannot read {content_type!r} bodies; send JSON or a multipart upload.",
-        )
-    return parse_json_model(await request.body(), DedupeRequest)
+    return await read_json_or_form(request, DedupeRequest, _form_payload)
 
 
-async def _read_multipart(request: Request) -> DedupeRequest:
-    form = await request.form()
+async def _form_payload(form: FormData) -> dict[str, Any]:
     _, records = await read_uploaded_table(form_file(form))
     payload: dict[str, Any] = {"records": records}
     link = form.get("link_file")
@@ -222,7 +210,7 @@ async def _read_multipart(request: Request) -> DedupeRequest:
                 raise ApiError(
                     400, "invalid_json", f"`{name}` is not valid JSON.", param=name
                 ) from None
-    return validate_model(payload, DedupeRequest)
+    return payload
 
 
 def _number_or_text(value: str) -> float | str:

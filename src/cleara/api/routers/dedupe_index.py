@@ -20,6 +20,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 
 from cleara.api.deps import SettingsDep, StoresDep
 from cleara.api.errors import ApiError, ErrorCode
@@ -35,12 +36,10 @@ from cleara.api.schemas import ERROR_RESPONSES
 from cleara.api.table_input import (
     check_record_limit,
     form_file,
-    media_type,
     openapi_body,
-    parse_json_model,
+    read_json_or_form,
     read_uploaded_table,
     record_param,
-    validate_model,
 )
 from cleara.engine.dedupe.incremental import MatchIndex
 from cleara.engine.fields.base import JsonScalar
@@ -156,7 +155,7 @@ async def match_records(
     """Each new record joins the stored cluster it matches best (mean match probability at or
     above the index's threshold) or starts a new one, and is added to the index. Send JSON,
     or upload `file` (with `id_field` as a form value)."""
-    body = await _read_match_input(request)
+    body = await read_json_or_form(request, MatchRequest, _match_form_payload)
     check_record_limit(len(body.records), max_records(settings), advice="Send fewer at once.")
     owner = _owner(request)
 
@@ -225,23 +224,13 @@ async def remove_index(name: IndexName, request: Request, stores: StoresDep) -> 
     return Response(status_code=204)
 
 
-async def _read_match_input(request: Request) -> MatchRequest:
-    content_type = media_type(request)
-    if content_type == "multipart/form-data":
-        form = await request.form()
-        _, records = await read_uploaded_table(form_file(form))
-        payload: dict[str, Any] = {"records": records}
-        id_field = form.get("id_field")
-        if isinstance(id_field, str) and id_field:
-            payload["id_field"] = id_field
-        return validate_model(payload, MatchRequest)
-    if content_type not in ("application/json", ""):
-        raise ApiError(
-            415,
-            ErrorCode.UNSUPPORTED_MEDIA_TYPE,
-            f"Cannot read {content_type!r} bodies; send JSON or a multipart upload.",
-        )
-    return parse_json_model(await request.body(), MatchRequest)
+async def _match_form_payload(form: FormData) -> dict[str, Any]:
+    _, records = await read_uploaded_table(form_file(form))
+    payload: dict[str, Any] = {"records": records}
+    id_field = form.get("id_field")
+    if isinstance(id_field, str) and id_field:
+        payload["id_field"] = id_field
+    return payload
 
 
 def _owner(request: Request) -> str:
