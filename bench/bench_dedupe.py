@@ -425,6 +425,50 @@ def bench_incremental(root: Path, names: list[str] | None = None) -> None:
          "joined any cluster", "ms / record"],
         rows,
     )  # fmt: skip
+    bench_index_people()
+
+
+_INDEX_RUN = """
+import sys, time, json, resource
+from bench.dedupe_data import generate
+from cleara.engine.dedupe import dedupe
+from cleara.engine.dedupe.incremental import MatchIndex
+size, new = int(sys.argv[1]), int(sys.argv[2])
+rows = generate(size + new, seed=5)
+entity = [r.pop("entity_id") for r in rows]
+result = dedupe(rows[:size])
+start = time.perf_counter(); index = MatchIndex.from_result(result)
+print("build_s=%f" % (time.perf_counter() - start))
+text = json.dumps(index.to_state())
+start = time.perf_counter(); index = MatchIndex.from_state(json.loads(text))
+print("load_s=%f" % (time.perf_counter() - start))
+print("state_mb=%f" % (len(text) / 1e6))
+start = time.perf_counter(); outcomes = index.match(rows[size:])
+print("match_ms=%f" % (1000 * (time.perf_counter() - start) / new))
+stored = set(entity[:size])
+with_duplicate = [o for o, e in zip(outcomes, entity[size:]) if e in stored]
+print("with_duplicate=%d" % len(with_duplicate))
+print("joined_it=%d" % sum(any(entity[m] == entity[size + i] for m in o.matched_ids if m < size)
+                           for i, o in enumerate(outcomes) if entity[size + i] in stored))
+print("wrong=%d" % sum(not o.new_cluster and not any(entity[m] == entity[size + i]
+                           for m in o.matched_ids if m < size) for i, o in enumerate(outcomes)))
+print("peak_gb=%f" % (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20))
+"""
+
+
+def bench_index_people(size: int = 100_000, new: int = 1000) -> None:
+    """A match index of synthetic persons: built from the result, loaded from its JSON state,
+    then `new` records of the same generator matched (a fresh process; peak memory includes
+    the deduplication)."""
+    run = _child(_INDEX_RUN, str(size), str(new))
+    print_table(
+        "Match index of synthetic persons",
+        ["stored", "new", "index from result s", "JSON state MB", "loaded s", "ms / new record",
+         "new with a stored duplicate", "joined it", "joined a wrong cluster", "peak GB"],
+        [[size, new, f"{run['build_s']:.1f}", f"{run['state_mb']:.1f}", f"{run['load_s']:.1f}",
+          f"{run['match_ms']:.1f}", int(run["with_duplicate"]), int(run["joined_it"]),
+          int(run["wrong"]), f"{run['peak_gb']:.2f}"]],
+    )  # fmt: skip
 
 
 # -- one column --------------------------------------------------------------------------
