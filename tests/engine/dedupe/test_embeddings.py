@@ -47,3 +47,25 @@ def test_loading_the_torch_model_prints_no_progress_bar(capfd: pytest.CaptureFix
     embeddings._TorchEncoder()
     assert "Loading weights" not in capfd.readouterr().err
     assert transformers_logging.is_progress_bar_enabled()  # the caller's setting is kept
+
+
+def test_dtype_setting_is_resolved_and_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert embeddings.resolve_dtype("float32") == "float32"
+    assert embeddings.resolve_dtype("BFloat16") == "bfloat16"
+    monkeypatch.setenv("CLEARA_EMBEDDINGS_DTYPE", "bfloat16")
+    assert embeddings.resolve_dtype() == "bfloat16"
+    monkeypatch.setenv("CLEARA_EMBEDDINGS_DTYPE", "auto")
+    assert embeddings.resolve_dtype() == ("bfloat16" if embeddings._has_amx() else "float32")
+    with pytest.raises(ValueError, match="unknown embeddings dtype 'half'"):
+        embeddings.resolve_dtype("half")
+
+
+@pytest.mark.skipif(embeddings.resolve_backend() != "torch", reason="torch backend not installed")
+def test_bfloat16_vectors_agree_with_float32() -> None:
+    texts = ["sony 16gb class 4 sd memory card", "apple iphone 12 pro max", "Ann Müller, Zürich"]
+    full = embeddings.embed_texts(texts, dtype="float32", backend="torch")
+    half = embeddings.embed_texts(texts, dtype="bfloat16", backend="torch")
+    assert half.dtype == np.float32
+    assert np.allclose(np.linalg.norm(half, axis=1), 1.0, atol=1e-4)
+    assert np.all(np.einsum("ij,ij->i", full, half) > 0.999)
+    assert not np.array_equal(full, half)  # the bfloat16 pass did run

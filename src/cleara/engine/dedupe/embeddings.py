@@ -3,7 +3,9 @@
 The encoder is the packaged all-MiniLM-L6-v2. On the CPU it runs through PyTorch
 (sentence-transformers) when that is installed: measured on 2 cores it encodes 15-40 times
 more records per second than the NumPy port in `cleara.engine.schema.minilm`, which remains
-the fallback (`python -m bench.bench_dedupe embed` has the figures). Neighbours come from
+the fallback (`python -m bench.bench_dedupe embed` has the figures). On a CPU with AMX tiles
+(Intel Xeon since Sapphire Rapids) its matrix products run in bfloat16 under autocast: 2.1-2.2
+times as fast, each vector within a cosine of 0.9999 of the float32 one. Neighbours come from
 exact inner products for small tables and from an HNSW index (hnswlib) for large ones.
 """
 
@@ -23,10 +25,15 @@ from cleara.engine.dedupe.data import FieldData, IntArray
 EXACT_LIMIT = 20_000
 """Up to this many vectors, neighbours are found exactly (blocked matrix products)."""
 DEFAULT_BATCH = 32
-"""Texts per forward pass; the fastest measured on 2 CPU cores (larger batches pad more)."""
+"""Texts per forward pass in float32; the fastest measured on 2 CPU cores (larger batches
+pad more)."""
+BFLOAT16_BATCH = 64
+"""Texts per forward pass in bfloat16, where larger matrix products pay (measured: 1.3 times
+as fast as 32 texts; 128 and more lose on small tables)."""
 MAX_TOKENS = 64
 """Longer texts are cut, as in the NumPy encoder: titles and names fit."""
 BACKENDS = ("auto", "torch", "numpy")
+DTYPES = ("auto", "float32", "bfloat16")
 _BLOCK = 2048
 
 
@@ -42,16 +49,24 @@ def available() -> bool:
 
 
 def embed_texts(
-    texts: Sequence[str], batch_size: int = DEFAULT_BATCH, backend: str | None = None
+    texts: Sequence[str],
+    batch_size: int | None = None,
+    backend: str | None = None,
+    dtype: str | None = None,
 ) -> NDArray[np.float32]:
     """Unit-length 384-d embeddings, one row per text.
 
     `backend` is "torch", "numpy" or "auto" (default: the environment variable
     CLEARA_EMBEDDINGS_BACKEND, else "auto", which prefers PyTorch when it is installed).
+    `dtype` is PyTorch's compute type (see `resolve_dtype`); `batch_size` defaults to the
+    measured best of that type.
     """
     if not texts:
         return np.zeros((0, 384), dtype=np.float32)
-    return get_encoder(resolve_backend(backend)).encode(list(texts), batch_size)
+    chosen = resolve_backend(backend)
+    compute = resolve_dtype(dtype) if chosen == "torch" else "float32"
+    batch = batch_size or (BFLOAT16_BATCH if compute == "bfloat16" else DEFAULT_BATCH)
+    return get_encoder(chosen, compute).encode(list(texts), batch)
 
 
 def resolve_backend(backend: str | None = None) -> str:
@@ -64,6 +79,35 @@ def resolve_backend(backend: str | None = None) -> str:
     return choice
 
 
+def resolve_dtype(dtype: str | None = None) -> str:
+    """PyTorch's compute type ("float32" or "bfloat16") a setting stands for.
+
+    The setting is `dtype`, else CLEARA_EMBEDDINGS_DTYPE, else "auto": bfloat16 where the CPU
+    has AMX tiles (measured faster), float32 elsewhere (where bfloat16 is emulated or runs on
+    vector units alone, its speed was not measured).
+    """
+    choice = (dtype or os.environ.get("CLEARA_EMBEDDINGS_DTYPE") or "auto").lower()
+    if choice not in DTYPES:
+        raise ValueError(f"unknown embeddings dtype {choice!r}; use one of {DTYPES}")
+    if choice == "auto":
+        return "bfloat16" if _has_amx() else "float32"
+    return choice
+
+
+@lru_cache(maxsize=1)
+def _has_amx() -> bool:
+    """True when PyTorch reports AMX tile support (private API: False if it is gone)."""
+    if not _torch_installed():
+        return False
+    import torch
+
+    check = getattr(torch.cpu, "_is_amx_tile_supported", None)
+    try:
+        return bool(check()) if callable(check) else False
+    except Exception:  # a probe: any failure means "not known to be there"
+        return False
+
+
 @lru_cache(maxsize=1)
 def _torch_installed() -> bool:
     try:
@@ -74,20 +118,22 @@ def _torch_installed() -> bool:
     return True
 
 
-@lru_cache(maxsize=2)
-def get_encoder(backend: str) -> Encoder:
-    """The process-wide encoder of a backend, loaded on first use."""
+@lru_cache(maxsize=3)
+def get_encoder(backend: str, dtype: str = "float32") -> Encoder:
+    """The process-wide encoder of a backend (and PyTorch compute type), loaded on first use."""
     if backend == "torch":
-        return _TorchEncoder()
+        return _TorchEncoder(dtype)
     from cleara.engine.schema.minilm import get_encoder as numpy_encoder
 
     return numpy_encoder()
 
 
 class _TorchEncoder:
-    """MiniLM through sentence-transformers on the CPU (mean pooling, unit length)."""
+    """MiniLM through sentence-transformers on the CPU (mean pooling, unit length); in
+    bfloat16, the forward pass runs under autocast (matrix products in bfloat16, the
+    operations autocast keeps in float32 as they are)."""
 
-    def __init__(self) -> None:
+    def __init__(self, dtype: str = "float32") -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as transformers_logging
@@ -105,9 +151,12 @@ class _TorchEncoder:
                 transformers_logging.enable_progress_bar()  # type: ignore[no-untyped-call]
         self._model.max_seq_length = MAX_TOKENS
         self._lock = threading.Lock()  # one forward pass at a time: it uses every core
+        self.bfloat16 = dtype == "bfloat16"
 
     def encode(self, texts: Sequence[str], batch_size: int) -> NDArray[np.float32]:
-        with self._lock:
+        import torch
+
+        with self._lock, torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bfloat16):
             vectors = self._model.encode(
                 list(texts),
                 batch_size=batch_size,
