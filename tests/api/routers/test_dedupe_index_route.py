@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
+from cleara.store import dedupe_index as dedupe_index_store
 from platform_fixtures import new_key
 
 RECORDS = [
@@ -121,3 +123,30 @@ def test_new_records_may_come_as_an_uploaded_file(client: TestClient) -> None:
         "/v1/dedupe/indexes/customers/match", content=b"id\nx", headers={"content-type": "text/csv"}
     )
     assert wrong.status_code == 415
+
+
+def test_an_update_waiting_too_long_for_another_gets_409_and_changes_nothing(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _create(client)
+    stores = client.app.state.stores  # type: ignore[attr-defined]
+    (key,) = stores.blobs.list("dedupe-index/")
+    owner = key.split("/")[1]
+    monkeypatch.setattr(dedupe_index_store, "WAIT_SECONDS", 0.2)
+    with dedupe_index_store.index_lease(stores.items, "customers", owner):  # another process
+        match = client.post(
+            "/v1/dedupe/indexes/customers/match", json={"records": NEW, "id_field": "id"}
+        )
+        deleted = client.delete("/v1/dedupe/indexes/customers")
+    for response in (match, deleted):
+        assert response.status_code == 409, response.text
+        assert response.headers["retry-after"] == "5"
+        error = response.json()["error"]
+        assert error["code"] == "conflict"
+        assert "being updated by another request" in error["message"]
+    assert client.get("/v1/dedupe/indexes/customers").json()["records"] == 4
+    retried = client.post(
+        "/v1/dedupe/indexes/customers/match", json={"records": NEW, "id_field": "id"}
+    )
+    assert retried.status_code == 200
+    assert retried.json()["index"]["records"] == 6

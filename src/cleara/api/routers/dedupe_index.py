@@ -8,13 +8,16 @@
     DELETE /v1/dedupe/indexes/{name}
 
 Indexes belong to the caller's account. These endpoints change stored state, so identical
-requests are never answered from the response cache. Matches on one index are serialized
-within a process; run one process per index's writers, or the last save wins.
+requests are never answered from the response cache. Updates of one index (match, replace,
+delete) take turns, across worker processes and hosts too (a lease in the item store): a
+request that waits longer than two minutes for its turn gets 409 with `Retry-After`.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request, Response
@@ -44,10 +47,12 @@ from cleara.api.table_input import (
 from cleara.engine.dedupe.incremental import MatchIndex
 from cleara.engine.fields.base import JsonScalar
 from cleara.engine.table import InputError
-from cleara.store.base import BlobStore
+from cleara.store.base import BlobStore, Stores
 from cleara.store.dedupe_index import (
     NAME_PATTERN,
+    IndexBusyError,
     delete_index,
+    index_lease,
     list_indexes,
     load_index,
     save_index,
@@ -132,7 +137,8 @@ async def create_index(
             index = MatchIndex.from_result(result)
         except InputError as exc:
             raise ApiError(422, "invalid_input", str(exc)) from None
-        with _lock(owner, name):
+        with _updating(stores, owner, name) as confirm:
+            confirm()
             save_index(stores.blobs, name, index, owner)
         return {**result.as_dict(), "index": _info(name, index)}
 
@@ -160,13 +166,14 @@ async def match_records(
     owner = _owner(request)
 
     def match() -> dict[str, Any]:
-        with _lock(owner, name):
+        with _updating(stores, owner, name) as confirm:
             index = _load(stores.blobs, name, owner)
             ids = _ids(body)
             try:
                 outcomes = index.match(body.records, ids)
             except InputError as exc:
                 raise ApiError(422, "invalid_input", str(exc), param=record_param(exc)) from None
+            confirm()
             save_index(stores.blobs, name, index, owner)
         matches = [
             {"id": o.id, "cluster_id": o.cluster_id, "new_cluster": o.new_cluster,
@@ -216,7 +223,7 @@ async def remove_index(name: IndexName, request: Request, stores: StoresDep) -> 
     owner = _owner(request)
 
     def delete() -> bool:
-        with _lock(owner, name):
+        with _updating(stores, owner, name):
             return delete_index(stores.blobs, name, owner)
 
     if not await run_in_threadpool(delete):
@@ -241,6 +248,19 @@ def _owner(request: Request) -> str:
 def _lock(owner: str, name: str) -> threading.Lock:
     with _LOCKS_GUARD:
         return _LOCKS.setdefault((owner, name), threading.Lock())
+
+
+@contextmanager
+def _updating(stores: Stores, owner: str, name: str) -> Iterator[Callable[[], None]]:
+    """One update of an index at a time: a lock in this process, and the store's lease across
+    processes and hosts. Yields the check to call right before saving (409 when the lease was
+    lost or never came: nothing is saved)."""
+    try:
+        with _lock(owner, name), index_lease(stores.items, name, owner) as lease:
+            yield lease.confirm
+    except IndexBusyError as exc:
+        raise ApiError(409, ErrorCode.CONFLICT, f"{exc}.", param="name",
+                       headers={"Retry-After": "5"}) from None  # fmt: skip
 
 
 def _load(blobs: BlobStore, name: str, owner: str) -> MatchIndex:
