@@ -5,9 +5,12 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
+from filelock import FileLock
 from people import catalogues
 from typer.testing import CliRunner
 
+from cleara.cli import dedupe as cli_dedupe
 from cleara.cli.main import app
 
 PEOPLE = (
@@ -178,3 +181,23 @@ def test_match_reports_a_missing_or_broken_index(runner: CliRunner, tmp_path: Pa
     wrong = runner.invoke(app, ["match", str(new), "--index", str(index), "--id-column", "ref"])
     assert wrong.exit_code == 2
     assert "--id-column 'ref' is not a column of" in wrong.output
+
+
+def test_match_waits_for_another_process_updating_the_index(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = _saved_index(runner, tmp_path)
+    saved = index.read_bytes()
+    new = tmp_path / "new.csv"
+    new.write_text(NEW_PEOPLE, encoding="utf-8")
+    monkeypatch.setattr(cli_dedupe, "INDEX_WAIT_SECONDS", 0.2)
+    args = ["match", str(new), "--index", str(index), "--id-column", "id"]
+    with FileLock(str(index) + ".lock"):  # another `cleara match` holds the index
+        busy = runner.invoke(app, args)
+        read_only = runner.invoke(app, [*args, "--no-update"])  # saves nothing: no turn needed
+    assert busy.exit_code == 2
+    assert "another process has been updating this index for 0 s" in busy.output
+    assert index.read_bytes() == saved
+    assert read_only.exit_code == 0, read_only.output
+    assert runner.invoke(app, args).exit_code == 0  # its turn came: the lock was released
+    assert index.read_bytes() != saved

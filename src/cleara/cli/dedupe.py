@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -100,7 +102,8 @@ def dedupe_command(
         if golden is not None:
             _write_golden(golden, result)
         if index is not None:
-            save_index_file(index, MatchIndex.from_result(result))
+            with _index_file_turn(index):
+                save_index_file(index, MatchIndex.from_result(result))
         if pairs is None and clusters is None and golden is None:
             writer = csv.writer(sys.stdout, lineterminator="\n")
             writer.writerow(_cluster_header(link is not None))
@@ -148,7 +151,7 @@ def match_command(
     """
     from cleara.io.tabular import read_records
 
-    with report_errors():
+    with report_errors(), _index_file_turn(index if update else None):
         matcher = _load_index_file(index)
         columns, rows = read_records(source)
         if id_column is not None and id_column not in columns:
@@ -174,6 +177,34 @@ def match_command(
         f"{len(outcomes)} records: {joined} joined stored clusters, "
         f"{len(outcomes) - joined} started new ones" + (f"; {index} updated" if update else "")
     )
+
+
+INDEX_WAIT_SECONDS = 120.0
+"""How long `cleara match` waits for another process updating the same index file."""
+
+
+@contextmanager
+def _index_file_turn(path: Path | None) -> Iterator[None]:
+    """Hold the index file's lock (`FILE.lock`, filelock) from loading to saving, so that two
+    commands updating one index take turns instead of the later save dropping the other's
+    records. None: nothing is saved, no turn is needed."""
+    if path is None:
+        yield
+        return
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(path) + ".lock", timeout=INDEX_WAIT_SECONDS)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise CliError(
+            f"{path}: another process has been updating this index for "
+            f"{INDEX_WAIT_SECONDS:.0f} s; try again when it is done"
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def save_index_file(path: Path, index: MatchIndex) -> None:
