@@ -4,9 +4,9 @@ The encoder is the packaged all-MiniLM-L6-v2. On the CPU it runs through PyTorch
 (sentence-transformers) when that is installed: measured on 2 cores it encodes 15-40 times
 more records per second than the NumPy port in `cleara.engine.schema.minilm`, which remains
 the fallback (`python -m bench.bench_dedupe embed` has the figures). On a CPU with AMX tiles
-(Intel Xeon since Sapphire Rapids) its matrix products run in bfloat16 under autocast: 2.1-2.2
-times as fast, each vector within a cosine of 0.9999 of the float32 one. Neighbours come from
-exact inner products for small tables and from an HNSW index (hnswlib) for large ones.
+(Intel Xeon since Sapphire Rapids) its matrix products run in bfloat16 under autocast: 1.9-2.1
+times as fast on 2 cores, each vector within a cosine of 0.9999 of the float32 one. Neighbours
+come from exact inner products for small tables and from an HNSW index (hnswlib) for large ones.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ DEFAULT_BATCH = 32
 """Texts per forward pass in float32; the fastest measured on 2 CPU cores (larger batches
 pad more)."""
 BFLOAT16_BATCH = 64
-"""Texts per forward pass in bfloat16, where larger matrix products pay (measured: 1.3 times
-as fast as 32 texts; 128 and more lose on small tables)."""
+"""Texts per forward pass in bfloat16, where larger matrix products pay (measured: 1.2-1.3
+times as fast as 32; 128 is faster on short texts but slower on product titles)."""
 MAX_TOKENS = 64
 """Longer texts are cut, as in the NumPy encoder: titles and names fit."""
 BACKENDS = ("auto", "torch", "numpy")
