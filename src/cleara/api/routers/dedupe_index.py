@@ -137,8 +137,7 @@ async def create_index(
             index = MatchIndex.from_result(result)
         except InputError as exc:
             raise ApiError(422, "invalid_input", str(exc)) from None
-        with _updating(stores, owner, name) as confirm:
-            confirm()
+        with _updating(stores, owner, name):  # the lease was just taken: nothing to confirm
             save_index(stores.blobs, name, index, owner)
         return {**result.as_dict(), "index": _info(name, index)}
 
