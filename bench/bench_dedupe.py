@@ -477,8 +477,8 @@ def bench_index_people(size: int = 100_000, new: int = 1000) -> None:
 def bench_few_columns(root: Path, size: int = 3000) -> None:
     """Zero-config dedupe of one or a few columns of the synthetic persons
     (`dedupe_data.generate`): names, addresses or e-mails alone, a name with one more
-    field; and Amazon-Google's titles alone (both tables as one, F1 on the labelled pairs of
-    all splits)."""
+    field, a full name (one column) with others; and Amazon-Google's titles alone (both tables
+    as one, F1 on the labelled pairs of all splits)."""
     from bench.dedupe_data import generate
     from cleara.engine.dedupe import dedupe
 
@@ -496,6 +496,20 @@ def bench_few_columns(root: Path, size: int = 3000) -> None:
                 lambda r, extra=extra: {c: r[c] for c in ("first_name", "last_name", extra)}
             )
             for extra in ("city", "email", "phone", "dob")
+        },
+        **{
+            f"full name, {', '.join(extra)}": (
+                lambda r, extra=extra: {
+                    "name": f"{r['first_name']} {r['last_name']}",
+                    **{c: r[c] for c in extra},
+                }
+            )
+            for extra in (
+                ("city",),
+                ("dob",),
+                ("phone", "address"),
+                ("email", "phone", "address", "city"),
+            )
         },
     }
     table = []

@@ -138,3 +138,51 @@ def test_addresses_are_compared_in_one_spelling_of_street_words() -> None:
     assert normalized[2] == "9 elm ave"
     plain = fields.FieldSpec("title", "text", "text")  # other text keeps its words
     assert fields.normalize_values(plain, ["Lake Road"]) == ["lake road"]
+
+
+def _people(names: list[str], **other: str) -> list[dict[str, str]]:
+    return [{"name": name, **other, "id": str(i)} for i, name in enumerate(names)]
+
+
+def test_full_names_are_compared_by_their_given_and_family_names() -> None:
+    names = ["Ann Lee", "Smith, John", "Dr. Mary A. Jones", "Li Wei", "Bob Ray"]
+    rows = _people(names, email="a@example.com")
+    specs = fields.plan_fields(["name", "email"], rows, id_field="id")
+    given, family, email = specs
+    assert (given.name, given.type, given.column, given.part) == (
+        "name.given", "first_name", "name", "given"
+    )  # fmt: skip
+    assert (family.name, family.type, family.kind) == ("name.family", "last_name", "name")
+    assert email.name == "email"
+    assert given.values(rows)[:3] == ["Ann", "John", "Mary"]
+    assert family.values(rows)[:3] == ["Lee", "Smith", "Jones"]
+    assert fields.FieldSpec.from_dict(given.as_dict()) == given
+    assert given.as_dict() == {
+        "name": "name.given", "kind": "name", "type": "first_name", "source": "name",
+        "part": "given", "right": "name",
+    }  # fmt: skip
+    assert fields.FieldSpec.from_dict(email.as_dict()) == email
+
+
+@pytest.mark.parametrize(
+    ("names", "other", "why"),
+    [
+        (["Ann Lee", "Bob Ray", "Cy Young"], {}, "a name with no other field"),
+        (["Ann Lee", "Bob Ray", "Cy Young"], {"city": "Oslo"}, "no field tells people apart"),
+        (["Acme Inc", "Globex Corporation", "Initech LLC"], {"email": "a@b.com"}, "companies"),
+        (["m. stonebraker , p. brown", "jim gray and ann lee", "a. b. c."], {"email": "a@b.com"},
+         "lists of authors"),
+    ],
+)  # fmt: skip
+def test_full_names_stay_whole_where_parts_would_not_help(
+    names: list[str], other: dict[str, str], why: str
+) -> None:
+    rows = _people(names, **other)
+    specs = fields.plan_fields(["name", *other], rows, id_field="id")
+    assert specs[0].name == "name", why
+
+
+def test_a_table_with_a_first_or_last_name_column_keeps_its_full_name_whole() -> None:
+    rows = [{"name": "Ann Lee", "last_name": "Lee", "email": "ann@example.com"}] * 3
+    specs = fields.plan_fields(["name", "last_name", "email"], rows)
+    assert [s.name for s in specs][:2] == ["name", "last_name"]

@@ -277,3 +277,27 @@ def test_records_of_one_call_find_each_other_by_text() -> None:
     first, second = index.match(listings, ids=["n1", "n2"])  # no title key shared
     assert first.new_cluster
     assert second.cluster_id == first.cluster_id
+
+
+def test_full_names_compared_by_parts_are_read_so_in_new_records_of_either_table() -> None:
+    crm = [
+        {"id": "c1", "name": "Jon Smith", "email": "jon.smith@example.com", "city": "Boston"},
+        {"id": "c2", "name": "Mary Jones", "email": "mary@example.org", "city": "Denver"},
+        {"id": "c3", "name": "Peter Brown", "email": "pb@example.net", "city": "Austin"},
+        {"id": "c4", "name": "Linda Garcia", "email": "lg@example.com", "city": "Miami"},
+    ]
+    billing = [
+        {"id": "b1", "full_name": "Smith, John", "mail": "JON.SMITH@example.com", "town": "Boston"},
+        {"id": "b2", "full_name": "Ann Lee", "mail": "ann.lee@example.com", "town": "Reno"},
+    ]
+    result = dedupe(crm, billing, id_field="id")
+    assert [(f.name, f.right_name) for f in result.fields][:2] == [
+        ("name.given", "full_name"), ("name.family", "full_name")
+    ]  # fmt: skip
+    assert [(p.left_id, p.right_id) for p in result.pairs] == [("c1", "b1")]
+    index = MatchIndex.from_state(json.loads(json.dumps(MatchIndex.from_result(result).to_state())))
+    assert index.specs == result.fields
+    inverted = {"full_name": "Jones, Mary", "mail": "MARY@example.org", "town": "Denver"}
+    plain = {"name": "Peter Brown", "email": "pb@example.net", "city": "Austin"}
+    outcomes = index.match([inverted, plain], ids=["b3", "b4"])
+    assert [o.matched_ids for o in outcomes] == [["c2"], ["c3"]]

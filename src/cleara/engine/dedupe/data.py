@@ -125,7 +125,7 @@ def build_dataset(
     all_rows = [*rows, *right_rows]
     fields = []
     for spec in specs:
-        values = [r.get(spec.name) for r in rows] + [r.get(spec.right_name) for r in right_rows]
+        values = spec.values(rows) + spec.values(right_rows, right=True)
         normalized, settings = normalize_column(spec, values, options)
         fields.append(encode_field(spec, normalized, embed=embed))
         fields[-1].settings = settings

@@ -253,7 +253,7 @@ class MatchIndex:
         self._check_new_ids(ids)
         rows = [self._by_field_name(record, row) for row, record in enumerate(records)]
         normalized = [
-            normalize_values(spec, [r.get(spec.name) for r in rows], FieldOptions(**settings))
+            normalize_values(spec, spec.values(rows), FieldOptions(**settings))
             for spec, settings in zip(self.specs, self.settings, strict=True)
         ]
         new_values = [[column[row] for column in normalized] for row in range(len(ids))]
@@ -293,11 +293,11 @@ class MatchIndex:
         """The record keyed by the fields' names (a second table's columns renamed)."""
         if not self.specs:
             raise InputError("the index has no fields to compare (it holds no records)")
-        if any(spec.name in record for spec in self.specs):
+        if any(spec.column in record for spec in self.specs):
             return record
         if any(spec.right_name in record for spec in self.specs):
-            return {spec.name: record.get(spec.right_name) for spec in self.specs}
-        names = ", ".join(spec.name for spec in self.specs)
+            return {spec.column: record.get(spec.right_name) for spec in self.specs}
+        names = ", ".join(dict.fromkeys(spec.column for spec in self.specs))
         raise InputError(f"the record has none of the index's fields ({names})", row=row)
 
     def _check_new_ids(self, ids: Sequence[JsonScalar]) -> None:
@@ -406,12 +406,7 @@ class MatchIndex:
         """Rebuild an index saved with `to_state` (blocks and frequencies are recomputed)."""
         if state.get("version") != STATE_VERSION:
             raise InputError(f"unsupported match index version {state.get('version')!r}")
-        specs = [
-            FieldSpec(
-                f["name"], f["kind"], f["type"], f["right"] if f["right"] != f["name"] else None
-            )
-            for f in state["fields"]
-        ]
+        specs = [FieldSpec.from_dict(f) for f in state["fields"]]
         classifier = None
         if state.get("classifier"):
             saved = state["classifier"]

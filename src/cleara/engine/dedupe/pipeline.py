@@ -864,8 +864,8 @@ def _renamed(data: Dataset, index: int) -> Mapping[str, JsonScalar]:
     renamed = dict(row)
     for field_data in data.fields:
         spec = field_data.spec
-        if spec.right_name != spec.name:
-            renamed[spec.name] = row.get(spec.right_name)
+        if spec.right_name != spec.column:
+            renamed[spec.column] = row.get(spec.right_name)
             renamed.pop(spec.right_name, None)
     return renamed
 
