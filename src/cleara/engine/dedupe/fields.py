@@ -22,6 +22,7 @@ import pandas as pd
 from cleara.engine.dedupe.golden import is_recency_header
 from cleara.engine.fields.address import DIRECTIONALS, street_suffixes, unit_designators
 from cleara.engine.fields.base import FieldOptions, JsonScalar, as_text, is_null
+from cleara.engine.fields.name import parse_person
 from cleara.engine.fields.registry import get_field
 from cleara.engine.schema.headers import header_type
 from cleara.engine.schema.types import cleaner_for, is_known_type
@@ -150,23 +151,33 @@ _TELLS_PEOPLE_APART = frozenset({"email", "date_of_birth", "national_id"})
 _NAME_LIST = re.compile(r"\S+\s+\S+\s*[,;&]\s*\S+\s+\S+|\band\b", re.IGNORECASE)
 
 
+def _is_one_person(text: str) -> bool:
+    """Whether the name cleaner reads the text as one person with a given and family name."""
+    if _NAME_LIST.search(text):
+        return False
+    components = get_field("name").validate(text).components or {}
+    return (
+        components.get("kind") == "person"
+        and bool(components.get("first"))
+        and bool(components.get("last"))
+    )
+
+
 @lru_cache(maxsize=200_000)
-def _person_parts(text: str) -> tuple[str | None, str | None]:
-    """(given, family) of one person's name; (None, None) for an organization or a list."""
+def _name_parts(text: str) -> tuple[str | None, str | None]:
+    """(given, family) of a name, by the cleaner's parser alone (about 1 µs a name: 25 times
+    faster than cleaning it); (None, None) for a list of names."""
     if _NAME_LIST.search(text):
         return None, None
-    result = get_field("name").validate(text)
-    components = result.components or {}
-    if components.get("kind") != "person":
-        return None, None
-    return components.get("first"), components.get("last")
+    parsed = parse_person(text)
+    return " ".join(parsed.of("given")) or None, " ".join(parsed.of("family")) or None
 
 
 def name_part(value: JsonScalar, part: str) -> str | None:
     """The given or family name in a full name (None where it has none)."""
     if is_null(value):
         return None
-    given, family = _person_parts(as_text(value).strip())
+    given, family = _name_parts(as_text(value).strip())
     return given if part == "given" else family
 
 
@@ -199,8 +210,8 @@ def split_full_names(
 
 def _one_person_each(spec: FieldSpec, rows: Sequence[Mapping[str, JsonScalar]]) -> bool:
     sample = _sample_texts(rows, spec.column)
-    both = sum(all(_person_parts(text)) for text in sample)
-    return bool(sample) and both >= _SPLIT_SHARE * len(sample)
+    people = sum(_is_one_person(text) for text in sample)
+    return bool(sample) and people >= _SPLIT_SHARE * len(sample)
 
 
 def kind_of_type(type_name: str) -> str:
