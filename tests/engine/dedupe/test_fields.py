@@ -156,6 +156,9 @@ def test_full_names_are_compared_by_their_given_and_family_names() -> None:
     assert email.name == "email"
     assert given.values(rows)[:3] == ["Ann", "John", "Mary"]
     assert family.values(rows)[:3] == ["Lee", "Smith", "Jones"]
+    odd = [{"name": v} for v in ("Ａｎｎ Ｌｅｅ", "Smith ,John", " Ann\tLee ", "", None, "Dr.")]
+    assert given.values(odd) == ["Ann", "John", "Ann", None, None, None]
+    assert family.values(odd) == ["Lee", "Smith", "Lee", None, None, None]
     assert fields.FieldSpec.from_dict(given.as_dict()) == given
     assert given.as_dict() == {
         "name": "name.given", "kind": "name", "type": "first_name", "source": "name",

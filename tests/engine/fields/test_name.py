@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from cleara.engine.fields import name
 from cleara.engine.fields.base import FieldOptions
-from cleara.engine.fields.name import FIELD, case_word, classify
+from cleara.engine.fields.name import FIELD, case_word, classify, given_and_family
 
 
 def _codes(text: str, options: FieldOptions | None = None) -> list[str]:
@@ -262,3 +262,11 @@ def test_plain_names_skip_the_slow_parsers(monkeypatch: pytest.MonkeyPatch) -> N
     name.parse_person.cache_clear()
     assert all(FIELD.validate(text).valid for text in names)
     assert set(slow_calls) == {text for text in names if "de la" in text}  # particles: nameparser
+
+
+def test_given_and_family_come_from_the_parser_after_unicode_and_space_clean_up() -> None:
+    assert given_and_family("Jon Smith") == ("Jon", "Smith")
+    assert given_and_family("Smith ,John") == ("John", "Smith")
+    assert given_and_family("Dr. Mary A. Jones Jr.") == ("Mary", "Jones")
+    assert given_and_family("Ａｎｎ\tＬｅｅ") == ("Ann", "Lee")
+    assert given_and_family("Madonna") == ("Madonna", None)

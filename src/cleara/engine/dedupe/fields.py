@@ -22,7 +22,7 @@ import pandas as pd
 from cleara.engine.dedupe.golden import is_recency_header
 from cleara.engine.fields.address import DIRECTIONALS, street_suffixes, unit_designators
 from cleara.engine.fields.base import FieldOptions, JsonScalar, as_text, is_null
-from cleara.engine.fields.name import parse_person
+from cleara.engine.fields.name import given_and_family
 from cleara.engine.fields.registry import get_field
 from cleara.engine.schema.headers import header_type
 from cleara.engine.schema.types import cleaner_for, is_known_type
@@ -169,8 +169,7 @@ def _name_parts(text: str) -> tuple[str | None, str | None]:
     faster than cleaning it); (None, None) for a list of names."""
     if _NAME_LIST.search(text):
         return None, None
-    parsed = parse_person(text)
-    return " ".join(parsed.of("given")) or None, " ".join(parsed.of("family")) or None
+    return given_and_family(text)
 
 
 def name_part(value: JsonScalar, part: str) -> str | None:
