@@ -3,7 +3,7 @@
     python -m bench.bench_dedupe febrl
     python -m bench.bench_dedupe magellan [--data ../shared/data/er-magellan/Structured]
     python -m bench.bench_dedupe incremental [--datasets Amazon-Google,Walmart-Amazon,Beer]
-    python -m bench.bench_dedupe columns
+    python -m bench.bench_dedupe columns [--size 3000]
     python -m bench.bench_dedupe scale --sizes 10000,100000,1000000 [--splink]
     python -m bench.bench_dedupe api
     python -m bench.bench_dedupe embed
@@ -498,6 +498,12 @@ def bench_few_columns(root: Path, size: int = 3000) -> None:
             for extra in ("city", "email", "phone", "dob")
         },
         **{
+            f"first, last, {', '.join(extra)}": (
+                lambda r, extra=extra: {c: r[c] for c in ("first_name", "last_name", *extra)}
+            )
+            for extra in (("phone", "address"), ("email", "phone", "address"))
+        },
+        **{
             f"full name, {', '.join(extra)}": (
                 lambda r, extra=extra: {
                     "name": f"{r['first_name']} {r['last_name']}",
@@ -812,6 +818,7 @@ def main() -> None:
     parser.add_argument("--datasets", default="", help="Magellan datasets, comma-separated")
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--splink", action="store_true")
+    parser.add_argument("--size", type=int, default=3000, help="persons for `columns`")
     args = parser.parse_args()
     console.print(machine())
     if args.what == "febrl":
@@ -821,7 +828,7 @@ def main() -> None:
     elif args.what == "incremental":
         bench_incremental(Path(args.data), args.datasets.split(",") if args.datasets else None)
     elif args.what == "columns":
-        bench_few_columns(Path(args.data))
+        bench_few_columns(Path(args.data), args.size)
     elif args.what == "scale":
         bench_scale([int(s) for s in args.sizes.split(",")], args.splink)
     elif args.what == "api":

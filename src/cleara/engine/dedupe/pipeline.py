@@ -198,7 +198,7 @@ class Scorer:
         else:
             assert self.fs_model is not None
             contributions = self.fs_model.field_weights(self.data, comparison)
-            base = self.fs_model.prior_weight
+            base = self.fs_model.scoring_prior_weight
             if self.fs_model.has_households:
                 household = self.fs_model.household_weight(contributions, comparison.levels)
         return explain_pairs(

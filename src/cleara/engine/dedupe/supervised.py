@@ -263,7 +263,7 @@ def _fellegi_sunter_parts(
     weights = model.field_weights(data, comparison)  # each field's weight is bounded
     household = model.household_weight(weights, comparison.levels)
     bits = math.log(2.0)
-    return weights * bits, model.prior_weight * bits, household * bits
+    return weights * bits, model.scoring_prior_weight * bits, household * bits
 
 
 def fellegi_sunter_logit(
