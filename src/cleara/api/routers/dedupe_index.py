@@ -15,7 +15,6 @@ request that waits longer than two minutes for its turn gets 409 with `Retry-Aft
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
@@ -65,8 +64,6 @@ _UNBILLED = Depends(ApiKeyGuard(scope="dedupe", billable=False))
 IndexName = Annotated[
     str, Path(pattern=NAME_PATTERN, description="1-64 letters, digits, `_`, `.` or `-`.")
 ]
-_LOCKS: dict[tuple[str, str], threading.Lock] = {}
-_LOCKS_GUARD = threading.Lock()
 
 
 class IndexInfo(BaseModel):
@@ -244,18 +241,13 @@ def _owner(request: Request) -> str:
     return account.id if account is not None else "local"
 
 
-def _lock(owner: str, name: str) -> threading.Lock:
-    with _LOCKS_GUARD:
-        return _LOCKS.setdefault((owner, name), threading.Lock())
-
-
 @contextmanager
 def _updating(stores: Stores, owner: str, name: str) -> Iterator[Callable[[], None]]:
-    """One update of an index at a time: a lock in this process, and the store's lease across
-    processes and hosts. Yields the check to call right before saving (409 when the lease was
-    lost or never came: nothing is saved)."""
+    """One update of an index at a time, by the store's lease: across threads, processes and
+    hosts alike, so every wait is bounded by the lease's. Yields the check to call right
+    before saving (409 when the lease was lost or never came: nothing is saved)."""
     try:
-        with _lock(owner, name), index_lease(stores.items, name, owner) as lease:
+        with index_lease(stores.items, name, owner) as lease:
             yield lease.confirm
     except IndexBusyError as exc:
         raise ApiError(409, ErrorCode.CONFLICT, f"{exc}.", param="name",
