@@ -515,6 +515,7 @@ def bench_few_columns(root: Path, size: int = 3000) -> None:
                 ("dob",),
                 ("phone", "address"),
                 ("email", "phone", "address", "city"),
+                ("dob", "email", "phone", "address", "city", "state", "zip"),
             )
         },
     }
