@@ -34,7 +34,8 @@ def _model() -> fs.FellegiSunterModel:
 
 
 def _one_key_only_probability(model: fs.FellegiSunterModel) -> float:
-    return float(fs._responsibilities(model, PATTERNS[4:5])[0][0])
+    stayed, moved, _ = fs._responsibilities(model, PATTERNS[4:5])
+    return float(stayed[0] + moved[0])
 
 
 def test_one_em_over_all_candidates_calls_nearly_all_of_them_matches() -> None:
@@ -46,9 +47,9 @@ def test_one_em_over_all_candidates_calls_nearly_all_of_them_matches() -> None:
 
 def test_sessions_keep_the_match_rate_and_single_key_candidates_low() -> None:
     model = _model()
-    sessions = fs._session_estimates(model, PATTERNS, COUNTS, 60, 1e-5)
+    sessions = fs._session_estimates(model, PATTERNS, COUNTS, [False] * 4, 60, 1e-5)
     assert sessions is not None
-    model.m = sessions
+    model.m, model.moved = sessions
     fs._em(model, PATTERNS, COUNTS, 1 - 1e-6, 60, 1e-5, fixed_m=True)
     assert model.prior < 0.5
     assert _one_key_only_probability(model) < 0.01
@@ -57,7 +58,7 @@ def test_sessions_keep_the_match_rate_and_single_key_candidates_low() -> None:
 def test_without_a_distinctive_field_there_are_no_sessions() -> None:
     model = _model()
     model.u = [[0.5, 0.1, 0.4]] * 4  # random records often agree: nothing to block on
-    assert fs._session_estimates(model, PATTERNS, COUNTS, 60, 1e-5) is None
+    assert fs._session_estimates(model, PATTERNS, COUNTS, [False] * 4, 60, 1e-5) is None
 
 
 # --- people of one home ----------------------------------------------------------------------
@@ -79,15 +80,16 @@ def _fitted(
     model.home, model.household = home, household
     if learned:
         model.household_levels = [[], [], [], list(model.u[3])]
-    sessions = fs._session_estimates(model, patterns, counts, 60, 1e-5)
+    sessions = fs._session_estimates(model, patterns, counts, [False] * 4, 60, 1e-5)
     assert sessions is not None
-    model.m = sessions
+    model.m, model.moved = sessions
     fs._em(model, patterns, counts, 1 - 1e-6, 60, 1e-5, fixed_m=True)
     return model
 
 
 def _probability(model: fs.FellegiSunterModel, levels: tuple[int, ...]) -> float:
-    return float(fs._responsibilities(model, np.array([levels], dtype=np.int8))[0][0])
+    stayed, moved, _ = fs._responsibilities(model, np.array([levels], dtype=np.int8))
+    return float(stayed[0] + moved[0])
 
 
 def test_without_a_household_class_housemates_are_matches() -> None:
@@ -174,6 +176,116 @@ def test_the_household_class_learns_how_often_housemates_share_a_birth_date() ->
     assert _probability(model, (2, 0, 0, 0)) < 0.2
     assert _probability(model, (0, 0, 0, 0)) > 0.99
     assert _probability(model, (0, 0, 0, 2)) > 0.9
+
+
+# --- matches that moved ----------------------------------------------------------------------
+# Field a is an identifier (e-mail), b a name, c-f move with the person (address, city, ZIP,
+# phone). 120 duplicates moved: they agree on a and b only; 3,000 namesakes agree on b only.
+MOVED_U = [[0.001, 0.001, 0.998]] * 6
+MOVED_ROWS = [
+    ((0, 0, 0, 0, 0, 0), 1000), ((0, 1, 0, 0, 0, 0), 100), ((0, 0, 1, 0, 0, 0), 100),
+    ((0, 0, 2, 2, 2, 2), 120),
+    ((2, 0, 2, 2, 2, 2), 3000),
+    ((2, 2, 0, 2, 2, 2), 1000), ((2, 2, 2, 2, 2, 0), 1000),
+]  # fmt: skip
+MOVED_PATTERNS = np.array([levels for levels, _ in MOVED_ROWS], dtype=np.int8)
+MOVED_COUNTS = np.array([count for _, count in MOVED_ROWS], dtype=np.float64)
+MOVABLE = [False, False, True, True, True, True]
+
+
+def _moved_model(movable: list[bool]) -> fs.FellegiSunterModel:
+    m = [fs._initial_m(3) for _ in range(6)]
+    model = fs.FellegiSunterModel(list("abcdef"), ["code"] * 6, m, MOVED_U, 0.1)
+    model.movable = movable
+    identifiers = [True] + [False] * 5
+    sessions = fs._session_estimates(model, MOVED_PATTERNS, MOVED_COUNTS, identifiers, 60, 1e-5)
+    assert sessions is not None
+    model.m, model.moved = sessions
+    fs._em(model, MOVED_PATTERNS, MOVED_COUNTS, 1 - 1e-6, 60, 1e-5, fixed_m=True)
+    return model
+
+
+def test_the_moved_class_learns_how_many_matches_moved() -> None:
+    plain = _moved_model([False] * 6)
+    assert not plain.has_moves
+    assert _probability(plain, (0, 0, 2, 2, 2, 2)) < 0.01  # four disagreements, counted apart
+    model = _moved_model(MOVABLE)
+    assert model.moved == pytest.approx(120 / 1320, abs=0.01)
+    assert _probability(model, (0, 0, 2, 2, 2, 2)) > 0.99
+    assert _probability(model, (2, 0, 2, 2, 2, 2)) < 0.05  # namesakes who live apart
+    assert _probability(model, (0, 0, 0, 0, 0, 0)) > 0.99
+    # Scoring from field weights agrees with EM's responsibilities.
+    levels = MOVED_PATTERNS[3:5]
+    table = [np.log2(np.asarray(m) / np.asarray(u)) for m, u in zip(model.m, model.u, strict=True)]
+    weights = np.array([[table[f][level] for f, level in enumerate(row)] for row in levels])
+    assert model.moved_weight(weights)[0] > 10
+    expected = [_probability(model, tuple(row)) for row in levels]
+    np.testing.assert_allclose(model.probability(weights, levels), expected, rtol=1e-6)
+    assert set(model.adjustments(weights, levels)) == {"moved"}
+
+
+def test_a_stored_model_keeps_its_moved_class() -> None:
+    model = _moved_model(MOVABLE)
+    again = fs.FellegiSunterModel.from_dict(model.as_dict())
+    assert (again.movable, again.moved) == (MOVABLE, model.moved)
+    older = {k: v for k, v in model.as_dict().items() if k not in {"movable", "moved"}}
+    assert not fs.FellegiSunterModel.from_dict(older).has_moves
+    with pytest.raises(InputError, match="one movable flag per field"):
+        fs.FellegiSunterModel.from_dict({**model.as_dict(), "movable": [True]})
+    with pytest.raises(InputError, match="moved share"):
+        fs.FellegiSunterModel.from_dict({**model.as_dict(), "moved": 1.5})
+
+
+def test_a_moved_class_needs_a_field_that_stays_with_the_person() -> None:
+    def dataset(types: list[str]) -> Dataset:
+        fields = [encode_field(FieldSpec(t, "code", t), ["x", "y"], embed=False) for t in types]
+        return Dataset([0, 1], 2, False, fields)
+
+    assert fs.moved_fields(dataset(["email", "last_name", "phone", "city"])) == [
+        False,
+        False,
+        True,
+        True,
+    ]
+    assert fs.moved_fields(dataset(["first_name", "last_name", "phone", "city"])) == [False] * 4
+
+
+def test_duplicates_that_moved_are_found_and_namesakes_are_not() -> None:
+    # A move changes address, city, state, ZIP and often the phone at once: counted as five
+    # independent disagreements, the same person at a new home at the same e-mail was lost.
+    columns = (
+        "first_name",
+        "last_name",
+        "dob",
+        "email",
+        "phone",
+        "address",
+        "city",
+        "state",
+        "zip",
+    )
+    records, truth = _persons(3000, columns)
+    home = ("address", "city", "state", "zip")
+    moved = {
+        (a, b)
+        for a, b in truth
+        if all(records[a][c] != records[b][c] for c in home)
+        and records[a]["email"] == records[b]["email"]
+    }
+    assert len(moved) >= 10
+    result = dedupe(records)
+    model = result.scorer.fs_model
+    assert model is not None
+    assert model.has_moves
+    found = {(int(p.left_id), int(p.right_id)) for p in result.pairs}
+    assert len(found & moved) >= 0.98 * len(moved)  # 0.92 without the class
+    assert len(found & truth) >= 0.99 * len(found)  # precision
+    regained = [
+        p.explanation["moved"]
+        for p in result.pairs
+        if p.explanation is not None and (int(p.left_id), int(p.right_id)) in moved
+    ]
+    assert max(regained) > 10
 
 
 def test_one_field_alone_keeps_the_guessed_m_and_fits_only_the_match_rate() -> None:

@@ -129,6 +129,7 @@ def test_explanations_carry_per_field_contributions() -> None:
         explanation["base"]
         + sum(f["contribution"] for f in fields.values())
         + explanation["household"]
+        + explanation.get("moved", 0.0)
     )
     assert total == pytest.approx(explanation["total"], abs=1e-3)
     assert pair.score == pytest.approx(1 / (1 + 2 ** -explanation["total"]), abs=1e-3)
@@ -355,7 +356,8 @@ def test_labelled_candidates_stack_fellegi_sunter_into_the_classifier() -> None:
     explanation = result.pairs[0].explanation
     parts = sum(f["contribution"] for f in explanation["fields"].values())
     assert explanation["household"] < 0  # Fellegi-Sunter's household class, weighted
-    total = explanation["base"] + parts + explanation["household"]
+    extra = explanation["household"] + explanation.get("moved", 0.0)
+    total = explanation["base"] + parts + extra
     assert total == pytest.approx(explanation["total"], abs=1e-3)
     state = json.loads(json.dumps(MatchIndex.from_result(result).to_state()))
     stored = MatchIndex.from_state(state)

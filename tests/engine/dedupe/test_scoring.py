@@ -36,6 +36,11 @@ def _dataset(kind: str, values: list[str | None]) -> Dataset:
         ("date", "1980-03-04", "1980-09-30", "within a year"),
         ("phone", "4155552671", "4155552617", "one typo"),
         ("email", "ann@x.com", "ann@y.org", "same user name"),
+        ("email", "paul.wood890@outlook.com", "paul.wood890@outlopk.com", "one typo"),
+        ("email", "paul.wood890@outlook.com", "paul.woood890@outlook.com", "one typo"),
+        # Namesakes' accounts: the number tells them apart.
+        ("email", "mary.rivera608@gmail.com", "mary.rivera308@gmail.com", "different"),
+        ("email", "ann.lee35@x.com", "ann.lee315@x.com", "different"),
         ("identifier", "1234567", "1234576", "one typo"),
         ("number", "100", "100.5", "within 1%"),
         ("text", "12 main street", "12 main st", "very similar"),
@@ -46,6 +51,8 @@ def test_levels(kind: str, a: str, b: str, level: str) -> None:
     data = _dataset(kind, [a, b, None])
     comparison = compare(data, np.array([0, 0]), np.array([1, 2]))
     assert LEVELS[kind][comparison.levels[0, 0]] == level
+    levels_only = compare(data, np.array([0]), np.array([1]), features=False)
+    assert levels_only.levels[0, 0] == comparison.levels[0, 0]
     assert comparison.levels[1, 0] == -1  # a missing value
     assert np.isnan(comparison.features[1]).all()
 

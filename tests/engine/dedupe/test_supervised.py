@@ -78,8 +78,8 @@ def test_fit_stacks_trees_and_level_odds_and_explains_both() -> None:
     logit = intercept + trees * raw + odds * model.level_odds.logit(comparison.levels)
     probabilities = model.probability(comparison, data)
     np.testing.assert_allclose(probabilities, 1 / (1 + np.exp(-logit)))
-    per_field, base, household = model.contributions(comparison, data)
-    assert household is None
+    per_field, base, adjustments = model.contributions(comparison, data)
+    assert adjustments == {}
     np.testing.assert_allclose(per_field.sum(axis=1) + base, logit, atol=1e-6)
     restored = supervised.SupervisedModel.from_string(
         model.to_string(), model.feature_fields, model.fields
@@ -126,13 +126,13 @@ def test_fellegi_sunter_is_stacked_when_it_helps_and_stored_with_the_model() -> 
     np.testing.assert_allclose(
         restored.probability(comparison, data), model.probability(comparison, data)
     )
-    per_field, base, household = model.contributions(comparison, data)
-    extra = 0.0 if household is None else household
+    per_field, base, adjustments = model.contributions(comparison, data)
+    extra = sum(adjustments.values(), np.zeros(len(comparison)))
     np.testing.assert_allclose(
         per_field.sum(axis=1) + base + extra, model.logit(comparison, data), atol=1e-6
     )
     stored = state["fellegi_sunter"]
-    for key in ("fields", "kinds", "m", "u", "home", "household_levels"):
+    for key in ("fields", "kinds", "m", "u", "home", "household_levels", "movable"):
         stored[key] = stored[key][:1]  # a consistent model of the first field only
     with pytest.raises(InputError, match="Fellegi-Sunter"):
         supervised.SupervisedModel.from_string(

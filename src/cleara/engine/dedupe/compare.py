@@ -338,7 +338,7 @@ def _email(data: FieldData, ua: IntArray, ub: IntArray) -> _Result:
     jw = _score(JaroWinkler.normalized_similarity, a, b)
     edit, distance = _edit(a, b)
     user = _same_user(data, ua, ub)
-    levels = _email_select(distance, user)
+    levels = _email_select(_one_typo_email(a, b, distance), user)
     features = {"jaro_winkler": jw, "edit": edit, "user": user.astype(np.float32)}
     return levels, features
 
@@ -356,11 +356,29 @@ def email_user(address: str) -> str | None:
 
 def _email_levels(data: FieldData, ua: IntArray, ub: IntArray) -> _Result:
     a, b = _strings(data, ua), _strings(data, ub)
-    return _email_select(_distance(a, b), _same_user(data, ua, ub)), {}
+    return _email_select(_one_typo_email(a, b), _same_user(data, ua, ub)), {}
 
 
-def _email_select(distance: NDArray[np.int32], user: NDArray[np.bool_]) -> NDArray[np.int8]:
-    return _select([distance <= 1, user], len(distance))
+def _email_select(one_typo: NDArray[np.bool_], user: NDArray[np.bool_]) -> NDArray[np.int8]:
+    return _select([one_typo, user], len(one_typo))
+
+
+def _one_typo_email(
+    a: list[str], b: list[str], distance: NDArray[np.int32] | None = None
+) -> NDArray[np.bool_]:
+    """At most one edit apart, and not in the user name's digits: `mary.rivera608` and
+    `mary.rivera308` are two namesakes' accounts, not one mistyped (the name in an address
+    already counts in the name fields)."""
+    if distance is None:
+        distance = _distance(a, b)
+    typo = distance <= 1
+    for row in np.flatnonzero(typo & (distance > 0)):
+        typo[row] = _user_digits(a[row]) == _user_digits(b[row])
+    return typo
+
+
+def _user_digits(address: str) -> str:
+    return "".join(c for c in address.split("@")[0] if c.isdigit())
 
 
 def _phone(data: FieldData, ua: IntArray, ub: IntArray) -> _Result:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -18,16 +19,18 @@ def explain_pairs(
     *,
     model: str,
     base: float,
-    household: FloatArray | None = None,
+    adjustments: Mapping[str, FloatArray] | None = None,
 ) -> list[dict[str, Any]]:
     """Per pair: the model, score, base weight and each field's values, level, similarity and
     contribution (log2 Bayes factor for Fellegi-Sunter, log-odds share for the classifier);
-    with `household`, the weight lost to the chance that the pair is two people of one home
-    (part of `total`)."""
+    and the weight of each of `adjustments` (part of `total`): `household`, lost to the chance
+    that the pair is two people of one home, and `moved`, regained by the chance that its
+    movable fields differ because the person moved."""
+    adjustments = adjustments or {}
     best = _best_similarity(comparison, len(data.fields))
     explanations = []
     for row in range(len(comparison)):
-        adjustment = 0.0 if household is None else float(household[row])
+        extra = {name: float(value[row]) for name, value in adjustments.items()}
         left = int(comparison.left[row])
         right = int(comparison.right[row])
         fields: dict[str, Any] = {}
@@ -46,11 +49,11 @@ def explain_pairs(
             "model": model,
             "score": round(float(scores[row]), 6),
             "base": round(base, 4),
-            "total": round(base + float(contributions[row].sum()) + adjustment, 4),
+            "total": round(base + float(contributions[row].sum()) + sum(extra.values()), 4),
             "fields": fields,
         }
-        if household is not None:
-            explanation["household"] = round(adjustment, 4)
+        for name, value in extra.items():
+            explanation[name] = round(value, 4)
         explanations.append(explanation)
     return explanations
 

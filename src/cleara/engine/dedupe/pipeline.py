@@ -192,15 +192,13 @@ class Scorer:
         return self.score(compare(self.data, left, right))
 
     def explain(self, comparison: Comparison, scores: FloatArray) -> list[dict[str, Any]]:
-        household = None
         if self.classifier is not None:
-            contributions, base, household = self.classifier.contributions(comparison, self.data)
+            contributions, base, adjustments = self.classifier.contributions(comparison, self.data)
         else:
             assert self.fs_model is not None
             contributions = self.fs_model.field_weights(self.data, comparison)
             base = self.fs_model.scoring_prior_weight
-            if self.fs_model.has_households:
-                household = self.fs_model.household_weight(contributions, comparison.levels)
+            adjustments = self.fs_model.adjustments(contributions, comparison.levels)
         return explain_pairs(
             self.data,
             comparison,
@@ -208,7 +206,7 @@ class Scorer:
             scores,
             model=self.model_name,
             base=base,
-            household=household,
+            adjustments=adjustments,
         )
 
 

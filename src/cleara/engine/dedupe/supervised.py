@@ -168,21 +168,22 @@ class SupervisedModel:
         if self.level_odds is not None and odds_weight:
             result = result + odds_weight * self.level_odds.logit(comparison.levels)
         if self.fellegi_sunter is not None and fs_weight:
-            per_field, base, household = _fellegi_sunter_parts(
+            per_field, base, adjustments = _fellegi_sunter_parts(
                 self.fellegi_sunter, comparison, data
             )
-            result = result + fs_weight * (per_field.sum(axis=1) + base + household)
+            extra = sum(adjustments.values(), np.zeros(len(comparison)))
+            result = result + fs_weight * (per_field.sum(axis=1) + base + extra)
         return result
 
     def contributions(
         self, comparison: Comparison, data: Dataset | None = None
-    ) -> tuple[FloatArray, float, FloatArray | None]:
+    ) -> tuple[FloatArray, float, dict[str, FloatArray]]:
         """Per pair and field: the log-odds contribution; the base log-odds; and per pair the
-        log-odds lost to the chance of two people of one home (None without that class).
+        log-odds of Fellegi-Sunter's further classes (`FellegiSunterModel.adjustments`).
 
         Whole-record features count equally towards every field."""
         if len(comparison) == 0:
-            return np.zeros((0, self.fields)), 0.0, None
+            return np.zeros((0, self.fields)), 0.0, {}
         matrix = design_matrix(comparison, data, self.tokens)
         shap = np.asarray(self.booster.predict(matrix, pred_contrib=True), dtype=np.float64)
         per_field = np.zeros((len(comparison), self.fields))
@@ -194,19 +195,18 @@ class SupervisedModel:
         intercept, tree_weight, odds_weight, fs_weight = self.stack
         per_field *= tree_weight
         base = intercept + tree_weight * float(shap[0, -1])
-        household = None
+        adjustments: dict[str, FloatArray] = {}
         if self.level_odds is not None and odds_weight:
             per_field += odds_weight * self.level_odds.per_field(comparison.levels)
             base += odds_weight * self.level_odds.prior
         if self.fellegi_sunter is not None and fs_weight:
-            fs_fields, fs_base, fs_household = _fellegi_sunter_parts(
+            fs_fields, fs_base, fs_adjustments = _fellegi_sunter_parts(
                 self.fellegi_sunter, comparison, data
             )
             per_field += fs_weight * fs_fields
             base += fs_weight * fs_base
-            if self.fellegi_sunter.has_households:
-                household = fs_weight * fs_household
-        return per_field, base, household
+            adjustments = {name: fs_weight * value for name, value in fs_adjustments.items()}
+        return per_field, base, adjustments
 
     def to_string(self) -> str:
         """The booster's text; with token features or level odds, a JSON bundle of all."""
@@ -256,22 +256,26 @@ class SupervisedModel:
 
 def _fellegi_sunter_parts(
     model: FellegiSunterModel, comparison: Comparison, data: Dataset | None
-) -> tuple[FloatArray, float, FloatArray]:
-    """Fellegi-Sunter's per-field weights, prior and household weight, in natural log-odds."""
+) -> tuple[FloatArray, float, dict[str, FloatArray]]:
+    """Fellegi-Sunter's per-field weights, prior and further classes' weights
+    (`FellegiSunterModel.adjustments`), in natural log-odds."""
     if data is None:
         raise ValueError("this model stacks Fellegi-Sunter: pass the records (data=...)")
     weights = model.field_weights(data, comparison)  # each field's weight is bounded
-    household = model.household_weight(weights, comparison.levels)
+    adjustments = model.adjustments(weights, comparison.levels)
     bits = math.log(2.0)
-    return weights * bits, model.scoring_prior_weight * bits, household * bits
+    scaled = {name: value * bits for name, value in adjustments.items()}
+    return weights * bits, model.scoring_prior_weight * bits, scaled
 
 
 def fellegi_sunter_logit(
     model: FellegiSunterModel, comparison: Comparison, data: Dataset
 ) -> FloatArray:
-    """Fellegi-Sunter's match log-odds (natural), household odds included."""
-    fields, base, household = _fellegi_sunter_parts(model, comparison, data)
-    result: FloatArray = fields.sum(axis=1) + base + household
+    """Fellegi-Sunter's match log-odds (natural), its further classes included."""
+    fields, base, adjustments = _fellegi_sunter_parts(model, comparison, data)
+    result: FloatArray = fields.sum(axis=1) + base
+    for adjustment in adjustments.values():
+        result = result + adjustment
     return result
 
 
