@@ -61,13 +61,21 @@ def test_first_and_last_name_the_other_way_round_count_as_typos() -> None:
         {"first_name": "Maria", "last_name": "Lopez"},
         {"first_name": "Lopez", "last_name": "Maria"},
         {"first_name": "Anna", "last_name": "Berg"},
+        {"first_name": "Lpoez", "last_name": "Maria"},
+        {"first_name": "Lopez", "last_name": "Mario"},
+        {"first_name": "Lopes", "last_name": "Mario"},
+        {"first_name": "Lopez", "last_name": None},
     ]
     specs = plan_fields(["first_name", "last_name"], rows)
     assert [s.type for s in specs] == ["first_name", "last_name"]
-    data = build_dataset(specs, rows, [0, 1, 2])
-    levels = compare(data, np.array([0, 0]), np.array([1, 2])).levels
+    data = build_dataset(specs, rows, list(range(len(rows))))
+    levels = compare(data, np.zeros(6, dtype=np.int64), np.arange(1, 7)).levels
     assert levels[0].tolist() == [1, 1]  # swapped: one typo each
     assert levels[1].tolist() == [4, 4]  # different people: different names
+    assert levels[2].tolist() == [1, 2]  # swapped, and a typo in the last name: close
+    assert levels[3].tolist() == [2, 1]  # swapped, and a typo in the first name
+    assert levels[4].tolist() == [4, 4]  # a typo in each: two other names
+    assert levels[5].tolist() == [4, -1]  # a missing name is no swap
 
 
 def test_long_addresses_with_other_house_numbers_are_at_most_somewhat_similar() -> None:

@@ -112,7 +112,8 @@ def _credit_swapped_names(
     data: Dataset, left: IntArray, right: IntArray, levels: NDArray[np.int8]
 ) -> None:
     """First and last name entered the other way round count as a typo in each, not as two
-    different names (one of the most common data-entry errors)."""
+    different names (one of the most common data-entry errors); swapped with a typo in one of
+    them too (`Brittany Foster` / `FOSTER BIRTTANY`), that one counts as close."""
     kinds = {f.spec.type: i for i, f in enumerate(data.fields) if f.spec.kind == "name"}
     first, last = kinds.get("first_name"), kinds.get("last_name")
     if first is None or last is None or not len(left):
@@ -129,6 +130,41 @@ def _credit_swapped_names(
     )
     levels[rows[swapped], first] = 1
     levels[rows[swapped], last] = 1
+    _credit_swapped_with_a_typo(
+        data.fields[first], data.fields[last], left, right, levels, rows[~swapped], (first, last)
+    )
+
+
+def _credit_swapped_with_a_typo(
+    first_field: FieldData,
+    last_field: FieldData,
+    left: IntArray,
+    right: IntArray,
+    levels: NDArray[np.int8],
+    rows: IntArray,
+    columns: tuple[int, int],
+) -> None:
+    """Of `rows` (both names different, not swapped exactly), those whose swapped names agree
+    exactly on one side and one edit apart on the other: the exact one counts as a typo, the
+    other as close."""
+    i, j = left[rows], right[rows]
+    present = (
+        (first_field.codes[i] >= 0)
+        & (last_field.codes[j] >= 0)
+        & (last_field.codes[i] >= 0)
+        & (first_field.codes[j] >= 0)
+    )
+    rows, i, j = rows[present], i[present], j[present]
+    if not len(rows):
+        return
+    first_to_last = _distance(first_field.texts(i), last_field.texts(j))
+    last_to_first = _distance(last_field.texts(i), first_field.texts(j))
+    near = (np.minimum(first_to_last, last_to_first) == 0) & (
+        np.maximum(first_to_last, last_to_first) == 1
+    )
+    first, last = columns
+    levels[rows[near], first] = np.where(first_to_last[near] == 0, 1, 2)
+    levels[rows[near], last] = np.where(last_to_first[near] == 0, 1, 2)
 
 
 def _shared_codes(one: FieldData, other: FieldData) -> tuple[IntArray, IntArray]:
