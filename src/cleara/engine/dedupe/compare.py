@@ -318,54 +318,85 @@ def _text(data: FieldData, ua: IntArray, ub: IntArray) -> _Result:
 def _long_text(data: FieldData, ua: IntArray, ub: IntArray) -> _Result:
     a, b = _strings(data, ua), _strings(data, ub)
     token_set = _score(fuzz.token_set_ratio, a, b, 100.0)
-    token_sort = _score(fuzz.token_sort_ratio, a, b, 100.0)
-    partial = _score(fuzz.partial_ratio, a, b, 100.0)
-    jw = _score(JaroWinkler.normalized_similarity, a, b)
+    numbers = _digit_words(data, ua, ub)
     features = {
         "token_set": token_set,
-        "token_sort": token_sort,
-        "partial": partial,
-        "jaro_winkler": jw,
-        "numbers": _number_token_overlap(a, b),
+        "token_sort": _score(fuzz.token_sort_ratio, a, b, 100.0),
+        "partial": _score(fuzz.partial_ratio, a, b, 100.0),
+        "jaro_winkler": _score(JaroWinkler.normalized_similarity, a, b),
+        "numbers": _number_token_overlap(*numbers),
     }
-    best = token_set
     if data.vectors is not None:
-        cosine = np.einsum("ij,ij->i", data.vectors[ua], data.vectors[ub]).astype(np.float32)
-        features["cosine"] = np.clip(cosine, 0.0, 1.0)
-        best = np.maximum(token_set, cosine)
-    if data.spec.type in ADDRESS_TYPES:
-        best = np.where(_numbers_conflict(a, b), np.minimum(best, 0.74), best)
-    levels = _select([best >= 0.9, best >= 0.75, best >= 0.5], len(a))
-    return levels, features
+        features["cosine"] = _cosine(data, ua, ub)
+    return _long_text_select(data, token_set, features.get("cosine"), numbers), features
 
 
-def _numbers_conflict(a: list[str], b: list[str]) -> NDArray[np.bool_]:
+def _long_text_levels(data: FieldData, ua: IntArray, ub: IntArray) -> _Result:
+    a, b = _strings(data, ua), _strings(data, ub)
+    token_set = _score(fuzz.token_set_ratio, a, b, 100.0)
+    cosine = _cosine(data, ua, ub) if data.vectors is not None else None
+    numbers = _digit_words(data, ua, ub) if data.spec.type in ADDRESS_TYPES else None
+    return _long_text_select(data, token_set, cosine, numbers), {}
+
+
+def _cosine(data: FieldData, ua: IntArray, ub: IntArray) -> NDArray[np.float32]:
+    assert data.vectors is not None
+    cosine = np.einsum("ij,ij->i", data.vectors[ua], data.vectors[ub]).astype(np.float32)
+    result: NDArray[np.float32] = np.clip(cosine, 0.0, 1.0)
+    return result
+
+
+def _long_text_select(
+    data: FieldData,
+    token_set: NDArray[np.float32],
+    cosine: NDArray[np.float32] | None,
+    numbers: tuple[list[frozenset[str]], list[frozenset[str]]] | None,
+) -> NDArray[np.int8]:
+    best = token_set if cosine is None else np.maximum(token_set, cosine)
+    if data.spec.type in ADDRESS_TYPES and numbers is not None:
+        best = np.where(_numbers_conflict(*numbers), np.minimum(best, 0.74), best)
+    return _select([best >= 0.9, best >= 0.75, best >= 0.5], len(token_set))
+
+
+def _digit_words(
+    data: FieldData, ua: IntArray, ub: IntArray
+) -> tuple[list[frozenset[str]], list[frozenset[str]]]:
+    """Per pair, each side's words with digits (split once per distinct value)."""
+    uniques = data.uniques
+    words = {
+        code: frozenset(w for w in uniques[code].split(" ") if any(c.isdigit() for c in w))
+        for code in np.unique(np.concatenate([ua, ub])).tolist()
+    }
+    return [words[code] for code in ua.tolist()], [words[code] for code in ub.tolist()]
+
+
+def _numbers_conflict(left: list[frozenset[str]], right: list[frozenset[str]]) -> NDArray[np.bool_]:
     """Each text holds a number that the other holds in no form one typo away (`1368 west
     drive 33826` and `6600 west drive 33826`: another house). A unit added, a number left
-    out, or a mistyped house number or ZIP code (`6470` / `6407`) is no conflict."""
-    conflict = np.zeros(len(a), dtype=bool)
-    for row, (x, y) in enumerate(zip(a, b, strict=True)):
-        left = {w for w in x.split(" ") if any(c.isdigit() for c in w)}
-        right = {w for w in y.split(" ") if any(c.isdigit() for c in w)}
-        conflict[row] = _has_unmatched(left, right) and _has_unmatched(right, left)
+    out, or a mistyped house number or ZIP code (`6470` / `6407`) is no conflict.
+    `left`, `right`: per pair, each text's words with digits (`_digit_words`)."""
+    conflict = np.zeros(len(left), dtype=bool)
+    for row, (x, y) in enumerate(zip(left, right, strict=True)):
+        if x and y and x != y:  # a number both hold matches itself
+            conflict[row] = _has_unmatched(x - y, y) and _has_unmatched(y - x, x)
     return conflict
 
 
-def _has_unmatched(numbers: set[str], others: set[str]) -> bool:
+def _has_unmatched(numbers: frozenset[str], others: frozenset[str]) -> bool:
     return any(all(OSA.distance(n, o, score_cutoff=1) > 1 for o in others) for n in numbers)
 
 
-def _number_token_overlap(a: list[str], b: list[str]) -> NDArray[np.float32]:
+def _number_token_overlap(
+    left: list[frozenset[str]], right: list[frozenset[str]]
+) -> NDArray[np.float32]:
     """Jaccard overlap of the words with digits (model numbers, sizes, versions); NaN if none.
 
     Product titles that share most words still differ in exactly these ("16gb" vs "32gb").
     """
-    result = np.full(len(a), np.nan, dtype=np.float32)
-    for row, (x, y) in enumerate(zip(a, b, strict=True)):
-        left = {w for w in x.split(" ") if any(c.isdigit() for c in w)}
-        right = {w for w in y.split(" ") if any(c.isdigit() for c in w)}
-        if left or right:
-            result[row] = len(left & right) / len(left | right)
+    result = np.full(len(left), np.nan, dtype=np.float32)
+    for row, (x, y) in enumerate(zip(left, right, strict=True)):
+        if x or y:
+            result[row] = len(x & y) / len(x | y)
     return result
 
 
@@ -525,6 +556,7 @@ _KIND_FUNCTIONS = {
 
 # Levels without the features, for kinds whose features cost extra scorers.
 _LEVEL_FUNCTIONS = {
+    "long_text": _long_text_levels,
     "email": _email_levels,
     "phone": _one_typo_levels,
     "code": _one_typo_levels,
