@@ -69,3 +69,11 @@ def test_bfloat16_vectors_agree_with_float32() -> None:
     assert np.allclose(np.linalg.norm(half, axis=1), 1.0, atol=1e-4)
     assert np.all(np.einsum("ij,ij->i", full, half) > 0.999)
     assert not np.array_equal(full, half)  # the bfloat16 pass did run
+
+
+def test_long_text_is_embedded_but_an_address_is_not() -> None:
+    addresses = ["4195 lake road franklin mt 33826", "4195 lake rd franklin mt 33826"]
+    address = encode_field(FieldSpec("address", "long_text", "address"), addresses, embed=True)
+    assert address.vectors is None  # words and house numbers compare addresses
+    title = encode_field(FieldSpec("title", "long_text", "text"), addresses, embed=True)
+    assert title.vectors is not None

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from cleara.engine.dedupe.fields import FieldSpec, normalize_column
+from cleara.engine.dedupe.fields import FieldSpec, is_embedded, normalize_column
 from cleara.engine.fields.base import FieldOptions, JsonScalar
 
 IntArray = NDArray[np.int64]
@@ -146,7 +146,7 @@ def encode_field(spec: FieldSpec, values: Sequence[str | None], *, embed: bool) 
         data.numbers = np.array([_number(u) for u in unique_list], dtype=np.float64)
     if spec.kind == "name":
         data.phonetic = _phonetic_codes(codes, unique_list)
-    if spec.kind == "long_text" and embed and unique_list:
+    if embed and is_embedded(spec) and unique_list:
         from cleara.engine.dedupe.embeddings import embed_texts
 
         data.vectors = embed_texts(unique_list)

@@ -34,7 +34,7 @@ from cleara.engine.dedupe.cluster import Clustering, cluster_records
 from cleara.engine.dedupe.compare import Comparison, compare
 from cleara.engine.dedupe.data import Dataset, FloatArray, IntArray, build_dataset
 from cleara.engine.dedupe.explain import explain_pairs
-from cleara.engine.dedupe.fields import FieldSpec, plan_fields
+from cleara.engine.dedupe.fields import FieldSpec, is_embedded, plan_fields
 from cleara.engine.dedupe.golden import Survivorship, golden_record, recency_column
 from cleara.engine.dedupe.threshold import (
     DEFAULT_THRESHOLD,
@@ -293,7 +293,7 @@ def prepare(
 
 
 def _use_embeddings(setting: bool | str, specs: Sequence[FieldSpec]) -> bool:
-    if not any(s.kind == "long_text" for s in specs):
+    if not any(is_embedded(s) for s in specs):
         return False
     if setting == "auto":
         from cleara.engine.dedupe.embeddings import available
