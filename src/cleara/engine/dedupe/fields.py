@@ -45,6 +45,7 @@ def is_embedded(spec: FieldSpec) -> bool:
     0.8353 embedded, 0.8363 not, in 26.7 s against 1.5 s)."""
     return spec.kind == "long_text" and spec.type not in ADDRESS_TYPES
 
+
 _KIND_OF_TYPE: dict[str, str] = {
     **dict.fromkeys(("first_name", "last_name", "middle_name", "full_name", "name"), "name"),
     "email": "email",
