@@ -78,6 +78,25 @@ def test_first_and_last_name_the_other_way_round_count_as_typos() -> None:
     assert levels[5].tolist() == [4, -1]  # a missing name is no swap
 
 
+def test_a_given_name_and_its_nickname_are_close() -> None:
+    rows = [
+        {"first_name": "William", "last_name": "Moore"},
+        {"first_name": "BILL", "last_name": "Moore"},
+        {"first_name": "Peter", "last_name": "Moore"},
+    ]
+    specs = plan_fields(["first_name", "last_name"], rows)
+    data = build_dataset(specs, rows, [0, 1, 2])
+    levels = compare(data, np.array([0, 0]), np.array([1, 2])).levels
+    assert levels[0, 0] == 2  # "phonetic or close", not different
+    assert levels[1, 0] == 4
+    surnames = build_dataset(
+        [FieldSpec("last_name", "name", "last_name")],
+        [{"last_name": "Bill"}, {"last_name": "William"}],
+        [0, 1],
+    )
+    assert compare(surnames, np.array([0]), np.array([1])).levels[0, 0] > 2  # given names only
+
+
 def test_long_addresses_with_other_house_numbers_are_at_most_somewhat_similar() -> None:
     values: list[str | None] = [
         "1368 west drive franklin mt 33826", "6600 west drive franklin mt 33826",

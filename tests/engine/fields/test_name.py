@@ -270,3 +270,19 @@ def test_given_and_family_come_from_the_parser_after_unicode_and_space_clean_up(
     assert given_and_family("Dr. Mary A. Jones Jr.") == ("Mary", "Jones")
     assert given_and_family("Ａｎｎ\tＬｅｅ") == ("Ann", "Lee")
     assert given_and_family("Madonna") == ("Madonna", None)
+
+
+@pytest.mark.parametrize(
+    ("one", "other", "related"),
+    [
+        ("William", "Bill", True),
+        ("bill", " WILL ", True),  # two nicknames of one name
+        ("Jack", "John", True),
+        ("Liz", "Elizabeth", True),
+        ("Albert", "Alfred", False),  # two names that share a nickname are not one name
+        ("Mary", "Peter", False),
+        ("Zzyzx", "Zzyzx Jr", False),
+    ],
+)
+def test_nicknames_are_known(one: str, other: str, related: bool) -> None:
+    assert name.are_nicknames(one, other) is related

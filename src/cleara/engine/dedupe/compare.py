@@ -19,6 +19,7 @@ from rapidfuzz.process import cpdist
 from cleara.engine.dedupe.arrays import sorted_unique
 from cleara.engine.dedupe.data import Dataset, FieldData, IntArray
 from cleara.engine.dedupe.fields import ADDRESS_TYPES
+from cleara.engine.fields.name import are_nicknames
 
 LEVELS: dict[str, tuple[str, ...]] = {
     "name": ("exact", "typo", "phonetic or close", "similar", "different"),
@@ -205,7 +206,31 @@ def compare_field(
         if features:
             found["phonetic"] = np.where(null, np.nan, phonetic).astype(np.float32)
         levels[differ & phonetic & (levels > 2)] = 2
+    if kind == "name" and data.spec.type == "first_name":
+        levels[_nicknames(data, a, b, differ & (levels > 2))] = 2
     return levels, found
+
+
+def _nicknames(
+    data: FieldData, a: NDArray[np.int32], b: NDArray[np.int32], rows: NDArray[np.bool_]
+) -> NDArray[np.bool_]:
+    """Of `rows`, those whose two given names are a name and its nickname or two nicknames of
+    one name (`William` / `Bill`): as close as a phonetic match, not different names."""
+    result = np.zeros(len(a), dtype=bool)
+    if not rows.any():
+        return result
+    ua, ub, inverse = distinct_pairs(a[rows], b[rows], len(data.uniques))
+    uniques = data.uniques
+    related = np.fromiter(
+        (
+            are_nicknames(uniques[x], uniques[y])
+            for x, y in zip(ua.tolist(), ub.tolist(), strict=True)
+        ),
+        dtype=bool,
+        count=len(ua),
+    )
+    result[rows] = related if inverse is None else related[inverse]
+    return result
 
 
 def _compare_distinct(

@@ -35,6 +35,7 @@ from typing import Any, Literal
 
 import nameparser
 import probablepeople
+from nicknames import NickNamer
 
 from cleara.engine.fields.base import FieldOptions, FieldResult, FieldType, Issue, invalid
 
@@ -663,3 +664,20 @@ def _validate_value(text: str, options: FieldOptions) -> FieldResult:
 
 
 FIELD = FieldType(TYPE_NAME, _validate_value)
+
+
+@lru_cache(maxsize=1)
+def _nicknamer() -> NickNamer:
+    return NickNamer()
+
+
+def are_nicknames(one: str, other: str) -> bool:
+    """Whether two given names are a name and its nickname or two nicknames of one name
+    (`William` / `Bill`, `Bill` / `Will`), by the hand-curated English list of the
+    `nicknames` package; case and surrounding spaces do not count."""
+    names = _nicknamer()
+    if other.strip().lower() in names.nicknames_of(one):
+        return True
+    if one.strip().lower() in names.nicknames_of(other):
+        return True
+    return bool(names.canonicals_of(one) & names.canonicals_of(other))
