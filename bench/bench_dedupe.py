@@ -518,6 +518,12 @@ def bench_few_columns(root: Path, size: int = 3000) -> None:
                 ("dob", "email", "phone", "address", "city", "state", "zip"),
             )
         },
+        "CRM export: name, e-mail, phone, mailing address": lambda r: {
+            "Customer Name": f"{r['first_name']} {r['last_name']}",
+            "E-mail": r["email"],
+            "Phone": r["phone"],
+            "Mailing address": f"{r['address']}, {r['city']}, {r['state']} {r['zip']}",
+        },
     }
     table = []
     for columns, record in tables.items():
