@@ -301,3 +301,31 @@ def test_full_names_compared_by_parts_are_read_so_in_new_records_of_either_table
     plain = {"name": "Peter Brown", "email": "pb@example.net", "city": "Austin"}
     outcomes = index.match([inverted, plain], ids=["b3", "b4"])
     assert [o.matched_ids for o in outcomes] == [["c2"], ["c3"]]
+
+
+def test_a_person_who_moved_joins_their_stored_cluster_after_a_round_trip() -> None:
+    from bench.dedupe_data import generate
+
+    rows = generate(2000, seed=7)
+    for row in rows:
+        del row["entity_id"]
+    result = dedupe(rows)
+    assert result.scorer is not None
+    assert result.scorer.fs_model is not None
+    assert result.scorer.fs_model.has_moves
+    index = MatchIndex.from_state(json.loads(json.dumps(MatchIndex.from_result(result).to_state())))
+    assert index.fs_model is not None
+    assert index.fs_model.moved == result.scorer.fs_model.moved
+    stored = rows[0]
+    moved = {  # the same name and e-mail, no birth date, a new home
+        **stored,
+        "dob": "",
+        "phone": "5550001234",
+        "address": "12 Nowhere Lane",
+        "city": "Elsewhere",
+        "state": "ZZ",
+        "zip": "00001",
+    }
+    outcome = index.match([moved], ids=["moved"])[0]
+    assert not outcome.new_cluster  # five disagreements counted apart made it a new cluster
+    assert 0 in outcome.matched_ids
