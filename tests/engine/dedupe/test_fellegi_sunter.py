@@ -352,3 +352,28 @@ def test_other_tables_are_scored_at_the_candidates_match_rate(
     assert model is not None
     assert model.pair_share == 1.0
     assert model.scoring_prior_weight == model.prior_weight
+
+
+def test_sessions_that_cannot_tell_matches_from_housemates_are_left_out() -> None:
+    # Field a is personal (first name), b and c belong to the home (last name, city). The
+    # session on a sees only b and c, on which matches and housemates agree alike.
+    model = fs.FellegiSunterModel(
+        ["a", "b", "c"], ["code"] * 3, [[0.9, 0.1]] * 3, [[0.001, 0.999]] * 3, 0.1
+    )
+    model.home, model.household = [False, True, True], 0.05
+    patterns = np.array([(0, 0, 0), (0, 1, 0), (1, 0, 0)], dtype=np.int8)
+    counts = np.array([100.0, 100.0, 100.0])
+    assert fs._session_fields(model, patterns, counts) == [1, 2]
+    alone = np.array([(0, 1, 1), (1, 1, 1)], dtype=np.int8)  # only a is ever agreed on
+    assert fs._session_fields(model, alone, counts[:2]) == [0]
+    model.household = 0.0  # without a household class every distinctive field is held
+    assert fs._session_fields(model, patterns, counts) == [0, 1, 2]
+
+
+def test_first_name_last_name_and_city_find_duplicates_among_namesakes() -> None:
+    # The session on first names once taught m that half of all matches have another last
+    # name: precision 0.77 here (0.47 at 10,000 records).
+    records, truth = _persons(5000, ("first_name", "last_name", "city"))
+    found = {(int(p.left_id), int(p.right_id)) for p in dedupe(records).pairs}
+    assert len(found & truth) >= 0.9 * len(found)
+    assert len(found & truth) >= 0.75 * len(truth)

@@ -455,11 +455,9 @@ def _session_estimates(
     weights = np.zeros(fields)
     moves = any(model.movable)
     moved, moved_pairs = 0.0, 0.0
-    for g in range(fields):
+    for g in _session_fields(model, patterns, counts):
         rows = patterns[:, g] == 0
         pairs = float(counts[rows].sum())
-        if model.u[g][0] >= _SESSION_MAX_U or pairs < _SESSION_MIN_PAIRS or fields < 2:
-            continue
         learn_moved = moves and identifiers[g]
         session_patterns = patterns[rows].copy()
         session_patterns[:, g] = -1  # the field the session is blocked on says nothing
@@ -495,6 +493,32 @@ def _session_estimates(
         return None
     m = [_normalized(totals[f]) if weights[f] else list(model.m[f]) for f in range(fields)]
     return m, moved / max(moved_pairs, 1.0)
+
+
+def _session_fields(
+    model: FellegiSunterModel, patterns: NDArray[np.int8], counts: FloatArray
+) -> list[int]:
+    """The fields to hold EM sessions on: distinctive ones (random records rarely agree on them
+    exactly) that enough candidates agree on.
+
+    Where the model has a household class, a session whose other fields all belong to the
+    home cannot tell matches from people of one home: both agree on every field it sees. With
+    first name, last name and city, the session on first names then taught m that half of all
+    matches have another last name (F1 0.605 at 10,000 synthetic persons; 0.847 without it).
+    Such sessions are left out unless no other session is held (a full name and a city)."""
+    fields = patterns.shape[1]
+    if fields < 2:
+        return []
+    held = [
+        g
+        for g in range(fields)
+        if model.u[g][0] < _SESSION_MAX_U
+        and float(counts[patterns[:, g] == 0].sum()) >= _SESSION_MIN_PAIRS
+    ]
+    if not model.has_households:
+        return held
+    telling = [g for g in held if not all(model.home[f] for f in range(fields) if f != g)]
+    return telling or held
 
 
 def _em(
