@@ -679,9 +679,16 @@ def are_nicknames(one: str, other: str) -> bool:
     """Whether two given names are a name and its nickname or two nicknames of one name
     (`William` / `Bill`, `Bill` / `Will`), by the hand-curated English list of the
     `nicknames` package; case and surrounding spaces do not count."""
+    return not nickname_keys(one).isdisjoint(nickname_keys(other))
+
+
+@lru_cache(maxsize=65536)
+def nickname_keys(name: str) -> frozenset[str]:
+    """The full names a given name stands for: those it is a nickname of, and itself if it
+    has nicknames. Two different names are nicknames of one another (`are_nicknames`)
+    exactly when their keys meet; most names have none."""
     names = _nicknamer()
-    if other.strip().lower() in names.nicknames_of(one):
-        return True
-    if one.strip().lower() in names.nicknames_of(other):
-        return True
-    return bool(names.canonicals_of(one) & names.canonicals_of(other))
+    keys = set(names.canonicals_of(name))
+    if names.nicknames_of(name):
+        keys.add(name.strip().lower())
+    return frozenset(keys)
