@@ -664,24 +664,23 @@ def _responsibilities(
         present = levels >= 0
         table = np.log2(np.asarray(model.m[f]) / np.asarray(model.u[f]))
         weights[present, f] = table[levels[present]]
-    match_odds = weights.sum(axis=1) + model.prior_weight
-    none = np.zeros(len(patterns), dtype=np.float64)
+    moved_weight = model.moved_weight(weights)
+    match_odds = weights.sum(axis=1) + model.prior_weight + moved_weight
+    # Softmax over match, people of one home and unrelated (0) in base 2, shifted for
+    # stability.
     home_odds = model.household_odds(weights, patterns) if model.has_households else None
-    if model.has_moves:
-        movable = weights[:, np.asarray(model.movable, dtype=bool)].sum(axis=1)
-        stayed_odds = match_odds + math.log2(1.0 - model.moved)
-        moved_odds = match_odds - movable + math.log2(model.moved)
-    else:
-        stayed_odds, moved_odds = match_odds, None
-    # Softmax over the classes (unrelated = 0) in base 2, shifted for stability.
-    odds = [o for o in (stayed_odds, moved_odds, home_odds) if o is not None]
-    top = np.maximum(np.max(odds, axis=0), 0.0)
-    shares = [np.exp2(o - top) for o in odds]
-    denominator = sum(shares, np.exp2(-top))
-    stayed = shares[0] / denominator
-    moved = shares[1] / denominator if moved_odds is not None else none
-    home = shares[-1] / denominator if home_odds is not None else none
-    return stayed, moved, home
+    top = np.maximum(match_odds, 0.0)
+    if home_odds is not None:
+        top = np.maximum(top, home_odds)
+    match = np.exp2(match_odds - top)
+    home = np.exp2(home_odds - top) if home_odds is not None else np.zeros(len(patterns))
+    denominator = match + home + np.exp2(-top)
+    match, home = match / denominator, home / denominator
+    # Of the matches, those that stayed: (1 - moved) / (1 - moved + moved / BF).
+    stayed = (
+        match * np.exp2(math.log2(1.0 - model.moved) - moved_weight) if model.has_moves else match
+    )
+    return stayed, match - stayed, home
 
 
 def _household_step(
