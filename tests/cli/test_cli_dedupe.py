@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import pytest
@@ -178,6 +179,12 @@ def test_match_reports_a_missing_or_broken_index(runner: CliRunner, tmp_path: Pa
         assert result.exit_code == 2
         assert message in result.output
     index = _saved_index(runner, tmp_path)
+    state = json.loads(index.read_text(encoding="utf-8"))
+    state["fellegi_sunter"]["prior"] = "abc"  # a hand-edited file
+    broken.write_text(json.dumps(state), encoding="utf-8")
+    malformed = runner.invoke(app, ["match", str(new), "--index", str(broken)])
+    assert malformed.exit_code == 2
+    assert "a malformed value" in malformed.output
     wrong = runner.invoke(app, ["match", str(new), "--index", str(index), "--id-column", "ref"])
     assert wrong.exit_code == 2
     assert "--id-column 'ref' is not a column of" in wrong.output

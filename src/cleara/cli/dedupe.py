@@ -233,6 +233,8 @@ def _load_index_file(path: Path) -> MatchIndex:
         return MatchIndex.from_state(state)
     except (KeyError, TypeError, IndexError) as exc:
         raise CliError(f"{path}: not a complete match index (missing {exc})") from None
+    except ValueError as exc:
+        raise CliError(f"{path}: not a match index (a malformed value: {exc})") from None
 
 
 def _read_labels(path: Path) -> list[dict[str, Any]]:
