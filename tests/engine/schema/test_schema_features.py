@@ -10,6 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleara.engine.schema.features import (
+    _COMPILED,
+    PATTERN_CHARS,
+    _is_sentence,
     column_features,
     feature_names,
     iban_valid,
@@ -187,3 +190,19 @@ def test_character_classes_counted_per_distinct_character_match_a_count_per_char
         else [math.nan] * len(features._CHAR_CLASSES)
     )
     assert features._char_features(sample) == pytest.approx(expected, nan_ok=True)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="ab1 ,;\n\t.-", max_size=30))
+def test_the_linear_sentence_test_agrees_with_the_pattern(text: str) -> None:
+    assert _is_sentence(text) == (_COMPILED["sentence"].fullmatch(text) is not None)
+
+
+def test_shape_patterns_read_only_the_start_of_a_very_long_value() -> None:
+    # `sentence` backtracks over every split of a long word: two records holding one
+    # 60,000-character word took 96 s in it before the patterns read only their start.
+    word = "a" * 100_000
+    named = _named([word, "b" * PATTERN_CHARS + " c d e"])
+    assert named["re_sentence"] == 0.0  # the second value's words come after the limit
+    assert named["len_max"] == 100_000  # lengths are measured in full
+    assert _named(["one two three four " + word])["re_sentence"] == 1.0
