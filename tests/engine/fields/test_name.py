@@ -286,3 +286,10 @@ def test_given_and_family_come_from_the_parser_after_unicode_and_space_clean_up(
 )
 def test_nicknames_are_known(one: str, other: str, related: bool) -> None:
     assert name.are_nicknames(one, other) is related
+
+
+def test_a_very_long_value_is_rejected_for_its_length_before_any_pattern() -> None:
+    # The e-mail and web-address patterns take time that grows with the square of the
+    # length: a long value (an e-mail-like one too) is refused for its length first.
+    for text in ("a" * 50_000, "x@y.com " + "a" * 300):
+        assert [i.message for i in FIELD.validate(text).issues] == ["longer than 200 characters"]

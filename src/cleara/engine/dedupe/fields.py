@@ -160,14 +160,16 @@ _NAME_LIST = re.compile(r"\S+\s+\S+\s*[,;&]\s*\S+\s+\S+|\band\b", re.IGNORECASE)
 
 
 def _is_one_person(text: str) -> bool:
-    """Whether the name cleaner reads the text as one person with a given and family name."""
-    if _NAME_LIST.search(text):
-        return False
+    """Whether the name cleaner reads the text as one person with a given and family name.
+
+    The cleaner comes first: it refuses an overlong text at once, while the name-list
+    pattern's time grows with the square of the length."""
     components = get_field("name").validate(text).components or {}
     return (
         components.get("kind") == "person"
         and bool(components.get("first"))
         and bool(components.get("last"))
+        and not _NAME_LIST.search(text)
     )
 
 

@@ -232,12 +232,12 @@ def _clean_text(text: str) -> str:
 def _invalid_reason(text: str) -> str | None:
     if _letter_count(text) < _MIN_LETTERS:
         return "too few letters for a name"
+    if len(text) > _MAX_LENGTH:  # before the patterns, whose time grows with the square
+        return f"longer than {_MAX_LENGTH} characters"
     if _EMAIL.search(text):
         return "looks like an email address, not a name"
     if _URL.search(text):
         return "looks like a web address, not a name"
-    if len(text) > _MAX_LENGTH:
-        return f"longer than {_MAX_LENGTH} characters"
     return None
 
 
