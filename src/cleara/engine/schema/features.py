@@ -91,12 +91,10 @@ def _is_sentence(text: str) -> bool:
     return _SENTENCE_CORE.search(text) is not None
 
 
-def _matchers() -> list[Callable[[str], object]]:
-    """Each shape pattern's full-match test, in `_PATTERNS` order."""
-    return [
-        _is_sentence if name == "sentence" else pattern.fullmatch
-        for name, pattern in _COMPILED.items()
-    ]
+_MATCHERS: tuple[Callable[[str], object], ...] = tuple(
+    _is_sentence if name == "sentence" else pattern.fullmatch for name, pattern in _COMPILED.items()
+)
+"""Each shape pattern's full-match test, in `_PATTERNS` order."""
 
 
 _NUMBER = re.compile(r"[-+]?(\d+([.,]\d+)?|[.,]\d+)([eE][-+]?\d+)?")
@@ -175,7 +173,7 @@ def column_features(values: Sequence[JsonScalar]) -> list[float]:
     numeric_texts, numbers = _read_numbers(sample)
     features += _numeric_features(sample, numeric_texts, numbers)
     shapes = [text[:PATTERN_CHARS] for text in sample]
-    features += [_share(shapes, matches) for matches in _matchers()]
+    features += [_share(shapes, matches) for matches in _MATCHERS]
     features += _lexicon_features(sample)
     features += _gazetteer_features(sample)
     features += _shape_features(sample)
