@@ -404,6 +404,7 @@ def bench_incremental(root: Path, names: list[str] | None = None) -> None:
                 "keys and text" if with_text else "keys only",
                 f"{found} ({100 * found / len(new):.0f}%)",
                 sum(not o.new_cluster for o in outcomes),
+                sum(len(getattr(o, "merged_cluster_ids", [])) for o in outcomes),
                 f"{1000 * took / len(new):.1f}",
             ])  # fmt: skip
             console.print(rows[-1])
@@ -416,13 +417,13 @@ def bench_incremental(root: Path, names: list[str] | None = None) -> None:
         joined = sum(sizes[cluster_of[b]] > 1 for b in truth)
         rows.append([
             name, len(state_json["ids"]), len(new), "batch run over all records",
-            f"{found} ({100 * found / len(new):.0f}%)", joined, f"({took:.0f} s in all)",
+            f"{found} ({100 * found / len(new):.0f}%)", joined, "", f"({took:.0f} s in all)",
         ])  # fmt: skip
         console.print(rows[-1])
     print_table(
         "Incremental matching: held-back test listings against a stored index",
         ["dataset", "stored records", "new records", "candidates from", "joined true match",
-         "joined any cluster", "ms / record"],
+         "joined any cluster", "clusters merged", "ms / record"],
         rows,
     )  # fmt: skip
     bench_index_people()
@@ -430,6 +431,8 @@ def bench_incremental(root: Path, names: list[str] | None = None) -> None:
 
 _INDEX_RUN = """
 import sys, time, json, resource
+from collections import Counter
+from itertools import combinations
 from bench.dedupe_data import generate
 from cleara.engine.dedupe import dedupe
 from cleara.engine.dedupe.incremental import MatchIndex
@@ -451,7 +454,15 @@ print("with_duplicate=%d" % len(with_duplicate))
 print("joined_it=%d" % sum(any(entity[m] == entity[size + i] for m in o.matched_ids if m < size)
                            for i, o in enumerate(outcomes) if entity[size + i] in stored))
 print("wrong=%d" % sum(not o.new_cluster and not any(entity[m] == entity[size + i]
-                           for m in o.matched_ids if m < size) for i, o in enumerate(outcomes)))
+                           for m in o.matched_ids) for i, o in enumerate(outcomes)))
+merging = [(i, o) for i, o in enumerate(outcomes) if o.merged_cluster_ids]
+print("merges=%d" % sum(len(o.merged_cluster_ids) for _, o in merging))
+print("wrong_merges=%d" % sum(any(entity[m] != entity[size + i] for m in o.matched_ids)
+                              for i, o in merging))
+found = [p for members in index.cluster_members().values() for p in combinations(members, 2)]
+true_pairs = sum(n * (n - 1) // 2 for n in Counter(entity).values())
+right = sum(entity[a] == entity[b] for a, b in found)
+print("index_f1=%f" % (2 * right / (len(found) + true_pairs)))
 print("peak_gb=%f" % (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20))
 """
 
@@ -464,10 +475,12 @@ def bench_index_people(size: int = 100_000, new: int = 1000) -> None:
     print_table(
         "Match index of synthetic persons",
         ["stored", "new", "index from result s", "JSON state MB", "loaded s", "ms / new record",
-         "new with a stored duplicate", "joined it", "joined a wrong cluster", "peak GB"],
+         "new with a stored duplicate", "joined it", "joined a wrong cluster",
+         "clusters merged (wrongly)", "pairwise F1 of all clusters after", "peak GB"],
         [[size, new, f"{run['build_s']:.1f}", f"{run['state_mb']:.1f}", f"{run['load_s']:.1f}",
           f"{run['match_ms']:.1f}", int(run["with_duplicate"]), int(run["joined_it"]),
-          int(run["wrong"]), f"{run['peak_gb']:.2f}"]],
+          int(run["wrong"]), f"{int(run['merges'])} ({int(run['wrong_merges'])})",
+          f"{run['index_f1']:.5f}", f"{run['peak_gb']:.2f}"]],
     )  # fmt: skip
 
 

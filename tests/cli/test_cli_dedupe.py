@@ -144,6 +144,7 @@ def test_match_joins_new_records_to_saved_clusters(runner: CliRunner, tmp_path: 
         "n1", "0", {"p1", "p2"}
     )  # fmt: skip
     assert (wendy["new_cluster"], wendy["matched_ids"]) == ("1", "")
+    assert jon["merged_clusters"] == wendy["merged_clusters"] == ""
     again = runner.invoke(app, args)  # the index file now holds n1 and n2
     assert again.exit_code == 2
     assert "'n1' is already in the index" in again.output
@@ -158,7 +159,8 @@ def test_match_without_update_leaves_the_index_file_alone(
     new.write_text(NEW_PEOPLE, encoding="utf-8")
     result = runner.invoke(app, ["match", str(new), "--index", str(index), "--no-update"])
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[0] == "id,cluster_id,new_cluster,score,matched_ids"
+    header = "id,cluster_id,new_cluster,score,matched_ids,merged_clusters"
+    assert result.stdout.splitlines()[0] == header
     assert [line.split(",")[0] for line in result.stdout.splitlines()[1:]] == ["4", "5"]
     assert index.read_bytes() == saved
 

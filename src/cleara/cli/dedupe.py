@@ -147,7 +147,9 @@ def match_command(
 
     Each new record joins the stored cluster it matches best (mean match probability at or
     above the index's threshold) or starts a cluster of its own. Writes
-    `id,cluster_id,new_cluster,score,matched_ids` (matched ids joined by `|`).
+    `id,cluster_id,new_cluster,score,matched_ids,merged_clusters` (ids joined by `|`). A
+    record that matches two stored clusters which, with it, hold together (as the batch
+    run's average linkage would judge) merges them; `merged_clusters` names those it absorbed.
     """
     from cleara.io.tabular import read_records
 
@@ -158,10 +160,11 @@ def match_command(
             raise CliError(f"--id-column {id_column!r} is not a column of {source}")
         ids = [row.get(id_column) for row in rows] if id_column is not None else None
         outcomes = matcher.match(rows, ids)
-        header = ["id", "cluster_id", "new_cluster", "score", "matched_ids"]
+        header = ["id", "cluster_id", "new_cluster", "score", "matched_ids", "merged_clusters"]
         table = [
             [o.id, o.cluster_id, int(o.new_cluster), round(o.score, 6),
-             "|".join(str(m) for m in o.matched_ids)]
+             "|".join(str(m) for m in o.matched_ids),
+             "|".join(str(c) for c in o.merged_cluster_ids)]
             for o in outcomes
         ]  # fmt: skip
         if output is not None:

@@ -43,6 +43,7 @@ def test_new_records_join_stored_clusters_and_grow_the_index(client: TestClient)
     assert jon["id"] == "n1"
     assert not jon["new_cluster"]
     assert set(jon["matched_ids"]) == {"a1", "a2"}
+    assert jon["merged_cluster_ids"] == []
     assert jon["score"] >= created["threshold"]
     assert wendy["new_cluster"]
     assert wendy["matched_ids"] == []

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from people import PEOPLE, people_with_housemates
+from people import PEOPLE, catalogues, people_with_housemates
 
-from cleara.engine.dedupe import dedupe
+from cleara.engine.dedupe import DedupeOptions, dedupe
 from cleara.engine.dedupe.incremental import BlockIndex, MatchIndex
 from cleara.engine.table import InputError
 
@@ -53,6 +53,64 @@ def test_state_round_trips_through_json() -> None:
     assert restored.cluster_members() == index.cluster_members()
     outcome = restored.match([dict(PEOPLE[2])], ids=["c-again"])[0]
     assert "c" in outcome.matched_ids
+
+
+def _split_smith_index() -> MatchIndex:
+    """The index of PEOPLE with Jonathan Smith's two records stored as two clusters."""
+    state = _index().to_state()
+    state["clusters"][state["ids"].index("b")] = max(state["clusters"]) + 1
+    state.pop("next_cluster")  # as saved before the key existed
+    return MatchIndex.from_state(json.loads(json.dumps(state)))
+
+
+def test_indexes_of_two_tables_linked_by_best_match_links_merge_no_clusters() -> None:
+    left, right = catalogues()
+    assert not MatchIndex.from_result(dedupe(left, right, id_field="id")).merges
+    every_link = DedupeOptions(best_match=False)
+    assert MatchIndex.from_result(dedupe(left, right, id_field="id", options=every_link)).merges
+    assert _index().merges
+
+
+def test_an_index_saved_before_merging_existed_merges_nothing() -> None:
+    state = _split_smith_index().to_state()
+    state.pop("merges")
+    index = MatchIndex.from_state(state)
+    jon = {k: v for k, v in PEOPLE[0].items() if k != "id"}
+    outcome = index.match([jon], ids=["a-again"])[0]
+    assert outcome.merged_cluster_ids == []
+    assert outcome.matched_ids in (["a"], ["b"])
+
+
+def test_a_record_matching_two_clusters_of_one_person_merges_them() -> None:
+    index = _split_smith_index()
+    cluster_a = index.clusters[index.ids.index("a")]
+    cluster_b = index.clusters[index.ids.index("b")]
+    jon = {k: v for k, v in PEOPLE[0].items() if k != "id"}
+    outcome = index.match([jon], ids=["a-again"])[0]
+    assert (outcome.cluster_id, outcome.merged_cluster_ids) == (cluster_a, [cluster_b])
+    assert set(outcome.matched_ids) == {"a", "b"}
+    assert set(index.cluster_members()[cluster_a]) == {"a", "b", "a-again"}
+    assert cluster_b not in index.cluster_members()
+    restored = MatchIndex.from_state(json.loads(json.dumps(index.to_state())))
+    stranger = restored.match([{"first_name": "Wendy", "last_name": "Darling"}], ids=["w"])[0]
+    assert stranger.new_cluster
+    assert stranger.cluster_id == cluster_b + 1  # the merged cluster's id is not given again
+
+
+def test_a_record_matching_two_different_people_does_not_merge_them() -> None:
+    index = _index()
+    zoe = {"first_name": "Zoe", "last_name": "Quinn", "city": "Reno"}
+    older = {**zoe, "email": "zoe.quinn@other.org", "phone": "775 555 0199", "dob": "1962-08-19"}
+    younger = {**zoe, "email": "zq@example.io", "phone": "999 555 0000", "dob": "2001-02-03"}
+    first, second = index.match([older, younger], ids=["older", "younger"])
+    assert second.new_cluster  # namesakes in one town, otherwise different
+    unsure = index.match([zoe], ids=["name-and-town"])[0]
+    assert unsure.merged_cluster_ids == []
+    position = index.ids.index("name-and-town")
+    stored = [index.ids.index("older"), index.ids.index("younger")]
+    scores = index._scores([column[position] for column in index.values], stored)
+    assert min(scores.values()) >= index.threshold  # it matches each of them alone
+    assert {first.cluster_id, second.cluster_id} <= set(index.cluster_members())
 
 
 def test_repeated_id_and_bad_version_are_errors() -> None:

@@ -99,6 +99,11 @@ class MatchOut(BaseModel):
     new_cluster: bool
     score: float = Field(description="Mean match probability with the joined cluster's members.")
     matched_ids: list[JsonScalar]
+    merged_cluster_ids: list[int] = Field(
+        default_factory=list,
+        description="Stored clusters this record showed to be one with the joined cluster "
+        "(merged into `cluster_id`; their ids are no longer used).",
+    )
 
 
 class IndexList(BaseModel):
@@ -173,7 +178,8 @@ async def match_records(
             save_index(stores.blobs, name, index, owner)
         matches = [
             {"id": o.id, "cluster_id": o.cluster_id, "new_cluster": o.new_cluster,
-             "score": round(o.score, 6), "matched_ids": o.matched_ids}
+             "score": round(o.score, 6), "matched_ids": o.matched_ids,
+             "merged_cluster_ids": o.merged_cluster_ids}
             for o in outcomes
         ]  # fmt: skip
         return {"matches": matches, "index": _info(name, index)}

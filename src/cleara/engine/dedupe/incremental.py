@@ -7,7 +7,8 @@ for text records (products, beers), a whole-record TF-IDF index as in batch bloc
 (`text_neighbours`). `match` blocks each new record against the index (blocking keys and its
 nearest records by text), scores it against the members of the candidate clusters, joins
 the cluster with the highest mean match probability (if at or above the threshold) or starts
-a new one, and adds it to the index. Fields the model compares by MiniLM embedding are
+a new one, merges other clusters it joins too where average linkage would (`_bridge`), and
+adds it to the index. Fields the model compares by MiniLM embedding are
 embedded as in the batch run: an index built from a result keeps the run's vectors, a loaded
 one embeds the texts it meets (one batch per `match` call). The state is plain JSON
 (`to_state` / `from_state`, without vectors); storing it is the caller's business.
@@ -16,8 +17,8 @@ one embeds the texts it meets (one batch per `match` call). The state is plain J
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -39,6 +40,8 @@ STATE_VERSION = 1
 FORMS_VERSION = 2
 """Comparison forms of the stored values; 2: addresses in one spelling (`address_words`)."""
 EMBEDDING_SIZE = 384
+MAX_BRIDGE_PAIRS = 10_000
+"""Two clusters a new record joins are merged only if scoring all their pairs stays cheap."""
 MAX_BLOCK = 200
 """Candidates taken from one blocking key (the most recent ones), so common keys stay cheap."""
 
@@ -102,7 +105,9 @@ class MatchOutcome:
     cluster_id: int
     score: float  # mean match probability with the joined cluster (0 for a new cluster)
     new_cluster: bool
-    matched_ids: list[JsonScalar]
+    matched_ids: list[JsonScalar]  # the joined cluster's members, merged clusters' included
+    merged_cluster_ids: list[int] = field(default_factory=list)
+    """Stored clusters the record showed to be one with the joined cluster, now part of it."""
 
 
 class MatchIndex:
@@ -116,6 +121,8 @@ class MatchIndex:
         classifier: supervised.SupervisedModel | None,
         rules: list[BlockingRule],
         settings: list[dict[str, Any]] | None = None,
+        *,
+        merges: bool = False,
     ) -> None:
         if fs_model is None and classifier is None:
             raise InputError("a match index needs a fitted model")
@@ -126,6 +133,9 @@ class MatchIndex:
         self.rules = rules
         self.settings = settings or [{} for _ in specs]
         """Per field, how the stored values were read (country, day/month order)."""
+        self.merges = merges
+        """Whether a new record may merge stored clusters (not for two tables linked by
+        best-match links: there a record links to its best match only, as in the batch run)."""
         self.embedded = [False] * len(specs)
         """Per field, whether the model compares its values' MiniLM embeddings."""
         self._vectors: list[dict[str, NDArray[np.float32]]] = [{} for _ in specs]
@@ -136,6 +146,8 @@ class MatchIndex:
         self.frequencies: list[dict[str, int]] = [{} for _ in specs]
         self.blocks = [BlockIndex() for _ in rules]
         self.members: dict[int, list[int]] = {}
+        self._next_cluster = 0
+        """The id a new cluster gets (ids of clusters merged away are not given again)."""
         self._positions: dict[str, int] = {}
         self.texts = TextIndex() if searchable_kinds({s.kind for s in specs}) else None
 
@@ -155,6 +167,7 @@ class MatchIndex:
             scorer.classifier,
             result.rules,
             [dict(f.settings) for f in data.fields],
+            merges=not result.best_match_links,
         )
         for f, field_data in enumerate(data.fields):
             if field_data.vectors is not None:
@@ -181,6 +194,7 @@ class MatchIndex:
         self.clusters.extend(int(c) for c in clusters)
         for position, cluster in enumerate(self.clusters[start:], start=start):
             self.members.setdefault(cluster, []).append(position)
+        self._next_cluster = max([self._next_cluster, *(c + 1 for c in self.clusters[start:])])
         for f, column in enumerate(columns):
             self.values[f].extend(column)
             counts = Counter(v for v in column if v is not None)
@@ -190,8 +204,8 @@ class MatchIndex:
         field_of = {spec.name: f for f, spec in enumerate(self.specs)}
         parts: dict[Key, list[str | None]] = {}
         for block_key in {k for rule in self.rules for k in rule.keys}:
-            field = field_of.get(block_key.field)
-            column = columns[field] if field is not None else [None] * len(ids)
+            field_index = field_of.get(block_key.field)
+            column = columns[field_index] if field_index is not None else [None] * len(ids)
             distinct = {v: _key_part(block_key, v) for v in set(column)}
             parts[block_key] = [distinct[v] for v in column]
         for r, rule in enumerate(self.rules):
@@ -317,21 +331,51 @@ class MatchIndex:
         self, record_id: JsonScalar, values: list[str | None], candidates: set[int]
     ) -> MatchOutcome:
         scores = self._scores(values, sorted(candidates))
-        clusters = {self.clusters[p] for p, s in scores.items() if s >= self.threshold}
-        best_cluster, best_score = -1, 0.0
-        for cluster in clusters:
+        means = self._cluster_means(values, scores)
+        joined = sorted((c for c, m in means.items() if m >= self.threshold), key=means.__getitem__)
+        if not joined:
+            cluster = self._next_cluster
+            self._next_cluster += 1
+            self._add(record_id, values, cluster)
+            return MatchOutcome(record_id, cluster, 0.0, True, [])
+        best = joined.pop()
+        merged = self._bridge(best, reversed(joined), scores) if self.merges else []
+        matched = [self.ids[m] for m in self.members[best]]
+        self._add(record_id, values, best)
+        return MatchOutcome(record_id, best, means[best], False, matched, merged)
+
+    def _cluster_means(
+        self, values: list[str | None], scores: dict[int, float]
+    ) -> dict[int, float]:
+        """Mean match probability with each cluster that has a member at or above the
+        threshold (members blocking did not propose are scored now; `scores` gains them)."""
+        means: dict[int, float] = {}
+        for cluster in {self.clusters[p] for p, s in scores.items() if s >= self.threshold}:
             members = self.members[cluster]
-            missing = [m for m in members if m not in scores]
-            scores.update(self._scores(values, missing))
-            mean = float(np.mean([scores[m] for m in members]))
-            if mean >= self.threshold and mean > best_score:
-                best_cluster, best_score = cluster, mean
-        new = best_cluster < 0
-        if new:
-            best_cluster = max(self.members, default=-1) + 1
-        matched = [self.ids[m] for m in self.members.get(best_cluster, [])]
-        self._add(record_id, values, best_cluster)
-        return MatchOutcome(record_id, best_cluster, best_score, new, matched)
+            scores.update(self._scores(values, [m for m in members if m not in scores]))
+            means[cluster] = float(np.mean([scores[m] for m in members]))
+        return means
+
+    def _bridge(self, cluster: int, others: Iterable[int], scores: dict[int, float]) -> list[int]:
+        """Merge into `cluster` the other clusters the new record also joins, each while the
+        mean probability over all pairs between the two (the new record counted in
+        `cluster`) stays at or above the threshold: the batch run's average linkage, so a
+        record does not chain two different entities together. Returns the merged ids."""
+        merged: list[int] = []
+        for other in others:
+            mine, theirs = self.members[cluster], self.members[other]
+            if len(mine) * len(theirs) > MAX_BRIDGE_PAIRS:
+                continue
+            total = sum(scores[t] for t in theirs)
+            for member in mine:
+                row = [column[member] for column in self.values]
+                total += sum(self._scores(row, theirs).values())
+            if total / ((len(mine) + 1) * len(theirs)) >= self.threshold:
+                for member in theirs:
+                    self.clusters[member] = cluster
+                mine.extend(self.members.pop(other))
+                merged.append(other)
+        return merged
 
     def _scores(self, values: list[str | None], positions: list[int]) -> dict[int, float]:
         if not positions:
@@ -398,6 +442,8 @@ class MatchIndex:
             "embedded": [f for f, embedded in enumerate(self.embedded) if embedded],
             "ids": self.ids,
             "clusters": self.clusters,
+            "next_cluster": self._next_cluster,
+            "merges": self.merges,
             "values": self.values,
         }
 
@@ -420,7 +466,10 @@ class MatchIndex:
             for keys in state["rules"]
         ]
         settings = state.get("settings")  # indexes saved before settings were kept: none
-        index = cls(specs, float(state["threshold"]), fs_model, classifier, rules, settings)
+        merges = bool(state.get("merges", False))  # saved before merging: as it was then
+        index = cls(
+            specs, float(state["threshold"]), fs_model, classifier, rules, settings, merges=merges
+        )
         if state.get("embedded") and embeddings_available():
             for f in state["embedded"]:
                 index.embedded[int(f)] = True
@@ -431,6 +480,7 @@ class MatchIndex:
                 for spec, column in zip(specs, values, strict=True)
             ]
         index._add_all(state["ids"], [list(column) for column in values], state["clusters"])
+        index._next_cluster = max(index._next_cluster, int(state.get("next_cluster", 0)))
         return index
 
     def cluster_members(self) -> dict[int, list[JsonScalar]]:

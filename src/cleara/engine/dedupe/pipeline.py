@@ -134,6 +134,7 @@ class DedupeResult:
     cluster_of: list[int]  # per record (records, then link records): its cluster id
     scorer: Scorer | None = field(default=None, repr=False)
     rules: list[BlockingRule] = field(default_factory=list)
+    best_match_links: bool = False  # two tables linked by best-match links only
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -612,6 +613,7 @@ def _run(
         clustering.labels.tolist(),
         scorer,
         list(candidates.rules),
+        data.link and options.best_match,
     )
 
 
