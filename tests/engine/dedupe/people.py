@@ -106,3 +106,31 @@ def catalogues() -> tuple[list[dict[str, str]], list[dict[str, str]]]:
             right.append({"id": key + "b", "title": title.lower(), "brand": brand.upper(),
                           "price": f"${price}"})  # fmt: skip
     return left, right
+
+
+def people_with_fillers(
+    people: int = 200, copies: int = 60, share: float = 0.25
+) -> tuple[list[dict[str, str]], set[tuple[str, str]]]:
+    """Records in which a `share` of e-mails and of birth dates are fillers
+    (`noemail@example.com`, `1900-01-01`), and the duplicate pairs (a copy in capitals)."""
+    rng = random.Random(2)
+    records: list[dict[str, str]] = []
+    for n in range(people):
+        first, last = FIRST_NAMES[n % 20], LAST_NAMES[(n * 7 + n // 20) % 25]
+        records.append({
+            "id": str(n), "first_name": first, "last_name": last,
+            "email": f"{first.lower()}.{last.lower()}{n}@mail.com",
+            "phone": f"{rng.randint(201, 989)}555{rng.randint(1000, 9999)}",
+            "dob": f"19{rng.randint(40, 99)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+        })  # fmt: skip
+    duplicates = set()
+    for n in range(copies):
+        copy = {**records[n], "id": f"{n}-copy", "last_name": records[n]["last_name"].upper()}
+        records.append(copy)
+        duplicates.add((str(n), copy["id"]))
+    for record in records:
+        if rng.random() < share:
+            record["email"] = "noemail@example.com"
+        if rng.random() < share:
+            record["dob"] = "1900-01-01"
+    return records, duplicates

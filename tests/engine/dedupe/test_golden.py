@@ -46,3 +46,13 @@ def test_all_empty_column_and_recency_detection() -> None:
 def test_unknown_rule_is_rejected() -> None:
     with pytest.raises(InputError, match="survivorship"):
         Survivorship(default="longest")
+
+
+def test_a_filler_is_chosen_only_when_the_column_has_nothing_else() -> None:
+    rows = [{"email": "noemail@example.com"}, {"email": "noemail@example.com"},
+            {"email": "ann@lee.com"}]  # fmt: skip
+    fillers = {(0, "email"), (1, "email")}
+    values, provenance = golden_record(rows, IDS, ["email"], Survivorship(), fillers)
+    assert (values["email"], provenance["email"]["source"]) == ("ann@lee.com", "z")
+    alone, _ = golden_record(rows[:2], IDS[:2], ["email"], Survivorship(), fillers)
+    assert alone["email"] == "noemail@example.com"

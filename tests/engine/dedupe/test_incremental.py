@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from people import PEOPLE, catalogues, people_with_housemates
+from people import PEOPLE, catalogues, people_with_fillers, people_with_housemates
 
 from cleara.engine.dedupe import DedupeOptions, dedupe
 from cleara.engine.dedupe.incremental import BlockIndex, MatchIndex
@@ -387,3 +387,20 @@ def test_a_person_who_moved_joins_their_stored_cluster_after_a_round_trip() -> N
     outcome = index.match([moved], ids=["moved"])[0]
     assert not outcome.new_cluster  # five disagreements counted apart made it a new cluster
     assert 0 in outcome.matched_ids
+
+
+def test_the_batch_runs_fillers_are_read_as_missing_in_new_records() -> None:
+    records, _ = people_with_fillers()
+    records = [{k: v for k, v in r.items() if k != "phone"} for r in records]
+    index = MatchIndex.from_result(dedupe(records, id_field="id"))
+    restored = MatchIndex.from_state(json.loads(json.dumps(index.to_state())))
+    assert restored.placeholders[[s.name for s in restored.specs].index("email")] == {
+        "noemail@example.com"
+    }
+    known = [r for r in records if "@mail.com" in r["email"] and r["dob"] != "1900-01-01"]
+    arrivals = [{**r, "email": "NoEmail@example.com"} for r in known[:20]]
+    outcomes = restored.match(
+        [{k: v for k, v in r.items() if k != "id"} for r in arrivals],
+        ids=[f"{r['id']}-new" for r in arrivals],
+    )
+    assert all(r["id"] in o.matched_ids for r, o in zip(arrivals, outcomes, strict=True))

@@ -7,7 +7,14 @@ import random
 from collections import Counter
 
 import pytest
-from people import DUPLICATES, PEOPLE, catalogues, matched, people_with_housemates
+from people import (
+    DUPLICATES,
+    PEOPLE,
+    catalogues,
+    matched,
+    people_with_fillers,
+    people_with_housemates,
+)
 
 from cleara.engine.dedupe import dedupe, fellegi_sunter, pipeline, pseudo_labels, supervised
 from cleara.engine.dedupe.blocking import candidate_pairs
@@ -513,3 +520,18 @@ def test_first_name_last_name_and_city_alone_do_not_match_every_namesake() -> No
     for pair in result.pairs:  # the first name alone never makes a match
         a, b = by_id[pair.left_id], by_id[pair.right_id]
         assert a["city"] == b["city"] or a["last_name"][:3].lower() == b["last_name"][:3].lower()
+
+
+def test_fillers_in_e_mails_and_birth_dates_are_read_as_missing() -> None:
+    records, duplicates = people_with_fillers()
+    records = [{k: v for k, v in r.items() if k != "phone"} for r in records]
+    result = dedupe(records, id_field="id")
+    assert result.stats["placeholders"] == {
+        "email": ["noemail@example.com"], "dob": ["1900-01-01"]
+    }  # fmt: skip
+    assert matched(result) == {tuple(sorted(pair)) for pair in duplicates}  # 50 of 60 before
+    real = {r["id"]: r for r in records}
+    for cluster in result.clusters:
+        emails = {real[str(m)]["email"] for m in cluster.members} - {"noemail@example.com"}
+        if emails:
+            assert cluster.golden["email"] in emails  # a known value over the filler

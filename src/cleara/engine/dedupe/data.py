@@ -36,6 +36,8 @@ class FieldData:
     vectors: NDArray[np.float32] | None = None  # per distinct value: unit text embedding
     total: int = 0  # non-null values in the whole population, when larger than these records
     settings: dict[str, Any] = field(default_factory=dict)  # how the values were read
+    placeholders: list[str] = field(default_factory=list)  # fillers read as missing
+    filler_rows: NDArray[np.bool_] | None = None  # per record: its value was such a filler
     _unique_array: NDArray[np.object_] | None = field(default=None, repr=False)
     _derived: dict[str, IntArray] = field(default_factory=dict, repr=False)
 
@@ -120,7 +122,8 @@ def build_dataset(
     options: FieldOptions | None = None,
     embed: bool = False,
 ) -> Dataset:
-    """Normalize and encode every field of the records (and link records)."""
+    """Normalize and encode every field of the records (and link records); fillers that
+    stand for unknown values (`placeholder_values`) are read as missing."""
     right_rows = right_rows or []
     all_rows = [*rows, *right_rows]
     fields = []
@@ -129,8 +132,62 @@ def build_dataset(
         normalized, settings = normalize_column(spec, values, options)
         fields.append(encode_field(spec, normalized, embed=embed))
         fields[-1].settings = settings
+    for f, placeholders in enumerate(placeholder_values(fields)):
+        if placeholders:
+            fields[f] = _without_fillers(fields[f], placeholders, embed=embed)
     all_ids = [*ids, *(right_ids or [])]
     return Dataset(all_ids, len(rows), bool(right_ids is not None), fields, all_rows)
+
+
+PLACEHOLDER_TYPES = frozenset({"email", "phone", "date_of_birth", "national_id"})
+"""Semantic types whose filler values (`noemail@example.com`, `1900-01-01`) are set aside."""
+PERSON_NAME_TYPES = frozenset({"first_name", "middle_name", "last_name", "full_name"})
+MIN_PLACEHOLDER_RECORDS = 10
+PLACEHOLDER_EXCESS = 20
+"""A filler is held by at least this many times as many records as the field's values
+commonly are (the 95th percentile of the records per value)."""
+PLACEHOLDER_NAME_SHARE = 0.5
+"""... and its records carry at least this many distinct names per record: different people,
+not one customer entered many times."""
+
+
+def placeholder_values(fields: Sequence[FieldData]) -> list[list[str]]:
+    """Per field, the values that stand for "unknown": in a field that identifies a person
+    (`PLACEHOLDER_TYPES`), a value held by far more records than its values commonly are,
+    whose records mostly name different people. Matching reads them as missing, so that a
+    filler neither agrees nor disagrees. Needs a person-name field (none: nothing found)."""
+    result: list[list[str]] = [[] for _ in fields]
+    names = [f.codes for f in fields if f.spec.type in PERSON_NAME_TYPES]
+    if not names:
+        return result
+    for f, field_data in enumerate(fields):
+        counts = field_data.counts
+        if field_data.spec.type not in PLACEHOLDER_TYPES or not len(counts):
+            continue
+        if int(counts.max()) < MIN_PLACEHOLDER_RECORDS:
+            continue
+        floor = max(MIN_PLACEHOLDER_RECORDS, PLACEHOLDER_EXCESS * float(np.quantile(counts, 0.95)))
+        for code in np.flatnonzero(counts >= floor).tolist():
+            holders = np.stack([codes[field_data.codes == code] for codes in names], axis=1)
+            people = len(np.unique(holders, axis=0))
+            if people >= PLACEHOLDER_NAME_SHARE * int(counts[code]):
+                result[f].append(field_data.uniques[code])
+        result[f].sort()
+    return result
+
+
+def _without_fillers(field_data: FieldData, placeholders: list[str], *, embed: bool) -> FieldData:
+    """The field encoded again with its fillers read as missing."""
+    filler_codes = [field_data.uniques.index(p) for p in placeholders]
+    filler_rows = np.isin(field_data.codes, filler_codes)
+    values = field_data.unique_array()[np.maximum(field_data.codes, 0)]
+    values[(field_data.codes < 0) | filler_rows] = None
+    column: list[str | None] = values.tolist()
+    encoded = encode_field(field_data.spec, column, embed=embed)
+    encoded.settings = field_data.settings
+    encoded.placeholders = placeholders
+    encoded.filler_rows = filler_rows
+    return encoded
 
 
 def encode_field(spec: FieldSpec, values: Sequence[str | None], *, embed: bool) -> FieldData:

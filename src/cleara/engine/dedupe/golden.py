@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -55,13 +55,20 @@ def golden_record(
     ids: Sequence[JsonScalar],
     columns: Sequence[str],
     survivorship: Survivorship,
+    fillers: Collection[tuple[int, str]] = (),
 ) -> tuple[dict[str, JsonScalar], dict[str, dict[str, Any]]]:
-    """The golden values of one cluster and, per column, the rule and member ids behind it."""
+    """The golden values of one cluster and, per column, the rule and member ids behind it.
+
+    `fillers` names the (member position, column) values that stand for "unknown"
+    (`noemail@example.com`): they are chosen only when the column has nothing else."""
     recency = _recency_ranks(rows, survivorship.recency_column)
     values: dict[str, JsonScalar] = {}
     provenance: dict[str, dict[str, Any]] = {}
     for column in columns:
         candidates = _candidates(rows, column)
+        if fillers:
+            known = [c for c in candidates if (c.position, column) not in fillers]
+            candidates = known or candidates
         if not candidates:
             values[column] = None
             provenance[column] = {"rule": "all_empty", "source": None, "support": []}

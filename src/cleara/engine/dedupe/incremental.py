@@ -134,6 +134,8 @@ class MatchIndex:
         self.settings = settings or [{} for _ in specs]
         """Per field, how the stored values were read (country, day/month order)."""
         self.merges = merges
+        self.placeholders: list[frozenset[str]] = [frozenset() for _ in specs]
+        """Per field, the batch run's fillers (`placeholder_values`), read as missing."""
         """Whether a new record may merge stored clusters (not for two tables linked by
         best-match links: there a record links to its best match only, as in the batch run)."""
         self.embedded = [False] * len(specs)
@@ -170,6 +172,7 @@ class MatchIndex:
             merges=not result.best_match_links,
         )
         for f, field_data in enumerate(data.fields):
+            index.placeholders[f] = frozenset(field_data.placeholders)
             if field_data.vectors is not None:
                 index.embedded[f] = True
                 index._vectors[f] = dict(zip(field_data.uniques, field_data.vectors, strict=True))
@@ -267,8 +270,13 @@ class MatchIndex:
         self._check_new_ids(ids)
         rows = [self._by_field_name(record, row) for row, record in enumerate(records)]
         normalized = [
-            normalize_values(spec, spec.values(rows), FieldOptions(**settings))
-            for spec, settings in zip(self.specs, self.settings, strict=True)
+            [
+                None if value in fillers else value
+                for value in normalize_values(spec, spec.values(rows), FieldOptions(**settings))
+            ]
+            for spec, settings, fillers in zip(
+                self.specs, self.settings, self.placeholders, strict=True
+            )
         ]
         new_values = [[column[row] for column in normalized] for row in range(len(ids))]
         start = len(self.ids)
@@ -444,6 +452,7 @@ class MatchIndex:
             "clusters": self.clusters,
             "next_cluster": self._next_cluster,
             "merges": self.merges,
+            "placeholders": [sorted(p) for p in self.placeholders],
             "values": self.values,
         }
 
@@ -470,6 +479,8 @@ class MatchIndex:
         index = cls(
             specs, float(state["threshold"]), fs_model, classifier, rules, settings, merges=merges
         )
+        for f, fillers in enumerate(state.get("placeholders") or []):
+            index.placeholders[f] = frozenset(str(v) for v in fillers)
         if state.get("embedded") and embeddings_available():
             for f in state["embedded"]:
                 index.embedded[int(f)] = True

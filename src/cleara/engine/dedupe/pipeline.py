@@ -600,6 +600,7 @@ def _run(
         "matched_pairs": len(pairs),
         "clusters": len(clusters),
         "oversized_components": clustering.oversized,
+        "placeholders": {f.spec.name: f.placeholders for f in data.fields if f.placeholders},
         "seconds": {k: round(v, 4) for k, v in timings.items()},
         **info,
     }
@@ -836,6 +837,9 @@ def _clusters(
     if link_table is not None:
         golden_columns += [c for c in link_table.columns if c not in golden_columns]
     golden_columns = [c for c in golden_columns if c != options.id_field]
+    filler_fields = [  # per field with fillers: its column, and which records hold one
+        (f.spec.column, f.filler_rows.tolist()) for f in data.fields if f.filler_rows is not None
+    ]
     clusters = []
     ordered = order.tolist()  # one conversion, then list slices: 600k clusters in a second
     ordered_ids = [data.ids[i] for i in ordered]
@@ -849,8 +853,14 @@ def _clusters(
             cluster.tables = ["records" if i < data.n_left else "link_records" for i in indices]
         if options.golden:
             rows = [_renamed(data, i) for i in indices]
+            fillers = {
+                (position, column)
+                for column, filler_rows in filler_fields
+                for position, i in enumerate(indices)
+                if filler_rows[i]
+            }
             cluster.golden, cluster.provenance = golden_record(
-                rows, ids, golden_columns, survivorship
+                rows, ids, golden_columns, survivorship, fillers
             )
         clusters.append(cluster)
     return clusters

@@ -1,0 +1,65 @@
+"""Columnar comparison form: fillers that stand for unknown values."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from cleara.engine.dedupe.data import build_dataset, encode_field, placeholder_values
+from cleara.engine.dedupe.fields import FieldSpec
+
+SPECS = [
+    FieldSpec("first_name", "name", "first_name"),
+    FieldSpec("email", "email", "email"),
+    FieldSpec("dob", "date", "date_of_birth"),
+    FieldSpec("city", "text", "city"),
+]
+
+
+def _fillers(
+    columns: Sequence[Sequence[str | None]], specs: list[FieldSpec] = SPECS
+) -> list[list[str]]:
+    fields = [encode_field(s, c, embed=False) for s, c in zip(specs, columns, strict=True)]
+    return placeholder_values(fields)
+
+
+def test_a_filler_many_different_people_hold_is_a_placeholder() -> None:
+    names = [f"person {n}" for n in range(100)]
+    emails = ["none@none.com" if n % 4 == 0 else f"p{n}@mail.com" for n in range(100)]
+    dobs = [
+        "1900-01-01" if n % 5 == 0 else f"19{50 + n % 40}-01-{1 + n % 28:02d}" for n in range(100)
+    ]
+    cities = ["boston"] * 100  # a shared city is no filler: not a type that identifies people
+    assert _fillers([names, emails, dobs, cities]) == [[], ["none@none.com"], ["1900-01-01"], []]
+
+
+def test_one_customer_entered_many_times_is_no_placeholder() -> None:
+    names = ["ann lee"] * 30 + [f"person {n}" for n in range(70)]
+    emails = ["ann@lee.com"] * 30 + [f"p{n}@mail.com" for n in range(70)]
+    assert _fillers([names, emails, [None] * 100, [None] * 100]) == [[], [], [], []]
+
+
+def test_no_placeholders_without_names_or_below_ten_records_or_at_common_counts() -> None:
+    emails = ["none@none.com"] * 40 + [f"p{n}@mail.com" for n in range(60)]
+    nothing: list[str | None] = [None] * 100
+    assert _fillers([emails, nothing, nothing], SPECS[1:]) == [[], [], []]
+    names = [f"person {n}" for n in range(100)]
+    nine = ["none@none.com"] * 9 + [f"p{n}@mail.com" for n in range(91)]
+    assert _fillers([names, nine, nothing, nothing])[1] == []
+    # 100 birth dates held by 10 people each: none is far above the common count
+    dates = [f"1980-01-{1 + n % 10:02d}" for n in range(100)]
+    assert _fillers([names, nothing, dates, nothing])[2] == []
+
+
+def test_the_dataset_reads_fillers_as_missing_and_marks_their_records() -> None:
+    rows = [
+        {"first_name": f"Person{n}", "email": "none@none.com" if n % 4 == 0 else f"p{n}@mail.com"}
+        for n in range(100)
+    ]
+    data = build_dataset(SPECS[:2], rows, list(range(100)))
+    email = data.fields[1]
+    assert email.placeholders == ["none@none.com"]
+    assert "none@none.com" not in email.uniques
+    assert email.filler_rows is not None
+    assert email.filler_rows.tolist() == [n % 4 == 0 for n in range(100)]
+    assert (email.codes[email.filler_rows] == -1).all()
+    assert email.non_null == 75
