@@ -56,3 +56,24 @@ def test_a_filler_is_chosen_only_when_the_column_has_nothing_else() -> None:
     assert (values["email"], provenance["email"]["source"]) == ("ann@lee.com", "z")
     alone, _ = golden_record(rows[:2], IDS[:2], ["email"], Survivorship(), fillers)
     assert alone["email"] == "noemail@example.com"
+
+
+@pytest.mark.parametrize(
+    "survivorship",
+    [Survivorship(), Survivorship(default="most_recent"),
+     Survivorship(default="most_recent", recency_column="updated_at"),
+     Survivorship(columns={"phone": "most_complete"})],
+)  # fmt: skip
+def test_a_cluster_of_one_record_gets_what_the_general_rules_give(
+    survivorship: Survivorship,
+) -> None:
+    row = {"name": "Jon Smith", "phone": "  ", "updated_at": "2021-01-01", "note": "n/a"}
+    columns = [*COLUMNS, "note", "absent"]
+    one = golden_record([row], ["x"], columns, survivorship)
+    # the same record twice takes the general path; its provenance names both copies
+    twice = golden_record([row, row], ["x", "x"], columns, survivorship)
+    assert one[0] == twice[0]
+    for column in columns:
+        expected = {**twice[1][column], "support": twice[1][column]["support"][:1]}
+        assert one[1][column] == expected
+    assert one[1]["phone"]["rule"] == "all_empty"

@@ -61,6 +61,8 @@ def golden_record(
 
     `fillers` names the (member position, column) values that stand for "unknown"
     (`noemail@example.com`): they are chosen only when the column has nothing else."""
+    if len(rows) == 1:  # most clusters: the record is its own golden record
+        return _single(rows[0], ids[0], columns, survivorship)
     recency = _recency_ranks(rows, survivorship.recency_column)
     values: dict[str, JsonScalar] = {}
     provenance: dict[str, dict[str, Any]] = {}
@@ -83,6 +85,29 @@ def golden_record(
             "source": ids[chosen.position],
             "support": [ids[c.position] for c in candidates if c.key == chosen.key],
         }
+    return values, provenance
+
+
+def _single(
+    row: Mapping[str, JsonScalar],
+    record_id: JsonScalar,
+    columns: Sequence[str],
+    survivorship: Survivorship,
+) -> tuple[dict[str, JsonScalar], dict[str, dict[str, Any]]]:
+    """`golden_record` of a cluster of one record, without comparing values."""
+    values: dict[str, JsonScalar] = {}
+    provenance: dict[str, dict[str, Any]] = {}
+    for column in columns:
+        value = row.get(column)
+        if is_null(value) or not as_text(value).strip():
+            values[column] = None
+            provenance[column] = {"rule": "all_empty", "source": None, "support": []}
+            continue
+        rule = survivorship.rule_for(column)
+        if rule == "most_recent" and survivorship.recency_column is None:
+            rule = "most_frequent"
+        values[column] = value
+        provenance[column] = {"rule": rule, "source": record_id, "support": [record_id]}
     return values, provenance
 
 
