@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from cleara.engine.dedupe.compare import LEVELS, Comparison
-from cleara.engine.dedupe.data import Dataset, FloatArray
+from cleara.engine.dedupe.data import Dataset, FieldData, FloatArray
 
 
 def explain_pairs(
@@ -28,34 +28,59 @@ def explain_pairs(
     movable fields differ because the person moved."""
     adjustments = adjustments or {}
     best = _best_similarity(comparison, len(data.fields))
+    columns = [  # per field, every pair's part: built column-wise, then one dict per pair
+        _field_parts(field_data, comparison, f, (best[:, f], contributions[:, f]))
+        for f, field_data in enumerate(data.fields)
+    ]
+    names = [field_data.spec.name for field_data in data.fields]
+    extras = {name: values.astype(np.float64).tolist() for name, values in adjustments.items()}
+    totals = base + contributions.sum(axis=1).astype(np.float64)
+    extra_sum = np.zeros(len(comparison))
+    for values in adjustments.values():
+        extra_sum = extra_sum + values
+    total_list = [round(t, 4) for t in (totals + extra_sum).tolist()]
+    score_list = [round(s, 6) for s in scores.astype(np.float64).tolist()]
+    base_rounded = round(base, 4)
     explanations = []
     for row in range(len(comparison)):
-        extra = {name: float(value[row]) for name, value in adjustments.items()}
-        left = int(comparison.left[row])
-        right = int(comparison.right[row])
-        fields: dict[str, Any] = {}
-        for f, field_data in enumerate(data.fields):
-            level = int(comparison.levels[row, f])
-            similarity = best[row, f]
-            fields[field_data.spec.name] = {
-                "left": field_data.value(left),
-                "right": field_data.value(right),
-                "level": "missing" if level < 0 else LEVELS[field_data.spec.kind][level],
-                "similarity": None if np.isnan(similarity) else round(float(similarity), 4),
-                "contribution": round(float(contributions[row, f]), 4),
-                "agrees": bool(level >= 0 and contributions[row, f] > 0),
-            }
         explanation: dict[str, Any] = {
             "model": model,
-            "score": round(float(scores[row]), 6),
-            "base": round(base, 4),
-            "total": round(base + float(contributions[row].sum()) + sum(extra.values()), 4),
-            "fields": fields,
+            "score": score_list[row],
+            "base": base_rounded,
+            "total": total_list[row],
+            "fields": {name: column[row] for name, column in zip(names, columns, strict=True)},
         }
-        for name, value in extra.items():
-            explanation[name] = round(value, 4)
+        for name, values in extras.items():
+            explanation[name] = round(values[row], 4)
         explanations.append(explanation)
     return explanations
+
+
+def _field_parts(
+    field_data: FieldData,
+    comparison: Comparison,
+    field: int,
+    measures: tuple[FloatArray, FloatArray],
+) -> list[dict[str, Any]]:
+    """Field `field`'s part of every pair's explanation: values, level, similarity (its best
+    similarity feature) and contribution (`measures`)."""
+    similarity, contribution = measures
+    levels = comparison.levels[:, field]
+    kind_levels = ["missing", *LEVELS[field_data.spec.kind]]
+    names = np.array(kind_levels, dtype=object)[levels.astype(np.int64) + 1]
+    uniques = [*field_data.uniques, None]  # code -1 (missing) picks None
+    lefts = [uniques[c] for c in field_data.codes[comparison.left].tolist()]
+    rights = [uniques[c] for c in field_data.codes[comparison.right].tolist()]
+    similarities = [None if s != s else round(s, 4) for s in similarity.tolist()]
+    weights = contribution.astype(np.float64).tolist()
+    agrees = ((levels >= 0) & (contribution > 0)).tolist()
+    return [
+        {"left": left, "right": right, "level": level, "similarity": sim,
+         "contribution": round(weight, 4), "agrees": agree}
+        for left, right, level, sim, weight, agree in zip(
+            lefts, rights, names.tolist(), similarities, weights, agrees, strict=True
+        )
+    ]  # fmt: skip
 
 
 def _best_similarity(comparison: Comparison, fields: int) -> FloatArray:
