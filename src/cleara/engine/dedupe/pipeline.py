@@ -44,6 +44,7 @@ from cleara.engine.dedupe.threshold import (
     stable_f1_threshold,
 )
 from cleara.engine.fields.base import FieldOptions, JsonScalar
+from cleara.engine.gc_tuning import batch_gc
 from cleara.engine.table import InputError, Record, to_table
 
 _OVERMATCH = 2.0  # clusters holding twice the possible matches are implausible
@@ -250,12 +251,13 @@ def dedupe(
         }
     )
     started = time.perf_counter()
-    table = to_table(records)
-    link_table = to_table(link_records) if link_records is not None else None
-    data, specs = prepare(table.columns, table.rows, link_table, options)
-    timings = {"prepare": time.perf_counter() - started}
-    label_list = _parse_labels(labels)
-    return _run(data, specs, label_list, options, timings, table.columns, link_table)
+    with batch_gc():  # millions of small objects, few cycles (`gc_tuning`)
+        table = to_table(records)
+        link_table = to_table(link_records) if link_records is not None else None
+        data, specs = prepare(table.columns, table.rows, link_table, options)
+        timings = {"prepare": time.perf_counter() - started}
+        label_list = _parse_labels(labels)
+        return _run(data, specs, label_list, options, timings, table.columns, link_table)
 
 
 def prepare(
