@@ -134,10 +134,10 @@ class MatchIndex:
         self.settings = settings or [{} for _ in specs]
         """Per field, how the stored values were read (country, day/month order)."""
         self.merges = merges
-        self.placeholders: list[frozenset[str]] = [frozenset() for _ in specs]
-        """Per field, the batch run's fillers (`placeholder_values`), read as missing."""
         """Whether a new record may merge stored clusters (not for two tables linked by
         best-match links: there a record links to its best match only, as in the batch run)."""
+        self.placeholders: list[frozenset[str]] = [frozenset() for _ in specs]
+        """Per field, the batch run's fillers (`placeholder_values`), read as missing."""
         self.embedded = [False] * len(specs)
         """Per field, whether the model compares its values' MiniLM embeddings."""
         self._vectors: list[dict[str, NDArray[np.float32]]] = [{} for _ in specs]
