@@ -37,7 +37,10 @@ class Survivorship:
                 raise InputError(f"unknown survivorship rule {rule!r}; use one of {RULES}")
 
     def rule_for(self, column: str) -> str:
-        return (self.columns or {}).get(column, self.default)
+        """The rule applied to the column (`most_recent` without a recency column: the most
+        frequent value)."""
+        rule = (self.columns or {}).get(column, self.default)
+        return "most_frequent" if rule == "most_recent" and self.recency_column is None else rule
 
 
 def is_recency_header(column: str) -> bool:
@@ -72,12 +75,9 @@ def golden_record(
             known = [c for c in candidates if (c.position, column) not in fillers]
             candidates = known or candidates
         if not candidates:
-            values[column] = None
-            provenance[column] = {"rule": "all_empty", "source": None, "support": []}
+            values[column], provenance[column] = None, _all_empty()
             continue
         rule = survivorship.rule_for(column)
-        if rule == "most_recent" and survivorship.recency_column is None:
-            rule = "most_frequent"
         chosen = _choose(rule, candidates, recency)
         values[column] = rows[chosen.position].get(column)
         provenance[column] = {
@@ -100,15 +100,16 @@ def _single(
     for column in columns:
         value = row.get(column)
         if is_null(value) or not as_text(value).strip():
-            values[column] = None
-            provenance[column] = {"rule": "all_empty", "source": None, "support": []}
+            values[column], provenance[column] = None, _all_empty()
             continue
         rule = survivorship.rule_for(column)
-        if rule == "most_recent" and survivorship.recency_column is None:
-            rule = "most_frequent"
         values[column] = value
         provenance[column] = {"rule": rule, "source": record_id, "support": [record_id]}
     return values, provenance
+
+
+def _all_empty() -> dict[str, Any]:
+    return {"rule": "all_empty", "source": None, "support": []}
 
 
 class _Candidate(NamedTuple):
