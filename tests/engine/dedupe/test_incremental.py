@@ -97,6 +97,17 @@ def test_a_record_matching_two_clusters_of_one_person_merges_them() -> None:
     assert stranger.cluster_id == cluster_b + 1  # the merged cluster's id is not given again
 
 
+def test_clusters_too_large_to_score_all_their_pairs_are_not_merged(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("cleara.engine.dedupe.incremental.MAX_BRIDGE_PAIRS", 0)
+    index = _split_smith_index()
+    jon = {k: v for k, v in PEOPLE[0].items() if k != "id"}
+    outcome = index.match([jon], ids=["a-again"])[0]
+    assert outcome.merged_cluster_ids == []
+    assert len(outcome.matched_ids) == 1
+
+
 def test_a_record_matching_two_different_people_does_not_merge_them() -> None:
     index = _index()
     zoe = {"first_name": "Zoe", "last_name": "Quinn", "city": "Reno"}

@@ -168,7 +168,8 @@ def placeholder_values(fields: Sequence[FieldData]) -> list[list[str]]:
             continue
         floor = max(MIN_PLACEHOLDER_RECORDS, PLACEHOLDER_EXCESS * float(np.quantile(counts, 0.95)))
         for code in np.flatnonzero(counts >= floor).tolist():
-            holders = np.stack([codes[field_data.codes == code] for codes in names], axis=1)
+            holds = field_data.codes == code
+            holders = np.stack([codes[holds] for codes in names], axis=1)
             people = len(np.unique(holders, axis=0))
             if people >= PLACEHOLDER_NAME_SHARE * int(counts[code]):
                 result[f].append(field_data.uniques[code])
