@@ -51,6 +51,16 @@ def test_clean_to_file_keeps_layout_and_writes_report(runner: CliRunner, tmp_pat
     assert not list(tmp_path.glob("*.part"))
 
 
+def test_placeholders_option_nulls_fillers(runner: CliRunner, tmp_path: Path) -> None:
+    source = _write(tmp_path, "name,email\nTest Test,noemail@gmail.com\nAnn Lee,ann@gmail.com\n")
+    result = runner.invoke(app, ["clean", str(source), "--placeholders", "null"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1:] == [",", "Ann Lee,ann@gmail.com"]
+    wrong = runner.invoke(app, ["clean", str(source), "--placeholders", "drop"])
+    assert wrong.exit_code != 0
+    assert "--placeholders must be one of keep, null" in wrong.output
+
+
 def test_clean_to_stdout(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(app, ["clean", str(_write(tmp_path))])
     assert result.exit_code == 0, result.output

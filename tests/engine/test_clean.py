@@ -102,6 +102,33 @@ def test_invalid_values_are_kept_or_nulled_on_request():
     assert nulled.changes[0].rule == "invalid_to_null"
 
 
+def test_fillers_are_reported_and_nulled_on_request():
+    rows = [
+        {"name": "Test Test", "email": "noemail@gmail.com", "dob": "01/01/1900"},
+        {"name": "Ann Lee", "email": "ann.lee@gmail.com", "dob": "1989-06-01"},
+    ]
+    kept = clean(rows)
+    assert kept.records[0] == {
+        "name": "Test Test",
+        "email": "noemail@gmail.com",
+        "dob": "1900-01-01",
+    }
+    assert [(p.row, p.column, p.code) for p in kept.problems] == [
+        (0, "name", "name_placeholder"),
+        (0, "email", "email_placeholder"),
+        (0, "dob", "date_placeholder"),
+    ]
+    nulled = clean(rows, placeholders="null")
+    assert nulled.records[0] == {"name": None, "email": None, "dob": None}
+    assert nulled.records[1] == kept.records[1]
+    assert {(c.column, c.rule) for c in nulled.changes if c.row == 0} == {
+        ("name", "placeholder_to_null"),
+        ("email", "placeholder_to_null"),
+        ("dob", "placeholder_to_null"),
+    }
+    assert [p.code for p in nulled.problems] == [p.code for p in kept.problems]
+
+
 def test_zip_state_mismatch_is_reported_per_record():
     rows = [{"zip": "10001", "state": "CA", "country": "US"}]
     codes = [p.code for p in clean(rows).problems]
@@ -109,7 +136,7 @@ def test_zip_state_mismatch_is_reported_per_record():
 
 
 def test_phone_country_mismatch_is_reported():
-    rows = [{"phone": "+44 20 7946 0958", "country": "US"}]
+    rows = [{"phone": "+44 20 7123 4567", "country": "US"}]
     problems = clean(rows).problems
     assert [(p.column, p.code) for p in problems] == [("phone", "phone_country_mismatch")]
 

@@ -27,6 +27,7 @@ def _options(**values: Any) -> Any:
     choices = {
         "phone_format": ("e164", "international", "national"),
         "invalid": ("keep", "null"),
+        "placeholders": ("keep", "null"),
         "name_case": ("title", "keep"),
     }
     for name, allowed in choices.items():
@@ -78,6 +79,10 @@ def clean_command(
     invalid: Annotated[
         str, typer.Option(help="keep invalid values as they are, or null them.")
     ] = "keep",
+    placeholders: Annotated[
+        str,
+        typer.Option(help="keep fillers (noemail@gmail.com, 1900-01-01) as they are, or null."),
+    ] = "keep",
 ) -> None:
     """Clean a table file: every row and column kept in order, values normalized."""
     from cleara.files import clean_file
@@ -92,6 +97,7 @@ def clean_command(
             dayfirst=dayfirst,
             name_case=name_case,
             invalid=invalid,
+            placeholders=placeholders,
         )
         column_schema = load_schema_file(schema)
         input_kind = resolve_path_format(source, input_format).value

@@ -44,6 +44,7 @@ class CleanOptions:
     dayfirst: bool | None = None  # force the day/month order of every date column
     name_case: Literal["title", "keep"] = "title"
     invalid: Literal["keep", "null"] = "keep"  # what to write for values that fail validation
+    placeholders: Literal["keep", "null"] = "keep"  # what to write for fillers (`1900-01-01`)
     check_mx: bool = False
 
     def field_options(self) -> FieldOptions:
@@ -312,7 +313,9 @@ class TableCleaner:
         for issue in result.issues:
             summary.issues[issue.code] = summary.issues.get(issue.code, 0) + 1
             chunk.problems.append(Problem(index, column, issue.code, issue.severity, issue.message))
-        if result.valid:
+        if result.valid and result.placeholder and self.options.placeholders == "null":
+            after, rule = None, "placeholder_to_null"
+        elif result.valid:
             after = result.value
             rule = (
                 "null_token"

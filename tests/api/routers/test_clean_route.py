@@ -45,6 +45,19 @@ def test_schema_and_invalid_null_option(client: TestClient) -> None:
     assert body["problems"][0]["code"] == "email_invalid"
 
 
+def test_placeholders_null_option(client: TestClient) -> None:
+    records = [{"email": "noemail@gmail.com"}, {"email": "ann@gmail.com"}]
+    kept = client.post("/v1/clean", json={"records": records}).json()
+    assert kept["records"][0]["email"] == "noemail@gmail.com"
+    assert kept["problems"][0]["code"] == "email_placeholder"
+    body = {"records": records, "options": {"placeholders": "null"}}
+    nulled = client.post("/v1/clean", json=body).json()
+    assert nulled["records"] == [{"email": None}, {"email": "ann@gmail.com"}]
+    assert nulled["changes"][0]["rule"] == "placeholder_to_null"
+    wrong = client.post("/v1/clean", json={"records": records, "options": {"placeholders": "x"}})
+    assert wrong.status_code == 422
+
+
 def test_multipart_upload_returns_json_or_the_same_format(client: TestClient) -> None:
     files = {"file": ("contacts.csv", CSV_TEXT.encode(), "text/csv")}
     options = json.dumps({"country": "US"})

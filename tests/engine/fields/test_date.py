@@ -19,6 +19,7 @@ from cleara.engine.fields.date import (
     country_dayfirst,
     expand_year,
     infer_date_options,
+    is_placeholder_day,
 )
 
 
@@ -436,3 +437,39 @@ def test_count_times_of_day_reads_the_column_as_a_whole() -> None:
     # 13/04 shows the column is day-first, so 25/04 reads too (with a time); a long text not.
     assert count_times_of_day(["13/04/2021", "25/04/2021 9:30", "x" * 200]) == (2, 1)
     assert count_times_of_day([]) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("1900-01-01", "1900-01-01"),
+        ("01/01/1900", "1900-01-01"),
+        ("12/30/1899", "1899-12-30"),
+        ("1753-01-01", "1753-01-01"),
+        ("9999-12-31", "9999-12-31"),
+        ("0001-01-01", "0001-01-01"),
+    ],
+)
+def test_default_dates_are_flagged_once(text: str, value: str) -> None:
+    result = FIELD.validate(text)
+    assert result.valid
+    assert result.value == value
+    assert result.placeholder
+    assert codes(result) == ["date_placeholder"]  # not also out of range
+    assert is_placeholder_day(value)
+
+
+@pytest.mark.parametrize("text", ["1970-01-01", "1900-01-02", "2000-01-01", "1989-06-01"])
+def test_ordinary_dates_are_not_fillers(text: str) -> None:
+    result = FIELD.validate(text)
+    assert not result.placeholder
+    assert "date_placeholder" not in codes(result)
+    assert not is_placeholder_day(text)
+
+
+def test_unix_epoch_is_a_filler_for_timestamps_only() -> None:
+    assert DATETIME_FIELD.validate("1970-01-01 00:00:00").placeholder
+    assert "datetime_placeholder" in codes(DATETIME_FIELD.validate("1970-01-01T00:00:00"))
+    assert not DATETIME_FIELD.validate("1970-01-01 10:30").placeholder
+    assert not FIELD.validate("1970-01-01").placeholder
+    assert not is_placeholder_day("1970-01-01")

@@ -158,6 +158,7 @@ def test_components_of_internationalized_address() -> None:
         "role": False,
         "free": False,
         "typo_of": None,
+        "placeholder": False,
     }
 
 
@@ -173,7 +174,7 @@ def test_null_tokens_are_valid_nulls() -> None:
 
 
 def test_unusual_but_valid_syntax_is_flagged() -> None:
-    assert codes(FIELD.validate('"john..doe"@example.org')) == ["email_unusual_syntax"]
+    assert codes(FIELD.validate('"john..doe"@mail.org')) == ["email_unusual_syntax"]
     assert "email_unusual_syntax" in codes(FIELD.validate("jo@[123.123.123.123]"))
 
 
@@ -479,3 +480,53 @@ def test_typo_of_a_popular_domain_is_not_called_disposable():
     codes = [issue.code for issue in result.issues]
     assert codes == ["email_possible_typo"]
     assert result.suggestion == "x@gmail.com"
+
+
+# --- placeholders ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "noemail@gmail.com",
+        "no.email@yahoo.com",
+        "No-Email@Company.com",
+        "none@none.com",
+        "na@na.com",
+        "x@x.com",
+        "test@test.com",
+        "asdf@asdf.com",
+        "jane.smith@noemail.com",
+        "unknown+1@gmail.com",
+    ],
+)
+def test_filler_addresses_stay_valid_and_are_flagged(address: str) -> None:
+    result = FIELD.validate(address)
+    assert result.valid
+    assert result.placeholder
+    assert result.components["placeholder"]
+    assert "email_placeholder" in codes(result)
+    assert email_field.is_placeholder(str(result.value))
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["x@gmail.com", "bob@abc.com", "nadia@na.com", "john@john.com", "jane@email.com"],
+)
+def test_real_looking_addresses_are_not_fillers(address: str) -> None:
+    result = FIELD.validate(address)
+    assert not result.placeholder
+    assert "email_placeholder" not in codes(result)
+    assert not email_field.is_placeholder(address)
+
+
+def test_filler_is_not_also_a_role_account() -> None:
+    assert codes(FIELD.validate("test@company.com")) == ["email_placeholder"]
+
+
+@pytest.mark.parametrize("address", ["ann@example.com", "bob@mail.example.org", "c@shop.example"])
+def test_documentation_domains_are_flagged_but_not_fillers(address: str) -> None:
+    result = FIELD.validate(address)
+    assert codes(result) == ["email_reserved_domain"]
+    assert result.valid
+    assert not result.placeholder

@@ -179,6 +179,32 @@ def test_null_tokens_give_null() -> None:
     assert result.value is None
 
 
+@pytest.mark.parametrize("text", ["N/A N/A", "Unknown, Unknown", "null NULL", "- -"])
+def test_names_of_null_tokens_only_give_null(text: str) -> None:
+    result = FIELD.validate(text)
+    assert result.valid
+    assert result.value is None
+    assert result.rule == "null_token"
+
+
+@pytest.mark.parametrize(
+    "text", ["Test Test", "TEST", "John Doe", "jane doe", "Walk-In Customer", "XXX", "No Name"]
+)
+def test_placeholder_names_stay_valid_and_are_flagged(text: str) -> None:
+    result = FIELD.validate(text)
+    assert result.valid
+    assert result.value
+    assert result.placeholder
+    assert "name_placeholder" in _codes(text)
+    assert name.is_placeholder(text)
+
+
+@pytest.mark.parametrize("text", ["John Doerr", "Christopher Guest", "Doe", "Tess Test-Smith"])
+def test_real_names_are_not_placeholders(text: str) -> None:
+    assert not FIELD.validate(text).placeholder
+    assert "name_placeholder" not in _codes(text)
+
+
 @pytest.mark.parametrize(
     ("word", "cased"),
     [("MCDONALD", "McDonald"), ("macleod", "MacLeod"), ("MACE", "Mace"), ("mackey", "Mackey"),

@@ -374,3 +374,28 @@ def test_the_unknown_time_zone_is_libphonenumbers() -> None:
     assert phone.UNKNOWN_TIMEZONE == timezone.UNKNOWN_TIMEZONE
     result = FIELD.validate("+1 415 555 2671")
     assert result.components["timezones"] == ["America/Los_Angeles"]
+
+
+@pytest.mark.parametrize(
+    ("text", "region"),
+    [
+        ("(202) 555-0142", "US"),
+        ("+1 416 555 0199", None),
+        ("020 7946 0958", "GB"),
+        ("+44 113 496 0000", None),
+        ("(02) 5550 1234", "AU"),
+    ],
+)
+def test_numbers_reserved_for_fiction_are_flagged(text: str, region: str | None) -> None:
+    result = phone.FIELD.validate(text, FieldOptions(country=region))
+    assert result.placeholder
+    assert "phone_fictional" in [issue.code for issue in result.issues]
+    assert phone.is_fictional(str(result.components["e164"]))
+
+
+@pytest.mark.parametrize("text", ["+1 202 555 0200", "+1 202 555 2671", "+44 20 7123 4567"])
+def test_ordinary_numbers_are_not_fictional(text: str) -> None:
+    result = phone.FIELD.validate(text)
+    assert result.valid
+    assert not result.placeholder
+    assert not phone.is_fictional(str(result.components["e164"]))

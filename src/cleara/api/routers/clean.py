@@ -64,6 +64,11 @@ class CleanOptionsIn(BaseModel):
     invalid: Literal["keep", "null"] = Field(
         "keep", description="Keep invalid values as they were, or write null."
     )
+    placeholders: Literal["keep", "null"] = Field(
+        "keep",
+        description="Keep fillers (`noemail@gmail.com`, `1900-01-01`, `Test Test`) as they "
+        "were, or write null. Either way each is reported as a `*_placeholder` problem.",
+    )
     check_mx: bool = False
 
     def to_engine(self) -> CleanOptions:

@@ -37,7 +37,9 @@ class FieldResult:
     `value` is the normalized value (None when the input is null or, for invalid input,
     when it cannot be normalized). `rule` names the main transformation applied when the
     value changed (e.g. `phone.e164`), for the change log. `confidence` says how sure the
-    engine is of `value` (1.0 for deterministic rewrites).
+    engine is of `value` (1.0 for deterministic rewrites). `placeholder` marks a filler
+    typed where the real value was unknown (`noemail@gmail.com`, `1900-01-01`): valid in
+    form, but standing for no value.
     """
 
     input: JsonScalar
@@ -49,6 +51,7 @@ class FieldResult:
     suggestion: str | None = None
     confidence: float = 1.0
     rule: str | None = None
+    placeholder: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         """The public JSON shape used by the CLI and the API."""

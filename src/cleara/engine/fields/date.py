@@ -50,6 +50,17 @@ _EXCEL_MAX_SERIAL = 2958465  # 9999-12-31
 _EXCEL_LIKELY = (20000, 80000)
 _UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _EARLIEST_PLAUSIBLE_YEAR = 1800
+# Days that systems and people write for "unknown": spreadsheet and database zero dates
+# (1899-12-30, 1900-01-01, 1753-01-01), the extremes of date types (0001-01-01,
+# 9999-12-31) and typed fillers (1111-11-11). The Unix epoch counts for timestamps only:
+# people are born on 1 January 1970.
+_PLACEHOLDER_DAYS = frozenset(
+    {
+        date(1, 1, 1), date(1111, 11, 11), date(1753, 1, 1), date(1800, 1, 1),
+        date(1899, 12, 30), date(1899, 12, 31), date(1900, 1, 1), date(9999, 12, 31),
+    }
+)  # fmt: skip
+_UNIX_EPOCH_DAY = date(1970, 1, 1)
 _LATEST_PLAUSIBLE_YEARS_AHEAD = 100
 
 _NUMBER = re.compile(r"(\d+)(?:\.(\d+))?")
@@ -651,10 +662,29 @@ def _issues(reading: _Reading, kind: Kind, today: date) -> list[Issue]:
     if kind == "datetime" and not reading.has_time:
         issues.append(Issue("datetime_time_missing", "no time of day given; midnight used", "info"))
     year = reading.moment.year
-    if year < _EARLIEST_PLAUSIBLE_YEAR or year > today.year + _LATEST_PLAUSIBLE_YEARS_AHEAD:
+    if _is_placeholder_moment(reading.moment, kind):
+        message = f"{reading.moment.date().isoformat()} is a common default for an unknown date"
+        issues.append(Issue(f"{kind}_placeholder", message, "warning"))
+    elif year < _EARLIEST_PLAUSIBLE_YEAR or year > today.year + _LATEST_PLAUSIBLE_YEARS_AHEAD:
         message = f"the year {year} is implausible for most data"
         issues.append(Issue(f"{kind}_out_of_range", message, "warning"))
     return issues
+
+
+def _is_placeholder_moment(moment: datetime, kind: Kind) -> bool:
+    day = moment.date()
+    if kind == "datetime" and day == _UNIX_EPOCH_DAY:
+        return moment.time() == time(0)
+    return day in _PLACEHOLDER_DAYS and moment.time() == time(0)
+
+
+def is_placeholder_day(iso_day: str) -> bool:
+    """True for an ISO 8601 day that is a common default for an unknown date (`1900-01-01`,
+    `1899-12-30`, `0001-01-01`; the Unix epoch is not one, as people are born on it)."""
+    try:
+        return date.fromisoformat(iso_day[:10]) in _PLACEHOLDER_DAYS
+    except ValueError:
+        return False
 
 
 def _read_value(text: str, column: DateColumnOptions) -> _Reading | _Failure:
@@ -689,6 +719,7 @@ def _result(text: str, options: FieldOptions, kind: Kind) -> FieldResult:
         components=_components(reading, kind),
         confidence=reading.confidence,
         rule=None if value == text else f"{kind}.{reading.rule}",
+        placeholder=_is_placeholder_moment(reading.moment, kind),
     )
 
 

@@ -278,6 +278,54 @@ def suggest_domain(ascii_domain: str) -> str | None:
     return _closest_popular_domain(target) or tld_fixed
 
 
+# --- placeholders ---------------------------------------------------------------------------
+
+# Local parts (and domain names) that people type when they have no address to give.
+_PLACEHOLDER_WORDS = frozenset(
+    {
+        "noemail", "nomail", "noemailaddress", "noaddress", "noemailprovided", "notprovided",
+        "notavailable", "notgiven", "notapplicable", "none", "null", "noone",
+        "nobody", "unknown", "declined", "refused", "fake", "fakeemail", "dummy", "placeholder",
+        "asdf", "qwerty", "xxx", "xxxx", "test", "testing", "donotemail", "dontemail",
+        "donotmail", "invalid", "noname", "nothing", "blank", "empty", "email",
+    }
+)  # fmt: skip
+# Domains reserved for documentation and testing (RFC 2606, RFC 6761): no mail reaches them.
+_RESERVED_DOMAINS = frozenset({"example.com", "example.net", "example.org"})
+_RESERVED_TLD = "example"  # email-validator already rejects .test, .invalid and .localhost
+_SAME_AS_DOMAIN_MAX = 3  # `a@a.com`, `xx@xx.com`: a short local part repeating the domain
+
+
+def _placeholder_key(text: str) -> str:
+    return _SEPARATORS_RE.sub("", text.lower())
+
+
+def placeholder_reason(local: str, ascii_domain: str) -> str | None:
+    """Why an address is a filler typed in place of a real one (`noemail@gmail.com`,
+    `none@none.com`, `x@x.com`), or None. Reserved domains alone do not make a filler."""
+    key = _placeholder_key(local.split("+", 1)[0])
+    label = _placeholder_key(ascii_domain.split(".", 1)[0])
+    if key in _PLACEHOLDER_WORDS:
+        return f"'{local}' is a filler, not a mailbox"
+    if label in _PLACEHOLDER_WORDS and label != "email":  # email.com is a mail provider
+        return f"'{ascii_domain}' is a filler domain"
+    if key == label and len(key) <= _SAME_AS_DOMAIN_MAX:
+        return "the local part only repeats the domain"
+    return None
+
+
+def is_placeholder(address: str) -> bool:
+    """True for a normalized address that is a filler (see `placeholder_reason`)."""
+    local, _, domain = address.rpartition("@")
+    return bool(local) and placeholder_reason(local, domain.lower()) is not None
+
+
+def is_reserved_domain(ascii_domain: str) -> bool:
+    """True for domains reserved for documentation (`example.com`, `shop.example`)."""
+    labels = ascii_domain.split(".")
+    return ".".join(labels[-2:]) in _RESERVED_DOMAINS or labels[-1] == _RESERVED_TLD
+
+
 # --- deliverability -------------------------------------------------------------------------
 
 MailHostStatus = Literal["ok", "none", "unknown"]
@@ -376,11 +424,21 @@ class _Findings:
     role: bool = False
     free: bool = False
     typo_of: str | None = None
+    placeholder: bool = False
 
 
 def _flag_issues(local: str, ascii_domain: str, is_literal: bool) -> tuple[_Findings, list[Issue]]:
     findings = _Findings(role=_role_key(local) in role_accounts())
     issues: list[Issue] = []
+    filler = None if is_literal else placeholder_reason(local, ascii_domain)
+    reserved = not is_literal and is_reserved_domain(ascii_domain)
+    if filler:
+        findings.placeholder = True
+        issues.append(Issue("email_placeholder", f"{filler}: a placeholder address"))
+        findings.role = False  # `test@`, `none@`: a filler, not a shared mailbox
+    elif reserved:
+        message = f"'{ascii_domain}' is reserved for examples; no mail reaches it"
+        issues.append(Issue("email_reserved_domain", message))
     if is_literal or local.startswith('"'):
         message = "The address uses a quoted local part or an IP-address domain."
         issues.append(Issue("email_unusual_syntax", message, "info"))
@@ -398,7 +456,7 @@ def _flag_issues(local: str, ascii_domain: str, is_literal: bool) -> tuple[_Find
     if findings.typo_of:
         message = f"The domain '{ascii_domain}' looks like a typo of '{findings.typo_of}'."
         issues.append(Issue("email_possible_typo", message))
-    elif not is_literal and not is_known_tld(ascii_domain.rsplit(".", 1)[-1]):
+    elif not is_literal and not reserved and not is_known_tld(ascii_domain.rsplit(".", 1)[-1]):
         message = f"'{ascii_domain}' is not under a known top-level domain."
         issues.append(Issue("email_unknown_tld", message))
     return findings, issues
@@ -439,10 +497,12 @@ def _validate_value(text: str, options: FieldOptions) -> FieldResult:
             "role": findings.role,
             "free": findings.free,
             "typo_of": findings.typo_of,
+            "placeholder": findings.placeholder,
         },
         suggestion=suggestion,
         confidence=0.5 if findings.typo_of else 1.0,
         rule="email.normalize" if value != text else None,
+        placeholder=findings.placeholder,
     )
 
 

@@ -36,7 +36,15 @@ from typing import TYPE_CHECKING, Any, Literal
 import nameparser
 import probablepeople
 
-from cleara.engine.fields.base import FieldOptions, FieldResult, FieldType, Issue, invalid
+from cleara.engine.fields.base import (
+    NULL_TOKENS,
+    FieldOptions,
+    FieldResult,
+    FieldType,
+    Issue,
+    invalid,
+    null_result,
+)
 
 if TYPE_CHECKING:
     from nicknames import NickNamer
@@ -69,6 +77,21 @@ _DOTTED_ACRONYM = re.compile(r"^(?:\w\.){2,}$")
 _LATIN_LETTER = "A-Za-zÀ-ÖØ-öø-ɏ"
 _FAST_WORD = re.compile(f"^[{_LATIN_LETTER}]+(?:[-'’][{_LATIN_LETTER}]+)*$|^[{_LATIN_LETTER}]\\.?$")
 _DIGIT = re.compile(r"\d")
+_NOT_LETTERS = re.compile(r"[^\w\s]|\d|_")
+# What people type where a name is unknown or a record is a test (compared lower-cased,
+# without punctuation): shown as a warning, and read as missing when matching records.
+_PLACEHOLDER_NAMES = frozenset(
+    {
+        "test", "test test", "testing", "tester", "test user", "test customer", "customer",
+        "unknown customer", "no name", "noname", "name", "first last", "firstname lastname",
+        "first name", "last name", "first name last name", "fname lname", "asdf", "asdf asdf",
+        "qwerty", "x", "xx", "xxx", "x x", "xx xx", "xxx xxx", "abc", "john doe", "jane doe",
+        "john q public", "joe bloggs", "fake", "fake name", "dummy", "sample", "anonymous",
+        "anon", "not provided", "not given", "not applicable", "tbd", "tba", "cash customer",
+        "walk in", "walkin", "walk in customer", "guest user", "valued customer", "occupant",
+        "current resident", "current occupant",
+    }
+)  # fmt: skip
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 # Particles that stay in lower case inside a name; the second set only after one of the first
@@ -654,15 +677,35 @@ def _letter_count(text: str) -> int:
     return sum(1 for ch in text if ch.isalpha())
 
 
+def is_placeholder(name: str) -> bool:
+    """True for a name typed where the real one is unknown or the record is a test
+    (`Test Test`, `John Doe`, `Walk-in Customer`, `XXX`)."""
+    key = " ".join(_NOT_LETTERS.sub(" ", name.lower()).split())
+    return key in _PLACEHOLDER_NAMES
+
+
+def _only_null_tokens(text: str) -> bool:
+    """`N/A N/A`, `Unknown, Unknown`: every word is a null token."""
+    return all(word.strip(",").lower() in NULL_TOKENS for word in text.split())
+
+
 def _validate_value(text: str, options: FieldOptions) -> FieldResult:
     cleaned = _clean_text(text)
+    if _only_null_tokens(cleaned):
+        return null_result(text, TYPE_NAME)
     reason = _invalid_reason(cleaned)
     if reason is not None:
         return invalid(text, TYPE_NAME, "name_invalid", reason)
     kind, by_model = classify(cleaned)
     if kind == "organization" and _letter_count(cleaned) >= _MIN_ORG_LETTERS:
-        return _validate_org(text, cleaned, options.name_case == "title", by_model)
-    return _validate_person(text, cleaned, kind, options)
+        result = _validate_org(text, cleaned, options.name_case == "title", by_model)
+    else:
+        result = _validate_person(text, cleaned, kind, options)
+    if result.valid and is_placeholder(cleaned):
+        result.placeholder = True
+        message = f"'{cleaned}' stands in for an unknown name or marks a test record"
+        result.issues.append(Issue("name_placeholder", message, "warning"))
+    return result
 
 
 FIELD = FieldType(TYPE_NAME, _validate_value)

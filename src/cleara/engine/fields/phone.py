@@ -88,6 +88,17 @@ _LEADING_JUNK = re.compile(r"^[\s(\[]+")
 _NON_DIGITS = re.compile(r"\D")
 _NON_GEOGRAPHIC_REGION = "001"
 
+# Ranges set aside for films, books and examples (E.164 prefixes): Ofcom's drama numbers in
+# the UK and ACMA's in Australia. North America's 555-0100 to 555-0199 are matched apart.
+_FICTIONAL_PREFIXES = (
+    "+441134960", "+441144960", "+441154960", "+441164960", "+441174960", "+441184960",
+    "+441214960", "+441314960", "+441414960", "+441514960", "+441614960", "+441914980",
+    "+442079460", "+442896496", "+442920180", "+441632960", "+447700900", "+448081570",
+    "+449098790", "+443069990",
+    "+6125550", "+6127010", "+6135550", "+6137010", "+6175550", "+6177010", "+6185550",
+    "+6187010",
+)  # fmt: skip
+
 
 @dataclass(frozen=True, slots=True)
 class _Reading:
@@ -343,6 +354,10 @@ def _valid(text: str, reading: _Reading, options: FieldOptions) -> FieldResult:
                 "info",
             )
         )
+    if is_fictional(components["e164"]):
+        result.placeholder = True
+        message = "A number reserved for films and examples; no one answers it."
+        result.issues.append(Issue("phone_fictional", message, "warning"))
     if reading.added_plus:
         result.confidence = 0.8
         result.issues.append(
@@ -353,6 +368,14 @@ def _valid(text: str, reading: _Reading, options: FieldOptions) -> FieldResult:
             )
         )
     return result
+
+
+def is_fictional(e164: str) -> bool:
+    """True for numbers reserved for fiction and examples (`+1 202 555 0142`, UK drama
+    numbers such as `+44 20 7946 0123`): valid in form, but no one answers them."""
+    if e164.startswith("+1") and len(e164) == 12:
+        return e164[5:8] == "555" and e164[8:10] == "01"
+    return e164.startswith(_FICTIONAL_PREFIXES)
 
 
 def _default_region(options: FieldOptions) -> str | None:
