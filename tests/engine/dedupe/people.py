@@ -134,3 +134,44 @@ def people_with_fillers(
         if rng.random() < share:
             record["dob"] = "1900-01-01"
     return records, duplicates
+
+
+RARE_FILLERS = ("noemail@gmail.com", "none@yahoo.com", "x@x.com", "no.email@hotmail.com",
+                "unknown@gmail.com", "na@na.com", "test@test.com", "nomail@aol.com")  # fmt: skip
+
+
+def _random_phone_and_dob(rng: random.Random) -> dict[str, str]:
+    return {
+        "phone": f"{rng.randint(201, 989)}{rng.randint(200, 999)}{rng.randint(1000, 9999)}",
+        "dob": f"19{rng.randint(40, 99)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+    }
+
+
+def people_with_rare_fillers() -> tuple[
+    list[dict[str, str]], set[tuple[str, str]], set[tuple[str, str]]
+]:
+    """150 people; 8 of them share a filler e-mail (each a different one, held by two to
+    three records) with a namesake in their town, and 8 others with a copy of themselves.
+    Returns the records, the namesake pairs and the duplicate pairs."""
+    rng = random.Random(5)
+    towns = ("Franklin", "Clayton", "Clinton", "Marion", "Oxford", "Dayton")
+    records = []
+    for n in range(150):
+        first, last = FIRST_NAMES[n % 20], LAST_NAMES[(n * 7 + n // 20) % 25]
+        records.append({
+            "id": str(n), "first_name": first, "last_name": last,
+            "email": f"{first.lower()}.{last.lower()}{n}@mail.com",
+            **_random_phone_and_dob(rng), "city": rng.choice(towns),
+        })  # fmt: skip
+    namesakes, duplicates = set(), set()
+    for i, filler in enumerate(RARE_FILLERS):
+        person = records[i]
+        person["email"] = filler
+        namesake = {**person, "id": f"{i}-namesake", **_random_phone_and_dob(rng)}
+        original = records[20 + i]
+        copy = {**original, "id": f"{20 + i}-copy", "email": filler,
+                "last_name": original["last_name"].upper()}  # fmt: skip
+        records += [namesake, copy]
+        namesakes.add((person["id"], namesake["id"]))
+        duplicates.add((original["id"], copy["id"]))
+    return records, namesakes, duplicates

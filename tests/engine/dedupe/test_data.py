@@ -39,11 +39,11 @@ def test_one_customer_entered_many_times_is_no_placeholder() -> None:
 
 
 def test_no_placeholders_without_names_or_below_ten_records_or_at_common_counts() -> None:
-    emails = ["none@none.com"] * 40 + [f"p{n}@mail.com" for n in range(60)]
+    emails = ["shared@mail.com"] * 40 + [f"p{n}@mail.com" for n in range(60)]
     nothing: list[str | None] = [None] * 100
     assert _fillers([emails, nothing, nothing], SPECS[1:]) == [[], [], []]
     names = [f"person {n}" for n in range(100)]
-    nine = ["none@none.com"] * 9 + [f"p{n}@mail.com" for n in range(91)]
+    nine = ["shared@mail.com"] * 9 + [f"p{n}@mail.com" for n in range(91)]
     assert _fillers([names, nine, nothing, nothing])[1] == []
     # 100 birth dates held by 10 people each: none is far above the common count
     dates = [f"1980-01-{1 + n % 10:02d}" for n in range(100)]
@@ -63,3 +63,15 @@ def test_the_dataset_reads_fillers_as_missing_and_marks_their_records() -> None:
     assert email.filler_rows.tolist() == [n % 4 == 0 for n in range(100)]
     assert (email.codes[email.filler_rows] == -1).all()
     assert email.non_null == 75
+
+
+def test_known_fillers_are_placeholders_however_few_and_without_names() -> None:
+    emails = ["noemail@gmail.com", "x@x.com", "ann.lee@mail.com", "jo@jo-art.com", None]
+    dobs = ["1900-01-01", "1970-01-01", "1989-06-01", None, None]
+    firsts = ["test", "ann", "john doe", None, None]
+    specs = [SPECS[1], SPECS[2], FieldSpec("name", "name", "full_name")]
+    assert _fillers([emails, dobs, firsts], specs) == [
+        ["noemail@gmail.com", "x@x.com"],
+        ["1900-01-01"],
+        ["john doe", "test"],
+    ]

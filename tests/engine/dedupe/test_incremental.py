@@ -5,7 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from people import PEOPLE, catalogues, people_with_fillers, people_with_housemates
+from people import (
+    PEOPLE,
+    catalogues,
+    people_with_fillers,
+    people_with_housemates,
+    people_with_rare_fillers,
+)
 
 from cleara.engine.dedupe import DedupeOptions, dedupe
 from cleara.engine.dedupe.incremental import BlockIndex, MatchIndex
@@ -415,3 +421,16 @@ def test_the_batch_runs_fillers_are_read_as_missing_in_new_records() -> None:
         ids=[f"{r['id']}-new" for r in arrivals],
     )
     assert all(r["id"] in o.matched_ids for r, o in zip(arrivals, outcomes, strict=True))
+
+
+def test_known_fillers_in_new_records_are_read_as_missing() -> None:
+    records, namesakes, _ = people_with_rare_fillers()
+    arriving = {name for pair in namesakes for name in pair}
+    stored = [r for r in records if r["id"] not in arriving and not r["id"].endswith("-copy")]
+    index = MatchIndex.from_result(dedupe(stored, id_field="id"))
+    arrivals = [r for r in records if r["id"] in arriving]  # namesakes sharing a new filler
+    outcomes = index.match(
+        [{k: v for k, v in r.items() if k != "id"} for r in arrivals],
+        ids=[r["id"] for r in arrivals],
+    )
+    assert all(outcome.new_cluster for outcome in outcomes)  # 8 namesakes joined before

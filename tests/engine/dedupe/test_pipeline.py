@@ -14,6 +14,7 @@ from people import (
     matched,
     people_with_fillers,
     people_with_housemates,
+    people_with_rare_fillers,
 )
 
 from cleara.engine.dedupe import dedupe, fellegi_sunter, pipeline, pseudo_labels, supervised
@@ -520,6 +521,15 @@ def test_first_name_last_name_and_city_alone_do_not_match_every_namesake() -> No
     for pair in result.pairs:  # the first name alone never makes a match
         a, b = by_id[pair.left_id], by_id[pair.right_id]
         assert a["city"] == b["city"] or a["last_name"][:3].lower() == b["last_name"][:3].lower()
+
+
+def test_known_fillers_are_read_as_missing_however_few_hold_them() -> None:
+    records, namesakes, duplicates = people_with_rare_fillers()
+    result = dedupe(records, id_field="id")
+    found = matched(result)
+    assert not found & {tuple(sorted(pair)) for pair in namesakes}  # all 8 matched before
+    assert found == {tuple(sorted(pair)) for pair in duplicates}
+    assert len(result.stats["placeholders"]["email"]) == 8
 
 
 def test_fillers_in_e_mails_and_birth_dates_are_read_as_missing() -> None:

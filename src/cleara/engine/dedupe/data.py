@@ -17,6 +17,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from cleara.engine.dedupe.fields import FieldSpec, is_embedded, normalize_column
+from cleara.engine.fields import date, email, name
 from cleara.engine.fields.base import FieldOptions, JsonScalar
 
 IntArray = NDArray[np.int64]
@@ -151,12 +152,29 @@ PLACEHOLDER_NAME_SHARE = 0.5
 not one customer entered many times."""
 
 
+def known_filler_test(spec: FieldSpec) -> Callable[[str], bool] | None:
+    """For e-mails, dates and person names, the cleaning engine's test of a value in
+    comparison form for a known filler (`noemail@gmail.com`, `1900-01-01`, `test test`)."""
+    if spec.kind == "email":
+        return email.is_placeholder
+    if spec.kind == "date":
+        return date.is_placeholder_day
+    if spec.type in PERSON_NAME_TYPES:
+        return name.is_placeholder
+    return None
+
+
 def placeholder_values(fields: Sequence[FieldData]) -> list[list[str]]:
-    """Per field, the values that stand for "unknown": in a field that identifies a person
-    (`PLACEHOLDER_TYPES`), a value held by far more records than its values commonly are,
-    whose records mostly name different people. Matching reads them as missing, so that a
-    filler neither agrees nor disagrees. Needs a person-name field (none: nothing found)."""
+    """Per field, the values that stand for "unknown". Known fillers (`known_filler_test`),
+    however few hold them; and in a field that identifies a person (`PLACEHOLDER_TYPES`), a
+    value held by far more records than its values commonly are, whose records mostly name
+    different people. Matching reads them as missing, so that a filler neither agrees nor
+    disagrees. The second kind needs a person-name field."""
     result: list[list[str]] = [[] for _ in fields]
+    for f, field_data in enumerate(fields):
+        known = known_filler_test(field_data.spec)
+        if known is not None:
+            result[f] = sorted(value for value in field_data.uniques if known(value))
     names = [f.codes for f in fields if f.spec.type in PERSON_NAME_TYPES]
     if not names:
         return result
@@ -171,16 +189,17 @@ def placeholder_values(fields: Sequence[FieldData]) -> list[list[str]]:
             holds = field_data.codes == code
             holders = np.stack([codes[holds] for codes in names], axis=1)
             people = len(np.unique(holders, axis=0))
-            if people >= PLACEHOLDER_NAME_SHARE * int(counts[code]):
-                result[f].append(field_data.uniques[code])
+            filler = field_data.uniques[code]
+            if people >= PLACEHOLDER_NAME_SHARE * int(counts[code]) and filler not in result[f]:
+                result[f].append(filler)
         result[f].sort()
     return result
 
 
 def _without_fillers(field_data: FieldData, placeholders: list[str], *, embed: bool) -> FieldData:
     """The field encoded again with its fillers read as missing."""
-    filler_codes = [field_data.uniques.index(p) for p in placeholders]
-    filler_rows = np.isin(field_data.codes, filler_codes)
+    position = {value: code for code, value in enumerate(field_data.uniques)}
+    filler_rows = np.isin(field_data.codes, [position[p] for p in placeholders])
     values = field_data.unique_array()[np.maximum(field_data.codes, 0)]
     values[(field_data.codes < 0) | filler_rows] = None
     column: list[str | None] = values.tolist()

@@ -28,7 +28,13 @@ from numpy.typing import NDArray
 from cleara.engine.dedupe import fellegi_sunter, supervised
 from cleara.engine.dedupe.blocking import TEXT_NEIGHBOURS, BlockingRule, Key, _transform
 from cleara.engine.dedupe.compare import compare
-from cleara.engine.dedupe.data import Dataset, FieldData, encode_field, phonetic_key
+from cleara.engine.dedupe.data import (
+    Dataset,
+    FieldData,
+    encode_field,
+    known_filler_test,
+    phonetic_key,
+)
 from cleara.engine.dedupe.embeddings import available as embeddings_available
 from cleara.engine.dedupe.fields import ADDRESS_TYPES, FieldSpec, address_words, normalize_values
 from cleara.engine.dedupe.pipeline import DedupeResult
@@ -270,10 +276,9 @@ class MatchIndex:
         self._check_new_ids(ids)
         rows = [self._by_field_name(record, row) for row, record in enumerate(records)]
         normalized = [
-            [
-                None if value in fillers else value
-                for value in normalize_values(spec, spec.values(rows), FieldOptions(**settings))
-            ]
+            _without_known_fillers(
+                spec, normalize_values(spec, spec.values(rows), FieldOptions(**settings)), fillers
+            )
             for spec, settings, fillers in zip(
                 self.specs, self.settings, self.placeholders, strict=True
             )
@@ -497,6 +502,17 @@ class MatchIndex:
     def cluster_members(self) -> dict[int, list[JsonScalar]]:
         """Cluster id -> member ids."""
         return {c: [self.ids[p] for p in members] for c, members in self.members.items()}
+
+
+def _without_known_fillers(
+    spec: FieldSpec, values: list[str | None], fillers: frozenset[str]
+) -> list[str | None]:
+    """New records' values with the batch run's fillers and known fillers read as missing."""
+    known = known_filler_test(spec)
+    return [
+        None if value in fillers or (value is not None and known and known(value)) else value
+        for value in values
+    ]
 
 
 def _whole_text(values: list[str | None]) -> str:
