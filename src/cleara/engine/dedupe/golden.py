@@ -14,7 +14,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from cleara.engine.fields.base import JsonScalar, as_text, is_null
+from cleara.engine.fields.base import NULL_TOKENS, JsonScalar, as_text, is_null
 from cleara.engine.table import InputError
 
 RULES = ("most_frequent", "most_complete", "most_recent")
@@ -42,6 +42,10 @@ class Survivorship:
         rule = (self.columns or {}).get(column, self.default)
         return "most_frequent" if rule == "most_recent" and self.recency_column is None else rule
 
+    def rules_for(self, columns: Sequence[str]) -> dict[str, str]:
+        """`rule_for` of each column, to look up once per run rather than once per cluster."""
+        return {column: self.rule_for(column) for column in columns}
+
 
 def is_recency_header(column: str) -> bool:
     """True for headers such as `updated_at` or `Last Modified`."""
@@ -59,13 +63,16 @@ def golden_record(
     columns: Sequence[str],
     survivorship: Survivorship,
     fillers: Collection[tuple[int, str]] = (),
+    rules: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, JsonScalar], dict[str, dict[str, Any]]]:
     """The golden values of one cluster and, per column, the rule and member ids behind it.
 
     `fillers` names the (member position, column) values that stand for "unknown"
-    (`noemail@example.com`): they are chosen only when the column has nothing else."""
+    (`noemail@example.com`): they are chosen only when the column has nothing else. `rules`
+    is `survivorship.rules_for(columns)`, when the caller has it at hand."""
+    rules = rules if rules is not None else survivorship.rules_for(columns)
     if len(rows) == 1:  # most clusters: the record is its own golden record
-        return _single(rows[0], ids[0], columns, survivorship)
+        return _single(rows[0], ids[0], columns, rules)
     recency = _recency_ranks(rows, survivorship.recency_column)
     values: dict[str, JsonScalar] = {}
     provenance: dict[str, dict[str, Any]] = {}
@@ -77,7 +84,7 @@ def golden_record(
         if not candidates:
             values[column], provenance[column] = None, _all_empty()
             continue
-        rule = survivorship.rule_for(column)
+        rule = rules[column]
         chosen = _choose(rule, candidates, recency)
         values[column] = rows[chosen.position].get(column)
         provenance[column] = {
@@ -92,19 +99,18 @@ def _single(
     row: Mapping[str, JsonScalar],
     record_id: JsonScalar,
     columns: Sequence[str],
-    survivorship: Survivorship,
+    rules: Mapping[str, str],
 ) -> tuple[dict[str, JsonScalar], dict[str, dict[str, Any]]]:
     """`golden_record` of a cluster of one record, without comparing values."""
     values: dict[str, JsonScalar] = {}
     provenance: dict[str, dict[str, Any]] = {}
     for column in columns:
         value = row.get(column)
-        if is_null(value) or not as_text(value).strip():
+        if _stripped_text(value) is None:
             values[column], provenance[column] = None, _all_empty()
             continue
-        rule = survivorship.rule_for(column)
         values[column] = value
-        provenance[column] = {"rule": rule, "source": record_id, "support": [record_id]}
+        provenance[column] = {"rule": rules[column], "source": record_id, "support": [record_id]}
     return values, provenance
 
 
@@ -120,15 +126,23 @@ class _Candidate(NamedTuple):
     key: str
 
 
+def _stripped_text(value: JsonScalar) -> str | None:
+    """The value as trimmed text; None when it is null, a null token or blank. (`is_null`
+    and `as_text`, with strings, nearly all values, taken first.)"""
+    if type(value) is str:
+        text = value.strip()
+        return text if text and text.lower() not in NULL_TOKENS else None
+    if is_null(value):
+        return None
+    return as_text(value).strip() or None
+
+
 def _candidates(rows: Sequence[Mapping[str, JsonScalar]], column: str) -> list[_Candidate]:
     found = []
     for position, row in enumerate(rows):
-        value = row.get(column)
-        if is_null(value):
-            continue
-        text = as_text(value).strip()
-        if text:
-            found.append(_Candidate(position, len(text), _key(value)))
+        text = _stripped_text(row.get(column))
+        if text is not None:
+            found.append(_Candidate(position, len(text), _key(text)))
     return found
 
 
@@ -139,14 +153,18 @@ def _choose(rule: str, candidates: list[_Candidate], recency: list[float]) -> _C
         return max(candidates, key=lambda c: (c.length, -c.position))
     if rule == "most_recent":
         return max(candidates, key=lambda c: (recency[c.position], -c.position))
+    first = candidates[0].key
+    if all(c.key == first for c in candidates):  # the members agree: frequency ties
+        return max(candidates, key=lambda c: (recency[c.position], c.length, -c.position))
     counts = Counter(c.key for c in candidates)
     return max(
         candidates, key=lambda c: (counts[c.key], recency[c.position], c.length, -c.position)
     )
 
 
-def _key(value: JsonScalar) -> str:
-    return " ".join(as_text(value).split()).casefold()
+def _key(text: str) -> str:
+    """What makes two values one (`Ann  Lee` and `ann lee`): spacing and case set aside."""
+    return " ".join(text.split()).casefold()
 
 
 def _recency_ranks(rows: Sequence[Mapping[str, JsonScalar]], column: str | None) -> list[float]:

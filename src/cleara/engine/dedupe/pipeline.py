@@ -839,6 +839,7 @@ def _clusters(
     if link_table is not None:
         golden_columns += [c for c in link_table.columns if c not in golden_columns]
     golden_columns = [c for c in golden_columns if c != options.id_field]
+    rules = survivorship.rules_for(golden_columns)
     filler_fields = [  # per field with fillers: its column, and which records hold one
         (f.spec.column, f.filler_rows.tolist()) for f in data.fields if f.filler_rows is not None
     ]
@@ -862,7 +863,7 @@ def _clusters(
                 if filler_rows[i]
             }
             cluster.golden, cluster.provenance = golden_record(
-                rows, ids, golden_columns, survivorship, fillers
+                rows, ids, golden_columns, survivorship, fillers, rules
             )
         clusters.append(cluster)
     return clusters
