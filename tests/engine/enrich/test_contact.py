@@ -22,6 +22,16 @@ def test_email_types_role_and_organization() -> None:
     assert all(e.source == "email" for e in result.enrichments)
 
 
+def test_a_filler_address_is_typed_placeholder_and_says_nothing_more() -> None:
+    result = enrich([{"email": "noemail@gmail.com"}, {"email": "ann@gmail.com"}])
+    filler, real = result.records
+    assert filler["email_type"] == "placeholder"
+    assert filler["email_role"] is None
+    assert real["email_type"] == "free"
+    reasons = [e.explanation for e in result.enrichments if e.row == 0]
+    assert reasons == ["'noemail' is a filler, not a mailbox"]
+
+
 def test_phone_facts() -> None:
     result = enrich([{"phone": "+1 415 555 2671"}, {"phone": "+44 7400 123456"}])
     us, uk = result.records

@@ -1,7 +1,8 @@
 """Contact intelligence: what an email address or a phone number says about its owner.
 
-Email -> `<column>_type` (free, corporate or disposable), `<column>_role` (a role account such
-as `info@`) and `<column>_organization` (the domain of a corporate address). Phone ->
+Email -> `<column>_type` (free, corporate or disposable; `placeholder` for a filler such as
+`noemail@gmail.com`, which says nothing more), `<column>_role` (a role account such as
+`info@`) and `<column>_organization` (the domain of a corporate address). Phone ->
 `<column>_country`, `<column>_type`, `<column>_region`, `<column>_carrier` (where the offline
 prefix data has one) and `<column>_timezone` (when the number's prefix has exactly one).
 """
@@ -54,6 +55,9 @@ def email_facts(column: str, text: str) -> dict[str, Candidate]:
     if parts is None:
         return {}
     domain = str(parts["ascii_domain"])
+    if parts["placeholder"]:
+        reason = email_field.placeholder_reason(str(parts["local"]), domain)
+        return {f"{column}_type": Candidate("placeholder", "email", 1.0, str(reason))}
     kind = "disposable" if parts["disposable"] else "free" if parts["free"] else "corporate"
     found = {
         f"{column}_type": Candidate(kind, "email", 1.0, _kind_reason(kind, domain)),
