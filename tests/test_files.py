@@ -65,3 +65,22 @@ def test_worker_processes_give_the_same_output_in_order(tmp_path: Path) -> None:
     first = json.loads((tmp_path / "r1.json").read_text())
     second = json.loads((tmp_path / "r2.json").read_text())
     assert first == second
+
+
+def test_fillers_found_in_the_sample_are_reported_in_every_chunk(tmp_path: Path) -> None:
+    lines = ["first_name,last_name,email"] + [
+        f"Ann{n},Lee,{'info@acme.com' if n % 4 == 0 else f'p{n}@mail.com'}" for n in range(2_000)
+    ]
+    source = _csv(tmp_path / "in.csv", lines)
+    out, report = tmp_path / "out.csv", tmp_path / "r.json"
+    options = CleanOptions(placeholders="null")
+    summary = clean_file(
+        source, out, report=report, options=options, chunk_rows=500, fit_rows=800, workers=2
+    )
+    email = {s.column: s for s in summary.columns}["email"]
+    assert email.inferred["fillers"] == ["info@acme.com"]
+    assert email.issues["email_placeholder"] == 500  # 200 in the sample, all 500 in the file
+    emails = [row["email"] for row in csv.DictReader(out.open(encoding="utf-8"))]
+    assert emails[0] == ""
+    assert emails[1] == "p1@mail.com"
+    assert emails.count("") == 500

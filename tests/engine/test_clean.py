@@ -218,3 +218,45 @@ def test_a_failing_detector_falls_back_to_headers(monkeypatch, caplog):
     assert kinds == {"col1": "default", "email": "header"}
     assert result.records[0]["email"] == "A@b.com"
     assert "schema detection failed" in caplog.text
+
+
+def _people_sharing(value: str, every: int, column: str = "email") -> list[dict[str, str]]:
+    """300 people; every `every`-th holds `value` in `column`, the others their own."""
+    own = {"email": "p{n}@mail.com", "phone": "+1 415 555 {n:04d}", "dob": "19{y}-03-1{d}"}
+    rows = []
+    for n in range(300):
+        mine = own[column].format(n=2000 + n, y=50 + n % 40, d=n % 9)
+        row = {"first_name": f"Ann{n}", "last_name": "Lee", column: mine}
+        row[column] = value if n % every == 0 else mine
+        rows.append(row)
+    return rows
+
+
+def test_values_many_different_people_hold_are_reported_as_fillers():
+    rows = _people_sharing("+1 (212) 555-1234", 5, "phone")
+    rows[5]["phone"] = "212.555.1234"  # another spelling of the same number
+    result = clean(rows)
+    summary = {s.column: s for s in result.summary}
+    assert summary["phone"].inferred["fillers"] == ["+1 (212) 555-1234"]
+    flagged = [p.row for p in result.problems if p.code == "phone_placeholder"]
+    assert flagged == list(range(0, 300, 5))
+    assert summary["phone"].issues["phone_placeholder"] == 60
+    nulled = clean(rows, placeholders="null")
+    assert [r["phone"] for r in nulled.records[:2]] == [None, "+14155552001"]
+    assert nulled.records[5]["phone"] is None
+
+
+def test_one_person_entered_many_times_or_a_table_without_names_has_no_filler():
+    rows = _people_sharing("ann@lee.com", 5)
+    for row in rows[::5]:
+        row["first_name"] = "Ann"  # the same person each time
+    assert "fillers" not in {s.column: s for s in clean(rows).summary}["email"].inferred
+    nameless = [{"email": r["email"]} for r in _people_sharing("x1@mail.com", 5)]
+    assert not [p for p in clean(nameless).problems if p.code == "email_placeholder"]
+
+
+def test_a_known_filler_is_reported_once():
+    rows = _people_sharing("01/01/1900", 5, "dob")
+    problems = [p for p in clean(rows).problems if p.row == 0 and p.column == "dob"]
+    assert [p.code for p in problems] == ["date_placeholder"]
+    assert "1900-01-01 is a common default" in problems[0].message

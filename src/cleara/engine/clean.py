@@ -9,9 +9,12 @@ with flat memory while decisions such as day-first dates hold for the whole colu
 from __future__ import annotations
 
 import logging
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+import re
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
+
+import numpy as np
 
 from cleara.engine.fields.base import (
     FieldOptions,
@@ -19,8 +22,15 @@ from cleara.engine.fields.base import (
     FieldType,
     JsonScalar,
     as_text,
+    is_null,
 )
 from cleara.engine.fields.registry import get_field
+from cleara.engine.fillers import (
+    MIN_PLACEHOLDER_RECORDS,
+    PERSON_NAME_TYPES,
+    PLACEHOLDER_TYPES,
+    frequent_fillers,
+)
 from cleara.engine.gc_tuning import batch_gc
 from cleara.engine.schema.resolve import resolve_column_types
 from cleara.engine.schema.types import cleaner_for
@@ -31,6 +41,7 @@ logger = logging.getLogger(__name__)
 _CACHE_LIMIT = 200_000  # distinct values remembered per column before the cache is reset
 _COUNTRY_AWARE = frozenset({"phone", "address", "postal_code", "state", "date", "datetime"})
 _ZIP_STATE_COUNTRIES = frozenset({"US", "PR", "GU", "VI", "AS", "MP"})
+_NOT_WORD = re.compile(r"\W+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +162,7 @@ class _ColumnPlan:
     cleaner: FieldType
     options: FieldOptions
     cache: dict[Hashable, FieldResult] = field(default_factory=dict)
+    fillers: dict[str, int] = field(default_factory=dict)  # filler key -> records in the sample
 
 
 class TableCleaner:
@@ -191,7 +203,24 @@ class TableCleaner:
             plan.summary.inferred = _decisions(base, plan.options)
             if base.country != requested.country and plan.summary.cleaner in _COUNTRY_AWARE:
                 plan.summary.inferred.setdefault("country", base.country)
+        self._find_fillers(rows)
         return self
+
+    def _find_fillers(self, rows: Sequence[Mapping[str, JsonScalar]]) -> None:
+        """In columns that identify a person, the values that are fillers by their counts
+        in `rows` (`fillers.frequent_fillers`), reported under `inferred["fillers"]`."""
+        identifying = [p for p in self._plans.values() if p.summary.type in PLACEHOLDER_TYPES]
+        named = [p for p in self._plans.values() if p.summary.type in PERSON_NAME_TYPES]
+        if not identifying or not named or len(rows) < MIN_PLACEHOLDER_RECORDS:
+            return
+        names = [_codes(rows, plan.column, _name_key)[0] for plan in named]
+        for plan in identifying:
+            codes, keys, examples = _codes(rows, plan.column, _filler_key_of(plan))
+            counts = np.bincount(codes[codes >= 0], minlength=len(keys))
+            found = frequent_fillers(codes, counts, names)
+            plan.fillers = {keys[code]: int(counts[code]) for code in found}
+            if found:
+                plan.summary.inferred["fillers"] = [examples[code] for code in found]
 
     def _dominant_country(self, rows: Sequence[Mapping[str, JsonScalar]]) -> str | None:
         """The most common country of the country column, the default for other columns."""
@@ -313,7 +342,13 @@ class TableCleaner:
         for issue in result.issues:
             summary.issues[issue.code] = summary.issues.get(issue.code, 0) + 1
             chunk.problems.append(Problem(index, column, issue.code, issue.severity, issue.message))
-        if result.valid and result.placeholder and self.options.placeholders == "null":
+        placeholder = result.placeholder
+        if result.valid and not placeholder and plan.fillers:
+            holders = plan.fillers.get(_filler_key_of(plan)(before) or "")
+            if holders is not None:
+                placeholder = True
+                self._report_filler(plan, index, holders, summary, chunk)
+        if result.valid and placeholder and self.options.placeholders == "null":
             after, rule = None, "placeholder_to_null"
         elif result.valid:
             after = result.value
@@ -338,6 +373,15 @@ class TableCleaner:
         chunk.changes.append(
             Change(index, column, before, after, rule, round(result.confidence, 4))
         )
+
+    @staticmethod
+    def _report_filler(
+        plan: _ColumnPlan, index: int, holders: int, summary: ColumnCounts, chunk: ChunkResult
+    ) -> None:
+        code = f"{plan.summary.cleaner}_placeholder"
+        message = f"{holders} records of different people hold this value: likely a filler"
+        summary.issues[code] = summary.issues.get(code, 0) + 1
+        chunk.problems.append(Problem(index, plan.column, code, "warning", message))
 
     def _record_checks(self, index: int, results: Mapping[str, FieldResult]) -> list[Problem]:
         problems: list[Problem] = []
@@ -409,6 +453,52 @@ def _decisions(base: FieldOptions, inferred: FieldOptions) -> dict[str, Any]:
         if name not in FieldOptions.__dataclass_fields__ or value != getattr(base, name):
             decided[name] = value
     return decided
+
+
+def filler_key(value: JsonScalar) -> str | None:
+    """What two spellings of one filler share (`NoEmail@x.com` and `noemail@x.com`, `000-000-0000`
+    and `(000) 000 0000`): letters and digits, case folded."""
+    if is_null(value):
+        return None
+    return _NOT_WORD.sub("", as_text(value)).casefold() or None
+
+
+def phone_filler_key(value: JsonScalar) -> str | None:
+    """`filler_key` of a phone number: its last ten digits, with or without a country code
+    (`+1 212 555 1234` and `212.555.1234`)."""
+    key = filler_key(value)
+    return key[-10:] if key else None
+
+
+def _filler_key_of(plan: _ColumnPlan) -> Callable[[JsonScalar], str | None]:
+    return phone_filler_key if plan.summary.cleaner == "phone" else filler_key
+
+
+def _name_key(value: JsonScalar) -> str | None:
+    return None if is_null(value) else " ".join(as_text(value).split()).casefold()
+
+
+def _codes(
+    rows: Sequence[Mapping[str, JsonScalar]],
+    column: str,
+    key: Callable[[JsonScalar], str | None],
+) -> tuple[np.ndarray[Any, np.dtype[np.int64]], list[str], list[str]]:
+    """Per row, a code of the column's value under `key` (-1: none); the keys by code; and
+    the first value seen of each."""
+    position: dict[str, int] = {}
+    examples: list[str] = []
+    codes = np.full(len(rows), -1, dtype=np.int64)
+    for index, row in enumerate(rows):
+        value = row.get(column)
+        found = key(value)
+        if found is None:
+            continue
+        code = position.get(found)
+        if code is None:
+            code = position[found] = len(examples)
+            examples.append(as_text(value))
+        codes[index] = code
+    return codes, list(position), examples
 
 
 def clean(

@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 from cleara.engine.dedupe.fields import FieldSpec, is_embedded, normalize_column
 from cleara.engine.fields import date, email, name
 from cleara.engine.fields.base import FieldOptions, JsonScalar
+from cleara.engine.fillers import PERSON_NAME_TYPES, PLACEHOLDER_TYPES, frequent_fillers
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
@@ -140,18 +141,6 @@ def build_dataset(
     return Dataset(all_ids, len(rows), bool(right_ids is not None), fields, all_rows)
 
 
-PLACEHOLDER_TYPES = frozenset({"email", "phone", "date_of_birth", "national_id"})
-"""Semantic types whose filler values (`noemail@example.com`, `1900-01-01`) are set aside."""
-PERSON_NAME_TYPES = frozenset({"first_name", "middle_name", "last_name", "full_name"})
-MIN_PLACEHOLDER_RECORDS = 10
-PLACEHOLDER_EXCESS = 20
-"""A filler is held by at least this many times as many records as the field's values
-commonly are (the 95th percentile of the records per value)."""
-PLACEHOLDER_NAME_SHARE = 0.5
-"""... and its records carry at least this many distinct names per record: different people,
-not one customer entered many times."""
-
-
 def known_filler_test(spec: FieldSpec) -> Callable[[str], bool] | None:
     """For e-mails, dates and person names, the cleaning engine's test of a value in
     comparison form for a known filler (`noemail@gmail.com`, `1900-01-01`, `test test`)."""
@@ -165,32 +154,22 @@ def known_filler_test(spec: FieldSpec) -> Callable[[str], bool] | None:
 
 
 def placeholder_values(fields: Sequence[FieldData]) -> list[list[str]]:
-    """Per field, the values that stand for "unknown". Known fillers (`known_filler_test`),
-    however few hold them; and in a field that identifies a person (`PLACEHOLDER_TYPES`), a
-    value held by far more records than its values commonly are, whose records mostly name
-    different people. Matching reads them as missing, so that a filler neither agrees nor
-    disagrees. The second kind needs a person-name field."""
+    """Per field, the values that stand for "unknown": known fillers (`known_filler_test`),
+    however few hold them, and, in a field that identifies a person, the fillers found by
+    their counts (`fillers.frequent_fillers`). Matching reads them as missing, so that a
+    filler neither agrees nor disagrees."""
     result: list[list[str]] = [[] for _ in fields]
     for f, field_data in enumerate(fields):
         known = known_filler_test(field_data.spec)
         if known is not None:
             result[f] = sorted(value for value in field_data.uniques if known(value))
     names = [f.codes for f in fields if f.spec.type in PERSON_NAME_TYPES]
-    if not names:
-        return result
     for f, field_data in enumerate(fields):
-        counts = field_data.counts
-        if field_data.spec.type not in PLACEHOLDER_TYPES or not len(counts):
+        if field_data.spec.type not in PLACEHOLDER_TYPES:
             continue
-        if int(counts.max()) < MIN_PLACEHOLDER_RECORDS:
-            continue
-        floor = max(MIN_PLACEHOLDER_RECORDS, PLACEHOLDER_EXCESS * float(np.quantile(counts, 0.95)))
-        for code in np.flatnonzero(counts >= floor).tolist():
-            holds = field_data.codes == code
-            holders = np.stack([codes[holds] for codes in names], axis=1)
-            people = len(np.unique(holders, axis=0))
+        for code in frequent_fillers(field_data.codes, field_data.counts, names):
             filler = field_data.uniques[code]
-            if people >= PLACEHOLDER_NAME_SHARE * int(counts[code]) and filler not in result[f]:
+            if filler not in result[f]:
                 result[f].append(filler)
         result[f].sort()
     return result
