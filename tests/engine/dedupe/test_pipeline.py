@@ -530,6 +530,13 @@ def test_known_fillers_are_read_as_missing_however_few_hold_them() -> None:
     assert not found & {tuple(sorted(pair)) for pair in namesakes}  # all 8 matched before
     assert found == {tuple(sorted(pair)) for pair in duplicates}
     assert len(result.stats["placeholders"]["email"]) == 8
+    by_id = {r["id"]: r for r in records}
+    for pair in result.pairs:  # the filler is shown as given, at level `filler`, weighing 0
+        email = pair.explanation["fields"]["email"]
+        assert email["level"] == "filler"
+        assert email["contribution"] == 0
+        assert email["right"] == by_id[str(pair.right_id)]["email"]
+        assert email["left"] == by_id[str(pair.left_id)]["email"]
 
 
 def test_fillers_in_e_mails_and_birth_dates_are_read_as_missing() -> None:

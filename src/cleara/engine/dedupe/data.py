@@ -40,6 +40,7 @@ class FieldData:
     settings: dict[str, Any] = field(default_factory=dict)  # how the values were read
     placeholders: list[str] = field(default_factory=list)  # fillers read as missing
     filler_rows: NDArray[np.bool_] | None = None  # per record: its value was such a filler
+    filler_index: NDArray[np.int32] | None = None  # per record: its filler in `placeholders`
     _unique_array: NDArray[np.object_] | None = field(default=None, repr=False)
     _derived: dict[str, IntArray] = field(default_factory=dict, repr=False)
 
@@ -178,7 +179,10 @@ def placeholder_values(fields: Sequence[FieldData]) -> list[list[str]]:
 def _without_fillers(field_data: FieldData, placeholders: list[str], *, embed: bool) -> FieldData:
     """The field encoded again with its fillers read as missing."""
     position = {value: code for code, value in enumerate(field_data.uniques)}
-    filler_rows = np.isin(field_data.codes, [position[p] for p in placeholders])
+    by_code = np.full(len(field_data.uniques) + 1, -1, dtype=np.int32)  # code -1 picks the -1
+    by_code[[position[p] for p in placeholders]] = np.arange(len(placeholders), dtype=np.int32)
+    filler_index = by_code[field_data.codes]
+    filler_rows = filler_index >= 0
     values = field_data.unique_array()[np.maximum(field_data.codes, 0)]
     values[(field_data.codes < 0) | filler_rows] = None
     column: list[str | None] = values.tolist()
@@ -186,6 +190,7 @@ def _without_fillers(field_data: FieldData, placeholders: list[str], *, embed: b
     encoded.settings = field_data.settings
     encoded.placeholders = placeholders
     encoded.filler_rows = filler_rows
+    encoded.filler_index = filler_index
     return encoded
 
 

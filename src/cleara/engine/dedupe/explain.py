@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from cleara.engine.dedupe.compare import LEVELS, Comparison
 from cleara.engine.dedupe.data import Dataset, FieldData, FloatArray
@@ -63,14 +64,24 @@ def _field_parts(
     measures: tuple[FloatArray, FloatArray],
 ) -> list[dict[str, Any]]:
     """Field `field`'s part of every pair's explanation: values, level, similarity (its best
-    similarity feature) and contribution (`measures`)."""
+    similarity feature) and contribution (`measures`). A filler read as missing is shown
+    with level `filler`."""
     similarity, contribution = measures
     levels = comparison.levels[:, field]
-    kind_levels = ["missing", *LEVELS[field_data.spec.kind]]
-    names = np.array(kind_levels, dtype=object)[levels.astype(np.int64) + 1]
+    kind_levels = ["missing", *LEVELS[field_data.spec.kind], "filler"]
+    level_codes = levels.astype(np.int64) + 1
     uniques = [*field_data.uniques, None]  # code -1 (missing) picks None
     lefts = [uniques[c] for c in field_data.codes[comparison.left].tolist()]
     rights = [uniques[c] for c in field_data.codes[comparison.right].tolist()]
+    if field_data.filler_index is not None:
+        fillers = field_data.placeholders
+        left_fillers = field_data.filler_index[comparison.left]
+        right_fillers = field_data.filler_index[comparison.right]
+        lefts = _shown(lefts, fillers, left_fillers)
+        rights = _shown(rights, fillers, right_fillers)
+        held = (left_fillers >= 0) | (right_fillers >= 0)
+        level_codes = np.where(held & (levels < 0), len(kind_levels) - 1, level_codes)
+    names = np.array(kind_levels, dtype=object)[level_codes]
     similarities = [None if s != s else round(s, 4) for s in similarity.tolist()]
     weights = contribution.astype(np.float64).tolist()
     agrees = ((levels >= 0) & (contribution > 0)).tolist()
@@ -81,6 +92,13 @@ def _field_parts(
             lefts, rights, names.tolist(), similarities, weights, agrees, strict=True
         )
     ]  # fmt: skip
+
+
+def _shown(
+    values: list[str | None], fillers: list[str], index: NDArray[np.int32]
+) -> list[str | None]:
+    """`values`, each filler read as missing (`index` into `fillers`, -1: none) shown again."""
+    return [value if i < 0 else fillers[i] for value, i in zip(values, index.tolist(), strict=True)]
 
 
 def _best_similarity(comparison: Comparison, fields: int) -> FloatArray:
