@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from cleara.engine.fields.base import FieldOptions, FieldResult, FieldType, invalid
+import pytest
+
+from cleara.engine.fields.base import FieldOptions, FieldResult, FieldType, invalid, is_null
+from cleara.engine.fields.registry import get_field
 
 
 def _upper_only(text: str, options: FieldOptions) -> FieldResult:
@@ -34,3 +37,23 @@ def test_accepts_uses_the_modules_shortcut() -> None:
     assert field.accepts("YES")
     assert not field.accepts("HELLO")
     assert calls == ["YES", "HELLO"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["N/A", " n/a ", "N/A N/A", "N/A, N/A, N/A", "Unknown Unknown", "-;-", "null | NULL", "? ?"],
+)
+def test_null_tokens_alone_or_joined_are_null(text: str) -> None:
+    assert is_null(text)
+
+
+@pytest.mark.parametrize("text", ["N/A x", "none of them", "Nan Lee", "- 5", "n a", "unknown7"])
+def test_other_text_with_null_words_is_not_null(text: str) -> None:
+    assert not is_null(text)
+
+
+@pytest.mark.parametrize("type_name", ["address", "postal_code", "phone", "name", "text"])
+def test_joined_null_tokens_are_null_for_every_type(type_name: str) -> None:
+    result = get_field(type_name).validate("N/A, N/A, N/A")  # was `N/a, N/a, Namibia`
+    assert result.valid
+    assert result.value is None

@@ -14,7 +14,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from cleara.engine.fields.base import NULL_TOKENS, JsonScalar, as_text, is_null
+from cleara.engine.fields.base import JsonScalar, as_text, is_null, is_null_text
 from cleara.engine.table import InputError
 
 RULES = ("most_frequent", "most_complete", "most_recent")
@@ -131,7 +131,7 @@ def _stripped_text(value: JsonScalar) -> str | None:
     and `as_text`, with strings, nearly all values, taken first.)"""
     if type(value) is str:
         text = value.strip()
-        return text if text and text.lower() not in NULL_TOKENS else None
+        return None if is_null_text(text) else text
     if is_null(value):
         return None
     return as_text(value).strip() or None

@@ -10,6 +10,7 @@ Each field module (email.py, phone.py, ...) exposes a module-level `FIELD: Field
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
@@ -177,15 +178,32 @@ NULL_TOKENS = frozenset(
 )
 
 
+# Null tokens joined into one value, as exports that glue fields together write them
+# (`N/A N/A`, `N/A, N/A, N/A`, `-;-`); `/` is no separator, as `n/a` holds one.
+_TOKENS_LONGEST_FIRST = sorted((t for t in NULL_TOKENS if t), key=len, reverse=True)
+_NULL_TOKEN_PATTERN = "|".join(re.escape(token) for token in _TOKENS_LONGEST_FIRST)
+_NULL_PHRASE = re.compile(f"(?:{_NULL_TOKEN_PATTERN})(?:[\\s,;|]+(?:{_NULL_TOKEN_PATTERN}))+")
+_NULL_FIRST_CHARACTERS = frozenset(token[0] for token in _TOKENS_LONGEST_FIRST)
+
+
 def is_null(value: object) -> bool:
-    """True for None, NaN and the null tokens users type (`N/A`, `null`, `-`, `?`, ``)."""
+    """True for None, NaN, the null tokens users type (`N/A`, `null`, `-`, `?`, ``) and
+    several of them in one value (`N/A N/A`, `unknown, unknown`)."""
     if value is None:
         return True
     if isinstance(value, float) and value != value:  # NaN
         return True
     if isinstance(value, str):
-        return value.strip().lower() in NULL_TOKENS
+        return is_null_text(value)
     return False
+
+
+def is_null_text(text: str) -> bool:
+    """`is_null` of a string."""
+    key = text.strip().lower()
+    if key in NULL_TOKENS:
+        return True
+    return key[:1] in _NULL_FIRST_CHARACTERS and _NULL_PHRASE.fullmatch(key) is not None
 
 
 def as_text(value: JsonScalar) -> str:

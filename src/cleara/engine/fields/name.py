@@ -36,15 +36,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import nameparser
 import probablepeople
 
-from cleara.engine.fields.base import (
-    NULL_TOKENS,
-    FieldOptions,
-    FieldResult,
-    FieldType,
-    Issue,
-    invalid,
-    null_result,
-)
+from cleara.engine.fields.base import FieldOptions, FieldResult, FieldType, Issue, invalid
 
 if TYPE_CHECKING:
     from nicknames import NickNamer
@@ -684,15 +676,8 @@ def is_placeholder(name: str) -> bool:
     return key in _PLACEHOLDER_NAMES
 
 
-def _only_null_tokens(text: str) -> bool:
-    """`N/A N/A`, `Unknown, Unknown`: every word is a null token."""
-    return all(word.strip(",").lower() in NULL_TOKENS for word in text.split())
-
-
 def _validate_value(text: str, options: FieldOptions) -> FieldResult:
     cleaned = _clean_text(text)
-    if _only_null_tokens(cleaned):
-        return null_result(text, TYPE_NAME)
     reason = _invalid_reason(cleaned)
     if reason is not None:
         return invalid(text, TYPE_NAME, "name_invalid", reason)
