@@ -54,8 +54,13 @@ def test_a_filler_is_chosen_only_when_the_column_has_nothing_else() -> None:
     fillers = {(0, "email"), (1, "email")}
     values, provenance = golden_record(rows, IDS, ["email"], Survivorship(), fillers)
     assert (values["email"], provenance["email"]["source"]) == ("ann@lee.com", "z")
-    alone, _ = golden_record(rows[:2], IDS[:2], ["email"], Survivorship(), fillers)
+    assert "filler" not in provenance["email"]
+    alone, marked = golden_record(rows[:2], IDS[:2], ["email"], Survivorship(), fillers)
     assert alone["email"] == "noemail@example.com"
+    assert marked["email"]["filler"] is True
+    single, single_marked = golden_record(rows[:1], IDS[:1], ["email"], Survivorship(), fillers)
+    assert single["email"] == "noemail@example.com"
+    assert single_marked["email"]["filler"] is True
 
 
 @pytest.mark.parametrize(

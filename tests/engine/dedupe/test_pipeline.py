@@ -552,3 +552,6 @@ def test_fillers_in_e_mails_and_birth_dates_are_read_as_missing() -> None:
         emails = {real[str(m)]["email"] for m in cluster.members} - {"noemail@example.com"}
         if emails:
             assert cluster.golden["email"] in emails  # a known value over the filler
+            assert "filler" not in cluster.provenance["email"]
+        else:
+            assert cluster.provenance["email"]["filler"] is True

@@ -68,11 +68,16 @@ def golden_record(
     """The golden values of one cluster and, per column, the rule and member ids behind it.
 
     `fillers` names the (member position, column) values that stand for "unknown"
-    (`noemail@example.com`): they are chosen only when the column has nothing else. `rules`
-    is `survivorship.rules_for(columns)`, when the caller has it at hand."""
+    (`noemail@example.com`): they are chosen only when the column has nothing else, and then
+    marked `"filler": true` in the provenance. `rules` is `survivorship.rules_for(columns)`,
+    when the caller has it at hand."""
     rules = rules if rules is not None else survivorship.rules_for(columns)
     if len(rows) == 1:  # most clusters: the record is its own golden record
-        return _single(rows[0], ids[0], columns, rules)
+        own, sources = _single(rows[0], ids[0], columns, rules)
+        for _, column in fillers:
+            if own.get(column) is not None:
+                sources[column]["filler"] = True
+        return own, sources
     recency = _recency_ranks(rows, survivorship.recency_column)
     values: dict[str, JsonScalar] = {}
     provenance: dict[str, dict[str, Any]] = {}
@@ -92,6 +97,8 @@ def golden_record(
             "source": ids[chosen.position],
             "support": [ids[c.position] for c in candidates if c.key == chosen.key],
         }
+        if (chosen.position, column) in fillers:
+            provenance[column]["filler"] = True
     return values, provenance
 
 
