@@ -21,7 +21,9 @@ def test_values_from_arguments_one_json_object_each(runner: CliRunner) -> None:
     (line,) = _lines(result.stdout)
     assert line["value"] == "+14155552671"
     assert line["components"]["country"] == "US"
-    assert list(line) == ["input", "type", "valid", "value", "issues", "components", "suggestion"]
+    assert list(line) == [
+        "input", "type", "valid", "value", "issues", "components", "suggestion", "placeholder",
+    ]  # fmt: skip
 
 
 def test_values_from_stdin_in_order(runner: CliRunner) -> None:

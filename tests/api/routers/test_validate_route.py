@@ -17,8 +17,9 @@ def test_type_and_values_form(client: TestClient) -> None:
     assert results[0]["value"] == "+14155552671"
     assert results[0]["components"]["country"] == "US"
     assert set(results[0]) == {
-        "input", "type", "valid", "value", "issues", "components", "suggestion",
+        "input", "type", "valid", "value", "issues", "components", "suggestion", "placeholder",
     }  # fmt: skip
+    assert results[0]["placeholder"] is False
 
 
 def test_items_form_with_per_item_country(client: TestClient) -> None:
@@ -75,3 +76,11 @@ def test_too_many_values_is_413(client: TestClient, settings) -> None:
     response = client.post("/v1/validate", json={"type": "email", "values": values})
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "too_many_values"
+
+
+def test_a_filler_is_valid_and_marked(client: TestClient) -> None:
+    response = client.post("/v1/validate", json={"type": "email", "values": ["noemail@gmail.com"]})
+    (result,) = response.json()["results"]
+    assert result["valid"] is True
+    assert result["placeholder"] is True
+    assert [issue["code"] for issue in result["issues"]] == ["email_placeholder"]

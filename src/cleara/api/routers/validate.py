@@ -100,6 +100,9 @@ class ValidationResult(BaseModel):
     issues: list[IssueOut]
     components: dict[str, Any]
     suggestion: str | None
+    placeholder: bool = Field(
+        False, description="A filler typed where the value was unknown (`noemail@gmail.com`)."
+    )
 
 
 class ValidateResponse(BaseModel):
@@ -116,6 +119,7 @@ class ValidateResponse(BaseModel):
                             "issues": [],
                             "components": {"country": "US", "type": "fixed_line_or_mobile"},
                             "suggestion": None,
+                            "placeholder": False,
                         }
                     ]
                 }

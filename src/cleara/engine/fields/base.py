@@ -64,6 +64,7 @@ class FieldResult:
             "issues": [{"code": i.code, "message": i.message} for i in self.issues],
             "components": self.components,
             "suggestion": self.suggestion,
+            "placeholder": self.placeholder,
         }
 
 
