@@ -39,7 +39,6 @@ class FieldData:
     total: int = 0  # non-null values in the whole population, when larger than these records
     settings: dict[str, Any] = field(default_factory=dict)  # how the values were read
     placeholders: list[str] = field(default_factory=list)  # fillers read as missing
-    filler_rows: NDArray[np.bool_] | None = None  # per record: its value was such a filler
     filler_index: NDArray[np.int32] | None = None  # per record: its filler in `placeholders`
     _unique_array: NDArray[np.object_] | None = field(default=None, repr=False)
     _derived: dict[str, IntArray] = field(default_factory=dict, repr=False)
@@ -47,6 +46,11 @@ class FieldData:
     @property
     def non_null(self) -> int:
         return int(self.counts.sum())
+
+    @property
+    def filler_rows(self) -> NDArray[np.bool_] | None:
+        """Per record: its value was a filler read as missing (None: the field has none)."""
+        return None if self.filler_index is None else self.filler_index >= 0
 
     @property
     def population(self) -> int:
@@ -182,14 +186,12 @@ def _without_fillers(field_data: FieldData, placeholders: list[str], *, embed: b
     by_code = np.full(len(field_data.uniques) + 1, -1, dtype=np.int32)  # code -1 picks the -1
     by_code[[position[p] for p in placeholders]] = np.arange(len(placeholders), dtype=np.int32)
     filler_index = by_code[field_data.codes]
-    filler_rows = filler_index >= 0
     values = field_data.unique_array()[np.maximum(field_data.codes, 0)]
-    values[(field_data.codes < 0) | filler_rows] = None
+    values[(field_data.codes < 0) | (filler_index >= 0)] = None
     column: list[str | None] = values.tolist()
     encoded = encode_field(field_data.spec, column, embed=embed)
     encoded.settings = field_data.settings
     encoded.placeholders = placeholders
-    encoded.filler_rows = filler_rows
     encoded.filler_index = filler_index
     return encoded
 
