@@ -72,13 +72,14 @@ _DIGIT = re.compile(r"\d")
 _NOT_LETTERS = re.compile(r"[^\w\s]|\d|_")
 # What people type where a name is unknown or a record is a test (compared lower-cased,
 # without punctuation): shown as a warning, and read as missing when matching records.
+# Not `X` (a middle initial, Malcolm X) nor surnames such as Sample or Tester.
 _PLACEHOLDER_NAMES = frozenset(
     {
-        "test", "test test", "testing", "tester", "test user", "test customer", "customer",
+        "test", "test test", "testing", "test user", "test customer", "customer",
         "unknown customer", "no name", "noname", "name", "first last", "firstname lastname",
         "first name", "last name", "first name last name", "fname lname", "asdf", "asdf asdf",
-        "qwerty", "x", "xx", "xxx", "x x", "xx xx", "xxx xxx", "abc", "john doe", "jane doe",
-        "john q public", "joe bloggs", "fake", "fake name", "dummy", "sample", "anonymous",
+        "qwerty", "xx", "xxx", "x x", "xx xx", "xxx xxx", "abc", "john doe", "jane doe",
+        "john q public", "joe bloggs", "fake", "fake name", "dummy", "sample name", "anonymous",
         "anon", "not provided", "not given", "not applicable", "tbd", "tba", "cash customer",
         "walk in", "walkin", "walk in customer", "guest user", "valued customer", "occupant",
         "current resident", "current occupant",
