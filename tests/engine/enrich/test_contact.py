@@ -32,6 +32,14 @@ def test_a_filler_address_is_typed_placeholder_and_says_nothing_more() -> None:
     assert reasons == ["'noemail' is a filler, not a mailbox"]
 
 
+def test_a_documentation_domain_is_typed_reserved_without_an_organization() -> None:
+    result = enrich([{"email": "info@example.com"}])
+    (record,) = result.records
+    assert record["email_type"] == "reserved"
+    assert record["email_role"] is True
+    assert record.get("email_organization") is None
+
+
 def test_phone_facts() -> None:
     result = enrich([{"phone": "+1 415 555 2671"}, {"phone": "+44 7400 123456"}])
     us, uk = result.records

@@ -1,7 +1,8 @@
 """Contact intelligence: what an email address or a phone number says about its owner.
 
-Email -> `<column>_type` (free, corporate or disposable; `placeholder` for a filler such as
-`noemail@gmail.com`, which says nothing more), `<column>_role` (a role account such as
+Email -> `<column>_type` (free, corporate or disposable; `reserved` for a documentation
+domain such as `example.com`; `placeholder` for a filler such as `noemail@gmail.com`, which
+says nothing more), `<column>_role` (a role account such as
 `info@`) and `<column>_organization` (the domain of a corporate address). Phone ->
 `<column>_country`, `<column>_type`, `<column>_region`, `<column>_carrier` (where the offline
 prefix data has one) and `<column>_timezone` (when the number's prefix has exactly one).
@@ -59,6 +60,8 @@ def email_facts(column: str, text: str) -> dict[str, Candidate]:
         reason = email_field.placeholder_reason(str(parts["local"]), domain)
         return {f"{column}_type": Candidate("placeholder", "email", 1.0, str(reason))}
     kind = "disposable" if parts["disposable"] else "free" if parts["free"] else "corporate"
+    if email_field.is_reserved_domain(domain):
+        kind = "reserved"  # example.com: no organization behind it
     found = {
         f"{column}_type": Candidate(kind, "email", 1.0, _kind_reason(kind, domain)),
         f"{column}_role": Candidate(
@@ -76,6 +79,8 @@ def email_facts(column: str, text: str) -> dict[str, Candidate]:
 
 
 def _kind_reason(kind: str, domain: str) -> str:
+    if kind == "reserved":
+        return f"{domain} is reserved for examples; no mail reaches it"
     if kind == "disposable":
         return f"{domain} is on the disposable-address blocklist"
     if kind == "free":
