@@ -841,9 +841,7 @@ def _clusters(
     golden_columns = [c for c in golden_columns if c != options.id_field]
     rules = survivorship.rules_for(golden_columns)
     filler_fields = [  # per field with fillers: its column, and which records hold one
-        (f.spec.column, (f.filler_index >= 0).tolist())
-        for f in data.fields
-        if f.filler_index is not None
+        (f.spec.column, held.tolist()) for f in data.fields if (held := f.filler_rows) is not None
     ]
     clusters = []
     ordered = order.tolist()  # one conversion, then list slices: 600k clusters in a second

@@ -653,7 +653,7 @@ def _components(reading: _Reading, kind: Kind) -> dict[str, Any]:
     return parts | {"format": reading.fmt, "dayfirst": reading.dayfirst}
 
 
-def _issues(reading: _Reading, kind: Kind, today: date) -> list[Issue]:
+def _issues(reading: _Reading, kind: Kind, today: date, placeholder: bool) -> list[Issue]:
     issues: list[Issue] = []
     if reading.ambiguity:
         issues.append(Issue(f"{kind}_ambiguous", reading.ambiguity, "info"))
@@ -662,7 +662,7 @@ def _issues(reading: _Reading, kind: Kind, today: date) -> list[Issue]:
     if kind == "datetime" and not reading.has_time:
         issues.append(Issue("datetime_time_missing", "no time of day given; midnight used", "info"))
     year = reading.moment.year
-    if _is_placeholder_moment(reading.moment, kind):
+    if placeholder:
         message = f"{reading.moment.date().isoformat()} is a common default for an unknown date"
         issues.append(Issue(f"{kind}_placeholder", message, "warning"))
     elif year < _EARLIEST_PLAUSIBLE_YEAR or year > today.year + _LATEST_PLAUSIBLE_YEARS_AHEAD:
@@ -710,16 +710,17 @@ def _result(text: str, options: FieldOptions, kind: Kind) -> FieldResult:
     if isinstance(reading, _Failure):
         return _failure_result(text, kind, reading)
     value = _output_value(reading.moment, kind, options.date_format)
+    placeholder = _is_placeholder_moment(reading.moment, kind)
     return FieldResult(
         input=text,
         type=kind,
         valid=True,
         value=value,
-        issues=_issues(reading, kind, date.today()),
+        issues=_issues(reading, kind, date.today(), placeholder),
         components=_components(reading, kind),
         confidence=reading.confidence,
         rule=None if value == text else f"{kind}.{reading.rule}",
-        placeholder=_is_placeholder_moment(reading.moment, kind),
+        placeholder=placeholder,
     )
 
 

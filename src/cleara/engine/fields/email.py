@@ -127,6 +127,7 @@ def _extra_disposable_domains() -> frozenset[str]:
 
 
 def _role_key(local_part: str) -> str:
+    """The local part without its `+tag`, separators and case (`No.Email+1` -> `noemail`)."""
     return _SEPARATORS_RE.sub("", local_part.split("+", 1)[0].lower())
 
 
@@ -296,15 +297,11 @@ _RESERVED_TLD = "example"  # email-validator already rejects .test, .invalid and
 _SAME_AS_DOMAIN_MAX = 3  # `a@a.com`, `xx@xx.com`: a short local part repeating the domain
 
 
-def _placeholder_key(text: str) -> str:
-    return _SEPARATORS_RE.sub("", text.lower())
-
-
 def placeholder_reason(local: str, ascii_domain: str) -> str | None:
     """Why an address is a filler typed in place of a real one (`noemail@gmail.com`,
     `none@none.com`, `x@x.com`), or None. Reserved domains alone do not make a filler."""
-    key = _placeholder_key(local.split("+", 1)[0])
-    label = _placeholder_key(ascii_domain.split(".", 1)[0])
+    key = _role_key(local)
+    label = _role_key(ascii_domain.split(".", 1)[0])
     if key in _PLACEHOLDER_WORDS:
         return f"'{local}' is a filler, not a mailbox"
     if label in _PLACEHOLDER_WORDS and label != "email":  # email.com is a mail provider
