@@ -136,8 +136,12 @@ def people_with_fillers(
     return records, duplicates
 
 
-RARE_FILLERS = ("noemail@gmail.com", "none@yahoo.com", "x@x.com", "no.email@hotmail.com",
-                "unknown@gmail.com", "na@na.com", "test@test.com", "nomail@aol.com")  # fmt: skip
+RARE_FILLERS = {
+    "email": ("noemail@gmail.com", "none@yahoo.com", "x@x.com", "no.email@hotmail.com",
+              "unknown@gmail.com", "na@na.com", "test@test.com", "nomail@aol.com"),
+    "phone": ("(202) 555-0142", "312-555-0117", "(415) 555-0199", "212.555.0101",
+              "+1 617 555 0188", "1-713-555-0150", "+44 20 7946 0321", "0161 496 0000"),
+}  # fmt: skip
 
 
 def _random_phone_and_dob(rng: random.Random) -> dict[str, str]:
@@ -147,12 +151,12 @@ def _random_phone_and_dob(rng: random.Random) -> dict[str, str]:
     }
 
 
-def people_with_rare_fillers() -> tuple[
-    list[dict[str, str]], set[tuple[str, str]], set[tuple[str, str]]
-]:
-    """150 people; 8 of them share a filler e-mail (each a different one, held by two to
-    three records) with a namesake in their town, and 8 others with a copy of themselves.
-    Returns the records, the namesake pairs and the duplicate pairs."""
+def people_with_rare_fillers(
+    field: str = "email",
+) -> tuple[list[dict[str, str]], set[tuple[str, str]], set[tuple[str, str]]]:
+    """150 people; 8 of them share a filler e-mail or phone (each a different one, held by
+    two to three records) with a namesake in their town, and 8 others with a
+    copy of themselves. Returns the records, the namesake pairs and the duplicate pairs."""
     rng = random.Random(5)
     towns = ("Franklin", "Clayton", "Clinton", "Marion", "Oxford", "Dayton")
     records = []
@@ -164,12 +168,14 @@ def people_with_rare_fillers() -> tuple[
             **_random_phone_and_dob(rng), "city": rng.choice(towns),
         })  # fmt: skip
     namesakes, duplicates = set(), set()
-    for i, filler in enumerate(RARE_FILLERS):
+    for i, filler in enumerate(RARE_FILLERS[field]):
         person = records[i]
-        person["email"] = filler
-        namesake = {**person, "id": f"{i}-namesake", **_random_phone_and_dob(rng)}
+        person[field] = filler
+        own_email = f"inbox{i}@elsewhere.org"
+        namesake = {**person, "id": f"{i}-namesake", **_random_phone_and_dob(rng),
+                    "email": own_email, field: filler}  # fmt: skip
         original = records[20 + i]
-        copy = {**original, "id": f"{20 + i}-copy", "email": filler,
+        copy = {**original, "id": f"{20 + i}-copy", field: filler,
                 "last_name": original["last_name"].upper()}  # fmt: skip
         records += [namesake, copy]
         namesakes.add((person["id"], namesake["id"]))

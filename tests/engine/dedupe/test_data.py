@@ -13,6 +13,7 @@ SPECS = [
     FieldSpec("dob", "date", "date_of_birth"),
     FieldSpec("city", "text", "city"),
 ]
+PHONE = FieldSpec("phone", "phone", "phone")
 
 
 def _fillers(
@@ -69,9 +70,11 @@ def test_known_fillers_are_placeholders_however_few_and_without_names() -> None:
     emails = ["noemail@gmail.com", "x@x.com", "ann.lee@mail.com", "jo@jo-art.com", None]
     dobs = ["1900-01-01", "1970-01-01", "1989-06-01", None, None]
     firsts = ["test", "ann", "john doe", None, None]
-    specs = [SPECS[1], SPECS[2], FieldSpec("name", "name", "full_name")]
-    assert _fillers([emails, dobs, firsts], specs) == [
+    phones = ["+12025550142", "2025550142", "2079460123", "+442079460123", None]
+    specs = [SPECS[1], SPECS[2], FieldSpec("name", "name", "full_name"), PHONE]
+    assert _fillers([emails, dobs, firsts, phones], specs) == [
         ["noemail@gmail.com", "x@x.com"],
         ["1900-01-01"],
         ["john doe", "test"],
+        ["+12025550142", "+442079460123"],  # comparison forms: fictional ones keep the `+`
     ]

@@ -140,6 +140,14 @@ def test_addresses_are_compared_in_one_spelling_of_street_words() -> None:
     assert fields.normalize_values(plain, ["Lake Road"]) == ["lake road"]
 
 
+def test_phones_compare_by_their_last_ten_digits_and_fictional_ones_keep_their_country() -> None:
+    phones = fields.FieldSpec("phone", "phone", "phone")
+    normalized = fields.normalize_values(
+        phones, ["+1 (207) 946-0123", "207.946.0123", "+44 20 7946 0123", "(202) 555-0142"]
+    )
+    assert normalized == ["2079460123", "2079460123", "+442079460123", "+12025550142"]
+
+
 def _people(names: list[str], **other: str) -> list[dict[str, str]]:
     return [{"name": name, **other, "id": str(i)} for i, name in enumerate(names)]
 

@@ -20,6 +20,7 @@ from people import (
 from cleara.engine.dedupe import dedupe, fellegi_sunter, pipeline, pseudo_labels, supervised
 from cleara.engine.dedupe.blocking import candidate_pairs
 from cleara.engine.dedupe.compare import compare
+from cleara.engine.dedupe.fields import FieldSpec, normalize_values
 from cleara.engine.dedupe.incremental import MatchIndex
 from cleara.engine.table import InputError, to_table
 
@@ -523,20 +524,25 @@ def test_first_name_last_name_and_city_alone_do_not_match_every_namesake() -> No
         assert a["city"] == b["city"] or a["last_name"][:3].lower() == b["last_name"][:3].lower()
 
 
-def test_known_fillers_are_read_as_missing_however_few_hold_them() -> None:
-    records, namesakes, duplicates = people_with_rare_fillers()
+@pytest.mark.parametrize("field", ["email", "phone"])
+def test_known_fillers_are_read_as_missing_however_few_hold_them(field: str) -> None:
+    records, namesakes, duplicates = people_with_rare_fillers(field)
     result = dedupe(records, id_field="id")
     found = matched(result)
     assert not found & {tuple(sorted(pair)) for pair in namesakes}  # all 8 matched before
     assert found == {tuple(sorted(pair)) for pair in duplicates}
-    assert len(result.stats["placeholders"]["email"]) == 8
+    assert len(result.stats["placeholders"][field]) == 8
+    spec = FieldSpec(field, field, field)
     by_id = {r["id"]: r for r in records}
-    for pair in result.pairs:  # the filler is shown as given, at level `filler`, weighing 0
-        email = pair.explanation["fields"]["email"]
-        assert email["level"] == "filler"
-        assert email["contribution"] == 0
-        assert email["right"] == by_id[str(pair.right_id)]["email"]
-        assert email["left"] == by_id[str(pair.left_id)]["email"]
+    for pair in result.pairs:  # the filler is shown in comparison form, at level `filler`
+        shown = pair.explanation["fields"][field]
+        assert shown["level"] == "filler"
+        assert shown["contribution"] == 0
+        assert [shown["left"], shown["right"]] == normalize_values(
+            spec, [by_id[str(pair.left_id)][field], by_id[str(pair.right_id)][field]]
+        )
+    if field == "phone":  # fictional numbers keep their country code
+        assert "+442079460321" in result.stats["placeholders"]["phone"]
 
 
 def test_fillers_in_e_mails_and_birth_dates_are_read_as_missing() -> None:

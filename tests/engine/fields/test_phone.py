@@ -393,6 +393,27 @@ def test_numbers_reserved_for_fiction_are_flagged(text: str, region: str | None)
     assert phone.is_fictional(str(result.components["e164"]))
 
 
+@pytest.mark.parametrize(
+    ("digits", "international", "e164"),
+    [
+        ("2025550142", False, "+12025550142"),  # North America, national
+        ("12025550199", False, "+12025550199"),
+        ("12025550142", True, "+12025550142"),
+        ("02079460958", False, "+442079460958"),  # the UK, national
+        ("00442079460958", False, "+442079460958"),  # `00` dials out
+        ("0255501234", False, "+61255501234"),  # Australia, national
+        ("2025550200", False, None),  # 555 outside 0100-0199
+        ("2079460123", False, None),  # a real number in Maine, ending as the UK's drama ones
+        ("5550142", False, None),  # too short to tell
+        ("", False, None),
+    ],
+)
+def test_fictional_numbers_are_told_from_their_digits(
+    digits: str, international: bool, e164: str | None
+) -> None:
+    assert phone.fictional_from_digits(digits, international=international) == e164
+
+
 @pytest.mark.parametrize("text", ["+1 202 555 0200", "+1 202 555 2671", "+44 20 7123 4567"])
 def test_ordinary_numbers_are_not_fictional(text: str) -> None:
     result = phone.FIELD.validate(text)

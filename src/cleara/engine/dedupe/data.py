@@ -17,7 +17,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from cleara.engine.dedupe.fields import FieldSpec, is_embedded, normalize_column
-from cleara.engine.fields import date, email, name
+from cleara.engine.fields import date, email, name, phone
 from cleara.engine.fields.base import FieldOptions, JsonScalar
 from cleara.engine.fillers import PERSON_NAME_TYPES, PLACEHOLDER_TYPES, frequent_fillers
 
@@ -147,10 +147,15 @@ def build_dataset(
 
 
 def known_filler_test(spec: FieldSpec) -> Callable[[str], bool] | None:
-    """For e-mails, dates and person names, the cleaning engine's test of a value in
-    comparison form for a known filler (`noemail@gmail.com`, `1900-01-01`, `test test`)."""
+    """For e-mails, phones, dates and person names, the cleaning engine's test of a value in
+    comparison form for a known filler (`noemail@gmail.com`, `+12025550142`, `1900-01-01`,
+    `test test`). Phones compare by their last ten digits, except fictional numbers, which
+    keep their country code for this test (a real `+1 207 946 0123` ends as a fictional
+    `+44 20 7946 0123` does)."""
     if spec.kind == "email":
         return email.is_placeholder
+    if spec.kind == "phone":
+        return phone.is_fictional
     if spec.kind == "date":
         return date.is_placeholder_day
     if spec.type in PERSON_NAME_TYPES:

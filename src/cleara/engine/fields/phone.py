@@ -378,6 +378,26 @@ def is_fictional(e164: str) -> bool:
     return e164.startswith(_FICTIONAL_PREFIXES)
 
 
+def fictional_from_digits(digits: str, *, international: bool) -> str | None:
+    """The E.164 form of a number typed as `digits` (after a `+` when `international`) if it
+    is fictional (`is_fictional`), else None. Read without libphonenumber or a region, for
+    speed: `00` starts an international number; national forms are North America's (ten
+    digits, or eleven from `1`), the UK's (eleven from `0`) and Australia's (ten from `0`)."""
+    if len(digits) == 10 and digits[0] != "0" and not international:  # the common case
+        return f"+1{digits}" if digits[3:6] == "555" and digits[6:8] == "01" else None
+    if international:
+        e164 = f"+{digits}"
+    elif digits.startswith("00"):
+        e164 = f"+{digits[2:]}"
+    elif len(digits) == 10:
+        e164 = f"+61{digits[1:]}"
+    elif len(digits) == 11:
+        e164 = f"+44{digits[1:]}" if digits[0] == "0" else f"+{digits}"
+    else:
+        return None
+    return e164 if is_fictional(e164) else None
+
+
 def _default_region(options: FieldOptions) -> str | None:
     """The option as a libphonenumber region: alpha-2 in any case (including regions such as
     `AC` outside ISO 3166-1), or a country name or alias."""
