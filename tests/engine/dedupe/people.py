@@ -141,6 +141,8 @@ RARE_FILLERS = {
               "unknown@gmail.com", "na@na.com", "test@test.com", "nomail@aol.com"),
     "phone": ("(202) 555-0142", "312-555-0117", "(415) 555-0199", "212.555.0101",
               "+1 617 555 0188", "1-713-555-0150", "+44 20 7946 0321", "0161 496 0000"),
+    "address": ("No fixed abode", "Of no fixed abode", "Address unknown", "no address given",
+                "Unknown address", "No fixed address", "No known address", "Address not known"),
 }  # fmt: skip
 
 
@@ -154,7 +156,7 @@ def _random_phone_and_dob(rng: random.Random) -> dict[str, str]:
 def people_with_rare_fillers(
     field: str = "email",
 ) -> tuple[list[dict[str, str]], set[tuple[str, str]], set[tuple[str, str]]]:
-    """150 people; 8 of them share a filler e-mail or phone (each a different one, held by
+    """150 people; 8 of them share a filler e-mail, phone or address (each a different one, held by
     two to three records) with a namesake in their town, and 8 others with a
     copy of themselves. Returns the records, the namesake pairs and the duplicate pairs."""
     rng = random.Random(5)
@@ -167,6 +169,8 @@ def people_with_rare_fillers(
             "email": f"{first.lower()}.{last.lower()}{n}@mail.com",
             **_random_phone_and_dob(rng), "city": rng.choice(towns),
         })  # fmt: skip
+        if field == "address":  # everyone has one, the fillers' holders aside
+            records[-1]["address"] = f"{10 + 7 * n} {LAST_NAMES[n % 25]} Street"
     namesakes, duplicates = set(), set()
     for i, filler in enumerate(RARE_FILLERS[field]):
         person = records[i]

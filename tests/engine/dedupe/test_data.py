@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from cleara.engine.dedupe.data import build_dataset, encode_field, placeholder_values
-from cleara.engine.dedupe.fields import FieldSpec
+from cleara.engine.dedupe.fields import FieldSpec, normalize_values
 
 SPECS = [
     FieldSpec("first_name", "name", "first_name"),
@@ -14,6 +14,7 @@ SPECS = [
     FieldSpec("city", "text", "city"),
 ]
 PHONE = FieldSpec("phone", "phone", "phone")
+STREET = FieldSpec("street", "text", "street_address")
 
 
 def _fillers(
@@ -71,10 +72,12 @@ def test_known_fillers_are_placeholders_however_few_and_without_names() -> None:
     dobs = ["1900-01-01", "1970-01-01", "1989-06-01", None, None]
     firsts = ["test", "ann", "john doe", None, None]
     phones = ["+12025550142", "2025550142", "2079460123", "+442079460123", None]
-    specs = [SPECS[1], SPECS[2], FieldSpec("name", "name", "full_name"), PHONE]
-    assert _fillers([emails, dobs, firsts, phones], specs) == [
+    streets = normalize_values(STREET, ["No fixed abode", "Street address", "9 Elm St", "", ""])
+    specs = [SPECS[1], SPECS[2], FieldSpec("name", "name", "full_name"), PHONE, STREET]
+    assert _fillers([emails, dobs, firsts, phones, streets], specs) == [
         ["noemail@gmail.com", "x@x.com"],
         ["1900-01-01"],
         ["john doe", "test"],
         ["+12025550142", "+442079460123"],  # comparison forms: fictional ones keep the `+`
+        ["st address", "unit fixed abode"],  # street words in their one spelling
     ]

@@ -423,7 +423,7 @@ def test_the_batch_runs_fillers_are_read_as_missing_in_new_records() -> None:
     assert all(r["id"] in o.matched_ids for r, o in zip(arrivals, outcomes, strict=True))
 
 
-@pytest.mark.parametrize("field", ["email", "phone"])
+@pytest.mark.parametrize("field", ["email", "phone"])  # addresses: see test_data
 def test_known_fillers_in_new_records_are_read_as_missing(field: str) -> None:
     records, namesakes, _ = people_with_rare_fillers(field)
     arriving = {name for pair in namesakes for name in pair}

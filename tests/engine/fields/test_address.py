@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from cleara.engine.fields.address import (
     COMPONENT_KEYS,
     FIELD,
+    is_placeholder,
     split_country,
     street_suffixes,
     title_word,
@@ -378,3 +379,21 @@ def test_cleaning_leaves_a_date_in_an_address_column_as_it_was() -> None:
     result = cleara.clean([{"addr": "03-12-2025"}], schema={"addr": "address"})
     assert result.records == [{"addr": "03-12-2025"}]  # was rewritten as a postal code
     assert result.changes == []
+
+
+@pytest.mark.parametrize(
+    "text", ["No Fixed Abode", "NO FIXED ABODE.", "Address unknown", "no address given", "Address"]
+)
+def test_a_value_that_says_there_is_no_address_is_a_placeholder(text: str) -> None:
+    result = FIELD.validate(text)
+    assert result.valid
+    assert result.placeholder
+    assert result.value == text.strip()  # kept: a person without a home is worth knowing
+    assert [i.code for i in result.issues] == ["address_placeholder"]
+    assert is_placeholder(text)
+
+
+@pytest.mark.parametrize("text", ["Homeless", "Declined", "NFA", "Address Rd, Dover, DE"])
+def test_words_other_columns_hold_are_no_address_placeholder(text: str) -> None:
+    assert not is_placeholder(text)
+    assert not FIELD.validate(text).placeholder

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import jellyfish
@@ -16,8 +17,14 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from cleara.engine.dedupe.fields import FieldSpec, is_embedded, normalize_column
-from cleara.engine.fields import date, email, name, phone
+from cleara.engine.dedupe.fields import (
+    ADDRESS_TYPES,
+    FieldSpec,
+    address_words,
+    is_embedded,
+    normalize_column,
+)
+from cleara.engine.fields import address, date, email, name, phone
 from cleara.engine.fields.base import FieldOptions, JsonScalar
 from cleara.engine.fillers import PERSON_NAME_TYPES, PLACEHOLDER_TYPES, frequent_fillers
 
@@ -147,20 +154,29 @@ def build_dataset(
 
 
 def known_filler_test(spec: FieldSpec) -> Callable[[str], bool] | None:
-    """For e-mails, phones, dates and person names, the cleaning engine's test of a value in
-    comparison form for a known filler (`noemail@gmail.com`, `+12025550142`, `1900-01-01`,
-    `test test`). Phones compare by their last ten digits, except fictional numbers, which
-    keep their country code for this test (a real `+1 207 946 0123` ends as a fictional
-    `+44 20 7946 0123` does)."""
+    """For e-mails, phones, addresses, dates and person names, the cleaning engine's test of
+    a value in comparison form for a known filler (`noemail@gmail.com`, `+12025550142`,
+    `no fixed abode`, `1900-01-01`, `test test`). Phones compare by their last ten digits,
+    except fictional numbers, which keep their country code for this test (a real
+    `+1 207 946 0123` ends as a fictional `+44 20 7946 0123` does)."""
     if spec.kind == "email":
         return email.is_placeholder
     if spec.kind == "phone":
         return phone.is_fictional
+    if spec.type in ADDRESS_TYPES:
+        return _address_filler_forms().__contains__
     if spec.kind == "date":
         return date.is_placeholder_day
     if spec.type in PERSON_NAME_TYPES:
         return name.is_placeholder
     return None
+
+
+@lru_cache(maxsize=1)
+def _address_filler_forms() -> frozenset[str]:
+    """`No fixed abode`, `Address unknown` and the like (`address.PLACEHOLDER_PHRASES`) in
+    comparison form: street words in their one spelling (`street address` -> `st address`)."""
+    return frozenset(address_words(phrase) for phrase in address.PLACEHOLDER_PHRASES)
 
 
 def placeholder_values(fields: Sequence[FieldData]) -> list[list[str]]:

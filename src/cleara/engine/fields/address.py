@@ -747,11 +747,53 @@ def _validate_other(
     )
 
 
+# --------------------------------------------------------------------------- placeholders
+
+# Values typed where an address belongs that say there is none: `No Fixed Abode` (the UK's
+# words for a person without a home), `Address unknown`, a form's hint (`Address line 1`).
+# Only phrases about addresses: words such as `Homeless`, `Declined` or `NFA` (also "no
+# further action") are values of other columns too, where they must not read as addresses.
+PLACEHOLDER_PHRASES = frozenset(
+    {
+        "no fixed abode", "of no fixed abode", "no fixed address", "address unknown",
+        "unknown address", "address not known", "no known address", "no address",
+        "no address given", "no address provided", "no address on file", "address not given",
+        "address not provided", "address withheld", "address refused", "address tbd",
+        "address tba", "test address", "fake address", "no street address", "street address",
+        "address line 1", "address",
+    }
+)  # fmt: skip
+_NOT_WORD_CHARACTERS = re.compile(r"[\W_]+")
+
+
+def is_placeholder(text: str) -> bool:
+    """True for a value that says there is no address (`No Fixed Abode`, `Address unknown`,
+    `No address given`), however it is cased or punctuated."""
+    key = _NOT_WORD_CHARACTERS.sub(" ", text.lower()).strip()
+    return key in PLACEHOLDER_PHRASES
+
+
+def _placeholder(original: str, cleaned: str) -> FieldResult:
+    """A value that says there is no address: kept as typed (a caseworker may need to know
+    that a person has no home), with a warning; `clean(..., placeholders="null")` nulls it."""
+    return FieldResult(
+        input=original,
+        type=TYPE_NAME,
+        valid=True,
+        value=cleaned,
+        issues=[Issue("address_placeholder", "says there is no address", "warning")],
+        placeholder=True,
+        rule=RULE_CLEAN if cleaned != original else None,
+    )
+
+
 # ---------------------------------------------------------------------------- validation
 
 
 def _validate_value(text: str, options: FieldOptions) -> FieldResult:
     cleaned = clean_text(text)
+    if is_placeholder(cleaned):
+        return _placeholder(text, cleaned)
     if not any(ch.isalnum() for ch in cleaned):
         return invalid(text, TYPE_NAME, "address_unparseable", "not a recognizable address")
     if not any(ch.isalpha() for ch in cleaned):  # a date, phone number or postal code alone
