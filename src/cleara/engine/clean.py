@@ -348,7 +348,9 @@ class TableCleaner:
             if holders is not None:
                 placeholder = True
                 self._report_filler(plan, index, holders, summary, chunk)
-        if result.valid and placeholder and self.options.placeholders == "null":
+        if placeholder and self.options.placeholders == "null":  # valid in form or not
+            if not result.valid:
+                summary.invalid += 1
             after, rule = None, "placeholder_to_null"
         elif result.valid:
             after = result.value

@@ -139,8 +139,8 @@ def people_with_fillers(
 RARE_FILLERS = {
     "email": ("noemail@gmail.com", "none@yahoo.com", "x@x.com", "no.email@hotmail.com",
               "unknown@gmail.com", "na@na.com", "test@test.com", "nomail@aol.com"),
-    "phone": ("(202) 555-0142", "312-555-0117", "(415) 555-0199", "212.555.0101",
-              "+1 617 555 0188", "1-713-555-0150", "+44 20 7946 0321", "0161 496 0000"),
+    "phone": ("(202) 555-0142", "312-555-0117", "(415) 555-0199", "000-000-0000",
+              "+1 617 555 0188", "(123) 456-7890", "+44 20 7946 0321", "0161 496 0000"),
     "address": ("No fixed abode", "Of no fixed abode", "Address unknown", "no address given",
                 "Unknown address", "No fixed address", "No known address", "Address not known"),
 }  # fmt: skip

@@ -71,13 +71,13 @@ def test_known_fillers_are_placeholders_however_few_and_without_names() -> None:
     emails = ["noemail@gmail.com", "x@x.com", "ann.lee@mail.com", "jo@jo-art.com", None]
     dobs = ["1900-01-01", "1970-01-01", "1989-06-01", None, None]
     firsts = ["test", "ann", "john doe", None, None]
-    phones = ["+12025550142", "2025550142", "2079460123", "+442079460123", None]
+    phones = ["+12025550142", "2025550142", "2079460123", "+442079460123", "0000000000"]
     streets = normalize_values(STREET, ["No fixed abode", "Street address", "9 Elm St", "", ""])
     specs = [SPECS[1], SPECS[2], FieldSpec("name", "name", "full_name"), PHONE, STREET]
     assert _fillers([emails, dobs, firsts, phones, streets], specs) == [
         ["noemail@gmail.com", "x@x.com"],
         ["1900-01-01"],
         ["john doe", "test"],
-        ["+12025550142", "+442079460123"],  # comparison forms: fictional ones keep the `+`
+        ["+12025550142", "+442079460123", "0000000000"],  # fictional ones keep their `+`
         ["st address", "unit fixed abode"],  # street words in their one spelling
     ]

@@ -154,9 +154,9 @@ def test_value_format_option(style: str, expected: str) -> None:
 
 
 def test_possible_but_unassigned_number() -> None:
-    result = FIELD.validate("+1 555 555 5555")
+    result = FIELD.validate("+1 555 234 5678")
     assert not result.valid
-    assert result.value == "+15555555555"
+    assert result.value == "+15552345678"
     assert result.issues[0].code == "phone_not_valid"
     assert "possible" in result.issues[0].message
     assert result.components["possible"] is True
@@ -412,6 +412,29 @@ def test_fictional_numbers_are_told_from_their_digits(
     digits: str, international: bool, e164: str | None
 ) -> None:
     assert phone.fictional_from_digits(digits, international=international) == e164
+
+
+@pytest.mark.parametrize(
+    ("text", "country", "valid"),
+    [
+        ("000-000-0000", "US", False),
+        ("(555) 555-5555", "US", False),
+        ("+1 123 456 7890", None, False),
+        ("111-1111", "US", False),
+        ("07777 777777", "GB", True),  # a UK mobile number in form
+    ],
+)
+def test_dummy_numbers_are_fillers(text: str, country: str | None, valid: bool) -> None:
+    result = phone.FIELD.validate(text, FieldOptions(country=country))
+    assert result.placeholder
+    assert result.valid is valid
+    severity = "warning" if valid else "error"  # in place of the reason it is no number
+    assert [(i.code, i.severity) for i in result.issues] == [("phone_placeholder", severity)]
+
+
+@pytest.mark.parametrize("digits", ["2125551234", "0000", "1234", "4155552671", "12345670"])
+def test_ordinary_digits_are_no_dummy_number(digits: str) -> None:
+    assert not phone.is_dummy_digits(digits)
 
 
 @pytest.mark.parametrize("text", ["+1 202 555 0200", "+1 202 555 2671", "+44 20 7123 4567"])

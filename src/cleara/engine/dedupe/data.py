@@ -156,13 +156,13 @@ def build_dataset(
 def known_filler_test(spec: FieldSpec) -> Callable[[str], bool] | None:
     """For e-mails, phones, addresses, dates and person names, the cleaning engine's test of
     a value in comparison form for a known filler (`noemail@gmail.com`, `+12025550142`,
-    `no fixed abode`, `1900-01-01`, `test test`). Phones compare by their last ten digits,
-    except fictional numbers, which keep their country code for this test (a real
-    `+1 207 946 0123` ends as a fictional `+44 20 7946 0123` does)."""
+    `0000000000`, `no fixed abode`, `1900-01-01`, `test test`). Phones compare by their last
+    ten digits, except fictional numbers, which keep their country code for this test (a
+    real `+1 207 946 0123` ends as a fictional `+44 20 7946 0123` does)."""
     if spec.kind == "email":
         return email.is_placeholder
     if spec.kind == "phone":
-        return phone.is_fictional
+        return _is_phone_filler
     if spec.type in ADDRESS_TYPES:
         return _address_filler_forms().__contains__
     if spec.kind == "date":
@@ -170,6 +170,12 @@ def known_filler_test(spec: FieldSpec) -> Callable[[str], bool] | None:
     if spec.type in PERSON_NAME_TYPES:
         return name.is_placeholder
     return None
+
+
+def _is_phone_filler(form: str) -> bool:
+    """A fictional number (`+12025550142`: only those keep a `+`) or dummy digits
+    (`0000000000`, `1234567890`)."""
+    return phone.is_fictional(form) if form[:1] == "+" else phone.is_dummy_digits(form)
 
 
 @lru_cache(maxsize=1)

@@ -781,7 +781,7 @@ def _placeholder(original: str, cleaned: str) -> FieldResult:
         type=TYPE_NAME,
         valid=True,
         value=cleaned,
-        issues=[Issue("address_placeholder", "says there is no address", "warning")],
+        issues=[Issue("address_placeholder", f"'{cleaned}' says there is no address", "warning")],
         placeholder=True,
         rule=RULE_CLEAN if cleaned != original else None,
     )

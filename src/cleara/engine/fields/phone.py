@@ -87,6 +87,9 @@ _SCIENTIFIC_TEXT = re.compile(r"^\d(?:\.\d+)?[eE]\+?\d{1,2}$")
 _LEADING_JUNK = re.compile(r"^[\s(\[]+")
 _NON_DIGITS = re.compile(r"\D")
 _NON_GEOGRAPHIC_REGION = "001"
+_MIN_DUMMY_DIGITS = 7
+_ASCENDING = "01234567890"
+_DESCENDING = "9876543210"
 
 # Ranges set aside for films, books and examples (E.164 prefixes): Ofcom's drama numbers in
 # the UK and ACMA's in Australia. North America's 555-0100 to 555-0199 are matched apart.
@@ -416,10 +419,34 @@ def _validate_value(text: str, options: FieldOptions) -> FieldResult:
     region = _default_region(options)
     reading = _read(_spreadsheet_number(text.strip()), region)
     if reading.number is None:
-        return _unparsed(text, reading.error, region)
-    if not reading.valid:
-        return _not_valid(text, reading.number)
-    return _valid(text, reading, options)
+        result = _unparsed(text, reading.error, region)
+    elif not reading.valid:
+        result = _not_valid(text, reading.number)
+    else:
+        result = _valid(text, reading, options)
+    if is_dummy_digits(_NON_DIGITS.sub("", text)):
+        _mark_dummy(text, result)
+    return result
+
+
+def is_dummy_digits(digits: str) -> bool:
+    """True for digits typed to fill a phone field: one digit repeated or a run, of at least
+    seven digits in the last ten (`000-000-0000`, `+1 555 555 5555`, `123-456-7890`)."""
+    tail = digits[-10:]
+    if len(tail) < _MIN_DUMMY_DIGITS:
+        return False
+    return tail.count(tail[0]) == len(tail) or tail in _ASCENDING or tail in _DESCENDING
+
+
+def _mark_dummy(text: str, result: FieldResult) -> None:
+    """Flag a dummy number as a filler: a warning when it is valid in form (`07777 777777`
+    is a UK mobile number), else in place of the reason it is not a number."""
+    result.placeholder = True
+    message = f"'{text.strip()}' is a filler (one digit repeated, or a run), not a real number"
+    if result.valid:
+        result.issues.append(Issue("phone_placeholder", message, "warning"))
+    else:
+        result.issues = [Issue("phone_placeholder", message, "error")]
 
 
 def _accepts(text: str, options: FieldOptions) -> bool:
