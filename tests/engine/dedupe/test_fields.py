@@ -148,6 +148,37 @@ def test_phones_compare_by_their_last_ten_digits_and_fictional_ones_keep_their_c
     assert normalized == ["2079460123", "2079460123", "+442079460123", "+12025550142"]
 
 
+@pytest.mark.parametrize(
+    ("column", "country", "form"),
+    [
+        (["+34 612 345 678", "612 345 678", "0034 612345678"], "ES", "612345678"),
+        (["+33 1 23 45 67 89", "01 23 45 67 89", "0033 1 23 45 67 89"], "FR", "123456789"),
+        (["+39 06 1234 5678", "06 1234 5678"], "IT", "0612345678"),  # Italy's 0 is its own
+        (["+7 912 345 67 89", "8 912 345 67 89", "912 345 67 89"], "RU", "9123456789"),
+        (["+1 415 555 2671", "1-415-555-2671", "(415) 555-2671"], "US", "4155552671"),
+        (["+86 138 1234 5678", "138 1234 5678"], "CN", "3812345678"),
+    ],
+)
+def test_international_and_national_forms_of_a_phone_number_agree(
+    column: list[str], country: str, form: str
+) -> None:
+    phones = fields.FieldSpec("phone", "phone", "phone")
+    normalized, settings = fields.normalize_column(phones, column)
+    assert normalized == [form] * len(column)
+    assert settings == {"country": country}  # from the calling codes; new records reuse it
+    national = [v for v in column if not v.startswith(("+", "00"))]
+    later = fields.normalize_values(phones, national, FieldOptions(**settings))
+    assert later == [form] * len(national)
+
+
+def test_a_ten_digit_number_keeps_a_leading_one_or_eight() -> None:
+    phones = fields.FieldSpec("phone", "phone", "phone")
+    later = fields.normalize_values(
+        phones, ["123-456-7890", "8001234567"], FieldOptions(country="RU")
+    )
+    assert later == ["1234567890", "8001234567"]
+
+
 def _people(names: list[str], **other: str) -> list[dict[str, str]]:
     return [{"name": name, **other, "id": str(i)} for i, name in enumerate(names)]
 

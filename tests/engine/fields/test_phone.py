@@ -437,6 +437,23 @@ def test_ordinary_digits_are_no_dummy_number(digits: str) -> None:
     assert not phone.is_dummy_digits(digits)
 
 
+def test_calling_codes_split_international_digits() -> None:
+    assert phone.split_calling_code("34612345678") == ("34", "612345678")
+    assert phone.split_calling_code("14155552671") == ("1", "4155552671")
+    assert phone.split_calling_code("8613812345678") == ("86", "13812345678")
+    assert phone.split_calling_code("") is None
+    assert phone.calling_region("44") == "GB"
+    assert phone.calling_region("800") is None  # international freephone: no region
+
+
+@pytest.mark.parametrize(
+    ("region", "prefix"),
+    [("GB", "0"), ("US", "1"), ("RU", "8"), ("ES", ""), ("IT", ""), (None, "0")],
+)
+def test_trunk_prefixes_come_from_the_metadata(region: str | None, prefix: str) -> None:
+    assert phone.trunk_prefix(region) == prefix
+
+
 @pytest.mark.parametrize("text", ["+1 202 555 0200", "+1 202 555 2671", "+44 20 7123 4567"])
 def test_ordinary_numbers_are_not_fictional(text: str) -> None:
     result = phone.FIELD.validate(text)

@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -23,6 +24,7 @@ from cleara.engine.dedupe.golden import is_recency_header
 from cleara.engine.fields import phone
 from cleara.engine.fields.address import DIRECTIONALS, street_suffixes, unit_designators
 from cleara.engine.fields.base import FieldOptions, JsonScalar, as_text, is_null
+from cleara.engine.fields.country import region_option
 from cleara.engine.fields.name import given_and_family
 from cleara.engine.fields.registry import get_field
 from cleara.engine.schema.headers import header_type
@@ -97,6 +99,8 @@ _CLEANED_FOR_MATCHING = frozenset(
 # Above this many distinct values a column gets the fast normalizer instead of its cleaner,
 # so that a million-record table is normalized in seconds.
 MAX_CLEANED_DISTINCT = 100_000
+_REGION_SAMPLE = 2000
+_NSN_DIGITS = 10
 _LONG_TEXT_CHARS = 30
 _FREE_TEXT_CHARS = 12  # codes (states, genders, categories) are short ...
 _FREE_TEXT_DISTINCT = 50  # ... and few
@@ -474,8 +478,14 @@ def normalize_column(
         field_type = get_field(cleaner)
         options = field_type.infer(distinct[:2000], options)
     forms: dict[JsonScalar, str | None] = {}
+    trunk = "0"
     if spec.type == "time":
         forms = clock_forms(distinct)
+    elif spec.kind == "phone":
+        region = phone_column_region(distinct, options)
+        trunk = phone.trunk_prefix(region)
+        if region and not options.country:
+            options = replace(options, country=region)  # for later records (`column_settings`)
     plain = _PLAIN_FORMS.get(cleaner) if use_cleaner and not options.country else None
     for value in distinct:
         if value in forms:
@@ -489,7 +499,7 @@ def normalize_column(
             result = field_type.validate(value, options)
             if result.valid and result.value is not None:
                 cleaned = result.value
-        form = _comparison_form(spec.kind, as_text(cleaned))
+        form = _comparison_form(spec.kind, as_text(cleaned), trunk)
         forms[value] = address_words(form) if form and spec.type in ADDRESS_TYPES else form
     lookup = np.array([*(forms.get(u) for u in uniques.tolist()), None], dtype=object)
     normalized: list[str | None] = lookup[codes].tolist()  # code -1 (None, NaN): the None
@@ -612,13 +622,46 @@ def _address_word(word: str) -> str:
     return standard.lower() if standard else word
 
 
-def _comparison_form(kind: str, text: str) -> str | None:
+def phone_column_region(values: Sequence[JsonScalar], options: FieldOptions) -> str | None:
+    """The region a phone column's national numbers are read in: the given country, else
+    that of the calling code most of its international numbers (of the first 2,000) carry."""
+    if options.country:
+        return region_option(options.country)
+    codes: Counter[str] = Counter()
+    for value in values[:_REGION_SAMPLE]:
+        text = as_text(value).lstrip()
+        if text.startswith("+"):
+            split = phone.split_calling_code(_DIGITS.sub("", text))
+            if split is not None:
+                codes[split[0]] += 1
+    return phone.calling_region(codes.most_common(1)[0][0]) if codes else None
+
+
+def phone_form(text: str, trunk: str = "0") -> str | None:
+    """A phone number's comparison form: the last ten digits of its national significant
+    number, so that `+34 612 345 678` and `612 345 678`, or `+33 1 23 45 67 89` and
+    `01 23 45 67 89`, agree. An international number (`+`, `00`) loses its calling code, a
+    national one the column's `trunk` prefix (`phone.trunk_prefix`; other than `0`, only
+    from numbers of over ten digits: `1 415 555 2671`, `8 912 345 67 89`). Fictional numbers stay
+    whole, with their country code, for the filler test (`data.known_filler_test`)."""
+    digits = _DIGITS.sub("", text)
+    international = text.lstrip().startswith("+")
+    fictional = phone.fictional_from_digits(digits, international=international)
+    if fictional is not None:
+        return fictional
+    if international or digits.startswith("00"):
+        split = phone.split_calling_code(digits if international else digits[2:])
+        national = split[1] if split is not None else digits
+    elif trunk and digits.startswith(trunk) and (trunk == "0" or len(digits) > _NSN_DIGITS):
+        national = digits[len(trunk) :]  # a `1` or `8` starts ten-digit numbers too
+    else:
+        national = digits
+    return national[-_NSN_DIGITS:] or None
+
+
+def _comparison_form(kind: str, text: str, trunk: str = "0") -> str | None:
     if kind == "phone":
-        digits = _DIGITS.sub("", text)
-        fictional = phone.fictional_from_digits(digits, international=text.startswith("+"))
-        # national significant part: formats and prefixes differ; fictional numbers whole,
-        # with their country code, for the filler test (`known_filler_test`)
-        return fictional or digits[-10:] or None
+        return phone_form(text, trunk)
     if kind == "email":
         return text.strip().lower() or None
     if kind == "date":

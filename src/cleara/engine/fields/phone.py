@@ -381,6 +381,39 @@ def is_fictional(e164: str) -> bool:
     return e164.startswith(_FICTIONAL_PREFIXES)
 
 
+@cache
+def _calling_codes() -> frozenset[str]:
+    return frozenset(str(code) for code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE)
+
+
+def split_calling_code(digits: str) -> tuple[str, str] | None:
+    """An international number's digits split into its calling code and the national
+    significant number (`34612345678` -> `34`, `612345678`); None when no code starts
+    them. Calling codes are prefix-free, so the first one found is the one."""
+    codes = _calling_codes()
+    for size in (1, 2, 3):
+        if digits[:size] in codes:
+            return digits[:size], digits[size:]
+    return None
+
+
+def calling_region(code: str) -> str | None:
+    """The main region of a calling code (`44` -> `GB`), None for a non-geographic one."""
+    region = phonenumbers.region_code_for_country_code(int(code))
+    return region if region in phonenumbers.SUPPORTED_REGIONS else None
+
+
+def trunk_prefix(region: str | None) -> str:
+    """The digit national numbers of a region start with before their national significant
+    number (`0` in the UK and France, `1` in North America, `8` in Russia; none in Spain and
+    Italy, whose leading `0` belongs to the number); `0`, the most common, when unknown."""
+    if region is None:
+        return "0"
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    prefix = metadata.national_prefix if metadata is not None else None
+    return prefix if prefix and prefix.isdigit() else ""
+
+
 def fictional_from_digits(digits: str, *, international: bool) -> str | None:
     """The E.164 form of a number typed as `digits` (after a `+` when `international`) if it
     is fictional (`is_fictional`), else None. Read without libphonenumber or a region, for
