@@ -210,3 +210,18 @@ def test_match_waits_for_another_process_updating_the_index(
     assert read_only.exit_code == 0, read_only.output
     assert runner.invoke(app, args).exit_code == 0  # its turn came: the lock was released
     assert index.read_bytes() != saved
+
+
+def test_clean_writes_golden_records_in_clean_form(runner: CliRunner, tmp_path: Path) -> None:
+    source = tmp_path / "people.csv"
+    source.write_text(
+        'id,name,phone\np1,"SMITH, JOHN",(415) 555-2671\np2,John Smith,+1 415 555 2671\n'
+        "p3,Mary Jones,(303) 555-1234\n",
+        encoding="utf-8",
+    )
+    golden = tmp_path / "g.csv"
+    args = ["dedupe", str(source), "--id-column", "id", "--golden", str(golden)]
+    result = runner.invoke(app, [*args, "--clean"])
+    assert result.exit_code == 0, result.output
+    pair = next(r for r in _read(golden) if r["size"] == "2")
+    assert (pair["name"], pair["phone"]) == ("John Smith", "+14155552671")

@@ -46,6 +46,14 @@ def dedupe_command(
             "(default), or every pair above the threshold links.",
         ),
     ] = True,
+    clean: Annotated[
+        bool,
+        typer.Option(
+            "--clean",
+            help="Clean the records first, as `cleara clean` does: golden records hold clean "
+            "values (+14155552671, 1985-03-04).",
+        ),
+    ] = False,
     pairs: Annotated[
         Path | None,
         typer.Option("--pairs", help="Write matched pairs here: left_id,right_id,score."),
@@ -88,7 +96,7 @@ def dedupe_command(
             id_field=id_column,
             labels=label_rows,
             threshold=threshold,
-            options=DedupeOptions(best_match=best_match),
+            options=DedupeOptions(best_match=best_match, clean=clean),
         )
         if pairs is not None:
             _write_csv(

@@ -123,3 +123,25 @@ def test_bad_input_and_limits(client: TestClient) -> None:
     assert too_many.json()["error"]["code"] == "too_many_records"
     unsupported = client.post("/v1/dedupe", content=b"x", headers={"content-type": "text/plain"})
     assert unsupported.status_code == 415
+
+
+def test_clean_records_give_golden_records_in_clean_form(client: TestClient) -> None:
+    records = [
+        {"id": "a1", "name": "SMITH, JOHN", "phone": "(415) 555-2671", "dob": "3/4/1985"},
+        {"id": "a2", "name": "John Smith", "phone": "+1 415 555 2671", "dob": "1985-03-04"},
+        {"id": "a3", "name": "Mary Jones", "phone": "(303) 555-1234", "dob": "12/11/1990"},
+    ]
+    body = {"records": records, "id_field": "id", "clean": True}
+    response = client.post("/v1/dedupe", json=body)
+    assert response.status_code == 200, response.text
+    result = response.json()
+    golden = next(c["golden"] for c in result["clusters"] if len(c["members"]) == 2)
+    assert golden == {"name": "John Smith", "phone": "+14155552671", "dob": "1985-03-04"}
+    assert result["stats"]["cleaning"]["changed_values"] > 0
+    upload = client.post(
+        "/v1/dedupe",
+        files={"file": ("a.csv", b'name\n"SMITH, JOHN"\nJohn Smith\n', "text/csv")},
+        data={"clean": "true"},
+    )
+    assert upload.status_code == 200, upload.text
+    assert upload.json()["stats"]["cleaning"]["changed_values"] == 1

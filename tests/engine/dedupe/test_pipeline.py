@@ -582,3 +582,26 @@ def test_a_phone_with_and_without_its_country_code_agrees() -> None:
     for pair in result.pairs:  # `+34 612 345 678` and `612 345 678`: before, never the same
         assert pair.explanation["fields"]["phone"]["level"] == "exact"
 
+
+def test_clean_records_give_clean_golden_records_and_keep_the_ids() -> None:
+    person = {"name": "John Smith", "phone": "(415) 555-2671", "dob": "1985-03-04"}
+    records = [
+        {**person, "id": "008", "email": "JOHN.SMITH@GMAIL.COM", "name": "SMITH, JOHN"},
+        {**person, "id": "009", "email": " john.smith@gmail.com"},
+        {"id": "010", "name": "Mary Jones", "phone": "303 555 1234", "email": "mj@x.org"},
+    ]
+    result = dedupe(records, id_field="id", options=pipeline.DedupeOptions(clean=True))
+    cluster = next(c for c in result.clusters if len(c.members) == 2)
+    assert sorted(cluster.members) == ["008", "009"]  # ids are not cleaned
+    assert cluster.golden == {  # without cleaning: `SMITH, JOHN`, `(415) 555-2671`, ...
+        "name": "John Smith",
+        "phone": "+14155552671",
+        "dob": "1985-03-04",
+        "email": "john.smith@gmail.com",
+    }
+    assert result.stats["cleaning"] == {"changed_values": 6, "problems": 0}
+    assert "clean" in result.stats["seconds"]
+    linked = dedupe(
+        records[:1], records[1:], id_field="id", options=pipeline.DedupeOptions(clean=True)
+    )
+    assert linked.stats["cleaning"]["changed_values"] == 6  # both tables

@@ -83,6 +83,12 @@ class DedupeRequest(BaseModel):
         description="When linking: a pair links only as the best candidate of one of its "
         "records. Turn off when a table lists one entity several times.",
     )
+    clean: bool = Field(
+        False,
+        description="Clean the records first, as POST /v1/clean does: golden records hold "
+        "clean values, and spellings of one value count as one when the most frequent is "
+        "chosen.",
+    )
 
 
 class PairOut(BaseModel):
@@ -164,7 +170,7 @@ def run_dedupe(body: DedupeRequest) -> DedupeResult:
             fields=fields,
             labels=labels,
             threshold=body.threshold,
-            options=DedupeOptions(best_match=body.best_match),
+            options=DedupeOptions(best_match=body.best_match, clean=body.clean),
         )
     except InputError as exc:
         raise ApiError(422, "invalid_input", str(exc), param=_param(exc)) from None
@@ -197,7 +203,7 @@ async def _form_payload(form: FormData) -> dict[str, Any]:
     link = form.get("link_file")
     if isinstance(link, UploadFile):
         _, payload["link_records"] = await read_uploaded_table(link, "link_file")
-    for name in ("id_field", "threshold", "best_match"):
+    for name in ("id_field", "threshold", "best_match", "clean"):
         value = form.get(name)
         if isinstance(value, str) and value:
             payload[name] = _number_or_text(value) if name == "threshold" else value

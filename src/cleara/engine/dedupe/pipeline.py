@@ -45,7 +45,7 @@ from cleara.engine.dedupe.threshold import (
 )
 from cleara.engine.fields.base import FieldOptions, JsonScalar
 from cleara.engine.gc_tuning import batch_gc
-from cleara.engine.table import InputError, Record, to_table
+from cleara.engine.table import InputError, Record, Table, to_table
 
 _OVERMATCH = 2.0  # clusters holding twice the possible matches are implausible
 _AGREES = 0.9  # Fellegi-Sunter's F1 on the labels from which it may replace the classifier
@@ -76,6 +76,7 @@ class DedupeOptions:
     explain: bool = True
     golden: bool = True
     best_match: bool = True  # when linking: a pair links only as a best candidate (best_match.py)
+    clean: bool = False  # clean the records first: golden records in clean form (`clean_tables`)
 
 
 @dataclass(slots=True)
@@ -254,10 +255,47 @@ def dedupe(
     with batch_gc():  # millions of small objects, few cycles (`gc_tuning`)
         table = to_table(records)
         link_table = to_table(link_records) if link_records is not None else None
+        timings: dict[str, float] = {}
+        cleaning = None
+        if options.clean:
+            clock = time.perf_counter()
+            table, link_table, cleaning = clean_tables(table, link_table, options)
+            timings["clean"] = time.perf_counter() - clock
         data, specs = prepare(table.columns, table.rows, link_table, options)
-        timings = {"prepare": time.perf_counter() - started}
+        timings["prepare"] = time.perf_counter() - started - timings.get("clean", 0.0)
         label_list = _parse_labels(labels)
-        return _run(data, specs, label_list, options, timings, table.columns, link_table)
+        result = _run(data, specs, label_list, options, timings, table.columns, link_table)
+    if cleaning is not None:
+        result.stats["cleaning"] = cleaning
+    return result
+
+
+def clean_tables(
+    table: Table, link_table: Table | None, options: DedupeOptions
+) -> tuple[Table, Table | None, dict[str, int]]:
+    """The tables as the cleaning engine writes them (`engine.clean`; every column but the
+    ids, with the caller's schema and country), and how many values it changed and how many
+    problems it found. Matching compares the same values either way (it reads each field in
+    a comparison form); golden records then hold clean values, and spellings of one value
+    (`JOHN@X.COM`, `john@x.com`) count as one when the most frequent is chosen."""
+    from cleara.engine.clean import CleanOptions, clean
+
+    counts = {"changed_values": 0, "problems": 0}
+    cleaned_tables: list[Table] = []
+    for source in (table, link_table):
+        if source is None:
+            continue
+        columns = tuple(c for c in source.columns if c != options.id_field)
+        schema = {c: t for c, t in (options.schema or {}).items() if c in columns}
+        result = clean(
+            source.rows,
+            schema=schema or None,
+            options=CleanOptions(columns=columns, country=options.country),
+        )
+        counts["changed_values"] += len(result.changes)
+        counts["problems"] += len(result.problems)
+        cleaned_tables.append(Table(source.columns, result.records))
+    return cleaned_tables[0], cleaned_tables[1] if link_table is not None else None, counts
 
 
 def prepare(
