@@ -66,3 +66,8 @@ def test_number_tokens_tell_product_sizes_apart() -> None:
     assert comparison.features[1, column] == 0.0  # one side has a size, the other none
     same = compare(data, np.array([0]), np.array([0]))
     assert same.features[0, column] == 1.0
+
+
+def test_a_cut_between_the_tiniest_scores_keeps_them_apart() -> None:
+    values = np.array([0.0, 1.0, 5e-324])  # their midpoint rounds down to 0
+    assert (values >= rank_threshold(values, 2)).tolist() == [False, True, True]

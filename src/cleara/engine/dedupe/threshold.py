@@ -58,7 +58,14 @@ def rank_threshold(probabilities: NDArray[np.float64], count: int) -> float:
     if count >= len(probabilities):
         return 0.0
     order = np.sort(probabilities)[::-1]
-    return float((order[count - 1] + order[count]) / 2)
+    return _between(float(order[count - 1]), float(order[count]))
+
+
+def _between(high: float, low: float) -> float:
+    """The midpoint of two scores, kept above `low` when `high` is: between the tiniest
+    floats (`5e-324` and 0) the midpoint rounds down to the lower."""
+    middle = (high + low) / 2
+    return middle if middle > low else high
 
 
 def best_f1_threshold(scores: NDArray[np.float64], labels: NDArray[np.bool_]) -> float:
@@ -74,8 +81,8 @@ def best_f1_threshold(scores: NDArray[np.float64], labels: NDArray[np.bool_]) ->
     distinct = np.append(ranked[:-1] > ranked[1:], True)
     f1 = np.where(distinct, f1, -1.0)
     best = int(np.argmax(f1))
-    below = ranked[best + 1] if best + 1 < len(ranked) else 0.0
-    return float((ranked[best] + below) / 2)
+    below = float(ranked[best + 1]) if best + 1 < len(ranked) else 0.0
+    return _between(float(ranked[best]), below)
 
 
 def f1_score(predicted: NDArray[np.bool_], labels: NDArray[np.bool_]) -> float:
