@@ -552,6 +552,63 @@ def bench_fillers(size: int = 10_000) -> None:
     )  # fmt: skip
 
 
+# -- golden records --------------------------------------------------------------------------
+
+
+def bench_golden(size: int = 50_000) -> None:
+    """Golden records of synthetic persons (`dedupe_data.generate_with_originals`, seed 3)
+    against the truth: in each cluster of two or more records that holds exactly one entity
+    and its uncorrupted copy, per column, whether the golden value is that copy's (in the
+    column's comparison form when it was compared, else equal but for case and spacing).
+    With the records as given, and cleaned first (`DedupeOptions(clean=True)`)."""
+    from collections import Counter
+
+    from bench.dedupe_data import generate_with_originals
+    from cleara.engine.dedupe import dedupe
+    from cleara.engine.dedupe.fields import normalize_values
+    from cleara.engine.dedupe.pipeline import DedupeOptions
+
+    rows, originals = generate_with_originals(size, seed=3)
+    entities = [row.pop("entity_id") for row in rows]
+    table: list[list[Any]] = []
+    for clean in (False, True):
+        started = time.perf_counter()
+        result = dedupe(rows, options=DedupeOptions(clean=clean, explain=False))
+        seconds = time.perf_counter() - started
+        specs = {spec.column: spec for spec in result.fields if spec.part is None}
+        right: Counter[str] = Counter()
+        judged = 0
+        for cluster in result.clusters:
+            members = [int(str(m)) for m in cluster.members]
+            truth = next((m for m in members if originals[m]), None)
+            if len(members) < 2 or truth is None or len({entities[m] for m in members}) > 1:
+                continue
+            judged += 1
+            for column, golden in cluster.golden.items():
+                expected = rows[truth][column] or None
+                if column in specs:
+                    same = len(set(normalize_values(specs[column], [expected, golden]))) == 1
+                else:
+                    same = (
+                        " ".join(str(expected or "").split()).casefold()
+                        == " ".join(str(golden or "").split()).casefold()
+                    )
+                right[column] += same
+        columns = list(rows[0])
+        table.append(
+            ["cleaned first" if clean else "as given", judged]
+            + [f"{right[c] / max(judged, 1):.4f}" for c in columns]
+            + [f"{sum(right.values()) / max(judged * len(columns), 1):.4f}", f"{seconds:.1f}"]
+        )
+        console.print(table[-1])
+    print_table(
+        f"Golden records of {size:,} synthetic persons: share of pure clusters whose value is "
+        "the entity's uncorrupted one",
+        ["records", "clusters judged", *list(rows[0]), "all", "s"],
+        table,
+    )
+
+
 # -- one column --------------------------------------------------------------------------
 
 
@@ -900,7 +957,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
         "what",
-        choices=("febrl", "magellan", "incremental", "columns", "fillers", "scale", "api", "embed"),
+        choices=(
+            "febrl",
+            "magellan",
+            "incremental",
+            "columns",
+            "fillers",
+            "golden",
+            "scale",
+            "api",
+            "embed",
+        ),
     )
     parser.add_argument("--data", default="../shared/data/er-magellan/Structured")
     parser.add_argument("--datasets", default="", help="Magellan datasets, comma-separated")
@@ -919,6 +986,8 @@ def main() -> None:
         bench_few_columns(Path(args.data), args.size)
     elif args.what == "fillers":
         bench_fillers()
+    elif args.what == "golden":
+        bench_golden()
     elif args.what == "scale":
         bench_scale([int(s) for s in args.sizes.split(",")], args.splink)
     elif args.what == "api":

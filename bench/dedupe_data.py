@@ -550,8 +550,16 @@ def _corrupt(row: dict[str, str], rng: random.Random) -> None:
 
 def generate(count: int, seed: int = 1, dup_rate: float = 0.3) -> list[dict[str, str]]:
     """`count` records; about `dup_rate` of entities have 2-5 records."""
+    return generate_with_originals(count, seed, dup_rate)[0]
+
+
+def generate_with_originals(
+    count: int, seed: int = 1, dup_rate: float = 0.3
+) -> tuple[list[dict[str, str]], list[bool]]:
+    """`generate`, and for each record whether it is its entity's uncorrupted first copy
+    (its values are the truth a golden record should recover; only their case may differ)."""
     rng = random.Random(seed)
-    rows: list[dict[str, str]] = []
+    rows: list[tuple[dict[str, str], bool]] = []
     entity = 0
     household: dict[str, str] | None = None
     while len(rows) < count:
@@ -559,10 +567,10 @@ def generate(count: int, seed: int = 1, dup_rate: float = 0.3) -> list[dict[str,
         household = _housemate(rng, base) if household is None and rng.random() < 0.1 else None
         copies = 1 if rng.random() >= dup_rate else rng.choice((2, 2, 2, 3, 3, 4, 5))
         for copy in range(min(copies, count - len(rows))):
-            rows.append({"entity_id": str(entity), **_render(base, rng, copy > 0)})
+            rows.append(({"entity_id": str(entity), **_render(base, rng, copy > 0)}, copy == 0))
         entity += 1
     rng.shuffle(rows)
-    return rows
+    return [row for row, _ in rows], [original for _, original in rows]
 
 
 def write(path: Path, rows: list[dict[str, str]]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cleara.engine.dedupe.golden import Survivorship, golden_record, recency_column
+from cleara.engine.dedupe.golden import ColumnForms, Survivorship, golden_record, recency_column
 from cleara.engine.table import InputError
 
 ROWS = [
@@ -82,3 +82,27 @@ def test_a_cluster_of_one_record_gets_what_the_general_rules_give(
         expected = {**twice[1][column], "support": twice[1][column]["support"][:1]}
         assert one[1][column] == expected
     assert one[1]["phone"]["rule"] == "all_empty"
+
+
+def test_values_of_one_comparison_form_count_as_one_vote() -> None:
+    rows = [{"phone": "(415) 555-2671"}, {"phone": "415.555.2671"}, {"phone": "+1 617 555 1234"}]
+    ids = ["a", "b", "c"]
+    forms = {"phone": ColumnForms([7, 0, 0, 1], [2, 2, 1, 1])}  # the members: records 1-3
+    values, provenance = golden_record(
+        rows, ids, ["phone"], Survivorship(), forms=forms, members=[1, 2, 3]
+    )
+    assert values["phone"] == "(415) 555-2671"  # two votes; the longer spelling of the two
+    assert provenance["phone"]["support"] == ["a", "b"]
+    plain, _ = golden_record(rows, ids, ["phone"], Survivorship())
+    assert plain["phone"] == "+1 617 555 1234"  # three values, a vote each: the longest won
+    unread = {"phone": ColumnForms([-1, -1, -1], [])}
+    assert golden_record(rows, ids, ["phone"], Survivorship(), forms=unread)[0] == plain
+
+
+def test_a_tie_goes_to_the_form_more_records_of_the_table_hold() -> None:
+    rows = [{"first": "Jonh"}, {"first": "John"}]  # a typo, and the name as many write it
+    forms = {"first": ColumnForms([0, 1], [1, 40])}
+    values, _ = golden_record(rows, ["a", "b"], ["first"], Survivorship(), forms=forms)
+    assert values["first"] == "John"
+    plain, _ = golden_record(rows, ["a", "b"], ["first"], Survivorship())
+    assert plain["first"] == "Jonh"  # the first of the two

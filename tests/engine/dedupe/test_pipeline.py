@@ -605,3 +605,21 @@ def test_clean_records_give_clean_golden_records_and_keep_the_ids() -> None:
         records[:1], records[1:], id_field="id", options=pipeline.DedupeOptions(clean=True)
     )
     assert linked.stats["cleaning"]["changed_values"] == 6  # both tables
+
+
+def test_golden_records_count_spellings_of_one_value_as_one() -> None:
+    person = {"name": "John Smith", "email": "js@x.com", "dob": "1985-03-04", "city": "Boston"}
+    records = [
+        {**person, "id": "1", "phone": "(415) 555-2671"},
+        {**person, "id": "2", "phone": "415.555.2671", "dob": "3/4/1985"},
+        {**person, "id": "3", "phone": "+1 (617) 555-1234", "dob": "04 Mar 1985"},
+    ]
+    records += [
+        {"id": str(10 + n), "name": f"{FIRST_NAMES[n]} {LAST_NAMES[n]}", "email": f"p{n}@y.com",
+         "dob": f"19{50 + n}-01-02", "city": "Denver", "phone": f"(212) 555-{1000 + n}"}
+        for n in range(20)
+    ]  # fmt: skip
+    cluster = next(c for c in dedupe(records, id_field="id").clusters if len(c.members) == 3)
+    assert cluster.golden["phone"] == "(415) 555-2671"  # was the other number: the longest
+    assert cluster.provenance["phone"]["support"] == ["1", "2"]
+    assert cluster.provenance["dob"]["support"] == ["1", "2", "3"]  # one date, three spellings

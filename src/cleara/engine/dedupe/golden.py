@@ -64,13 +64,21 @@ def golden_record(
     survivorship: Survivorship,
     fillers: Collection[tuple[int, str]] = (),
     rules: Mapping[str, str] | None = None,
+    forms: Mapping[str, ColumnForms] | None = None,
+    members: Sequence[int] | None = None,
 ) -> tuple[dict[str, JsonScalar], dict[str, dict[str, Any]]]:
     """The golden values of one cluster and, per column, the rule and member ids behind it.
 
     `fillers` names the (member position, column) values that stand for "unknown"
     (`noemail@example.com`): they are chosen only when the column has nothing else, and then
     marked `"filler": true` in the provenance. `rules` is `survivorship.rules_for(columns)`,
-    when the caller has it at hand."""
+    when the caller has it at hand. `forms` gives, for columns the matcher compared whole,
+    every record's comparison form (`ColumnForms`), and `members` the cluster's records
+    among them (by default, the first `len(rows)`): values of one form are one value when
+    votes are counted (`(415) 555-2671` and `+1 415 555 2671`, `3/4/1985` and
+    `1985-03-04`), and a tie goes to the form more records of the whole table hold (`John`
+    over the typo `Jonh`, a first name over a last name typed in its place); other columns
+    count values equal but for spacing and case."""
     rules = rules if rules is not None else survivorship.rules_for(columns)
     if len(rows) == 1:  # most clusters: the record is its own golden record
         own, sources = _single(rows[0], ids[0], columns, rules)
@@ -81,8 +89,10 @@ def golden_record(
     recency = _recency_ranks(rows, survivorship.recency_column)
     values: dict[str, JsonScalar] = {}
     provenance: dict[str, dict[str, Any]] = {}
+    members = members if members is not None else range(len(rows))
     for column in columns:
-        candidates = _candidates(rows, column)
+        codes = forms.get(column) if forms else None
+        candidates = _candidates(rows, column, None if codes is None else (codes, members))
         if fillers:
             known = [c for c in candidates if (c.position, column) not in fillers]
             candidates = known or candidates
@@ -125,12 +135,22 @@ def _all_empty() -> dict[str, Any]:
     return {"rule": "all_empty", "source": None, "support": []}
 
 
+class ColumnForms(NamedTuple):
+    """A column's comparison forms: each record's form as a code (-1: none), and the number
+    of records that hold each code (empty: not to be counted)."""
+
+    codes: Sequence[int]
+    counts: Sequence[int]
+
+
 class _Candidate(NamedTuple):
-    """A member's non-empty value of one column: its position, text length and match key."""
+    """A member's non-empty value of one column: its position, text length, match key and
+    how many records of the whole table hold its form (0 when unknown)."""
 
     position: int
     length: int
     key: str
+    common: int = 0
 
 
 def _stripped_text(value: JsonScalar) -> str | None:
@@ -144,11 +164,23 @@ def _stripped_text(value: JsonScalar) -> str | None:
     return as_text(value).strip() or None
 
 
-def _candidates(rows: Sequence[Mapping[str, JsonScalar]], column: str) -> list[_Candidate]:
+def _candidates(
+    rows: Sequence[Mapping[str, JsonScalar]],
+    column: str,
+    forms: tuple[ColumnForms, Sequence[int]] | None,
+) -> list[_Candidate]:
+    """The members' non-empty values; `forms`: the column's forms, and the members' records
+    among them."""
     found = []
     for position, row in enumerate(rows):
         text = _stripped_text(row.get(column))
-        if text is not None:
+        if text is None:
+            continue
+        form = forms[0].codes[forms[1][position]] if forms is not None else -1
+        if forms is not None and form >= 0:  # \x00: the start of no text key
+            common = forms[0].counts[form] if forms[0].counts else 0
+            found.append(_Candidate(position, len(text), f"\x00{form}", common))
+        else:
             found.append(_Candidate(position, len(text), _key(text)))
     return found
 
@@ -165,7 +197,8 @@ def _choose(rule: str, candidates: list[_Candidate], recency: list[float]) -> _C
         return max(candidates, key=lambda c: (recency[c.position], c.length, -c.position))
     counts = Counter(c.key for c in candidates)
     return max(
-        candidates, key=lambda c: (counts[c.key], recency[c.position], c.length, -c.position)
+        candidates,
+        key=lambda c: (counts[c.key], recency[c.position], c.common, c.length, -c.position),
     )
 
 

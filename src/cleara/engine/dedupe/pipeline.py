@@ -35,7 +35,12 @@ from cleara.engine.dedupe.compare import Comparison, compare
 from cleara.engine.dedupe.data import Dataset, FloatArray, IntArray, build_dataset
 from cleara.engine.dedupe.explain import explain_pairs
 from cleara.engine.dedupe.fields import FieldSpec, is_embedded, plan_fields
-from cleara.engine.dedupe.golden import Survivorship, golden_record, recency_column
+from cleara.engine.dedupe.golden import (
+    ColumnForms,
+    Survivorship,
+    golden_record,
+    recency_column,
+)
 from cleara.engine.dedupe.threshold import (
     DEFAULT_THRESHOLD,
     expected_f1_threshold,
@@ -881,6 +886,17 @@ def _clusters(
     filler_fields = [  # per field with fillers: its column, and which records hold one
         (f.spec.column, held.tolist()) for f in data.fields if (held := f.filler_rows) is not None
     ]
+    form_codes = (  # per column compared whole: each record's comparison form; how common
+        {  # an e-mail address is tells no right from wrong (a family's, `info@`): not counted
+            f.spec.column: ColumnForms(
+                f.codes.tolist(), f.counts.tolist() if f.spec.kind != "email" else []
+            )
+            for f in data.fields
+            if f.spec.part is None
+        }
+        if options.golden
+        else {}
+    )
     clusters = []
     ordered = order.tolist()  # one conversion, then list slices: 600k clusters in a second
     ordered_ids = [data.ids[i] for i in ordered]
@@ -901,7 +917,7 @@ def _clusters(
                 if filler_rows[i]
             }
             cluster.golden, cluster.provenance = golden_record(
-                rows, ids, golden_columns, survivorship, fillers, rules
+                rows, ids, golden_columns, survivorship, fillers, rules, form_codes, indices
             )
         clusters.append(cluster)
     return clusters
