@@ -228,3 +228,9 @@ def test_a_table_with_a_first_or_last_name_column_keeps_its_full_name_whole() ->
     rows = [{"name": "Ann Lee", "last_name": "Lee", "email": "ann@example.com"}] * 3
     specs = fields.plan_fields(["name", "last_name", "email"], rows)
     assert [s.name for s in specs][:2] == ["name", "last_name"]
+
+
+def test_a_phone_extension_is_no_part_of_the_number() -> None:
+    phones = fields.FieldSpec("phone", "phone", "phone")
+    typed = ["415-555-2671 x123", "(415) 555-2671 ext. 12", "+1 415 555 2671, Ext 9", "#4"]
+    assert fields.normalize_values(phones, typed) == ["4155552671"] * 3 + [None]
