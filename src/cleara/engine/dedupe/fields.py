@@ -644,8 +644,8 @@ def phone_form(text: str, trunk: str = "0") -> str | None:
     `01 23 45 67 89`, agree. An international number (`+`, `00`) loses its calling code, a
     national one the column's `trunk` prefix (`phone.trunk_prefix`; other than `0`, only
     from numbers of over ten digits: `1 415 555 2671`, `8 912 345 67 89`), and an extension
-    (`x 12`, `ext. 12`, `#12`) is no part of the number. Fictional numbers stay
-    whole, with their country code, for the filler test (`data.known_filler_test`)."""
+    (`x 12`, `ext. 12`, `#12`) is no part of the number. Fictional numbers stay whole, with
+    their country code, for the filler test (`data.known_filler_test`)."""
     if "x" in text or "X" in text or "#" in text:  # `ext. 12`, `x12`, `#12`: not the number
         text = _EXTENSION.sub("", text)
     digits = _DIGITS.sub("", text)
