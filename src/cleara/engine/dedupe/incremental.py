@@ -43,8 +43,11 @@ from cleara.engine.fields.base import FieldOptions, JsonScalar
 from cleara.engine.table import InputError
 
 STATE_VERSION = 1
-FORMS_VERSION = 2
-"""Comparison forms of the stored values; 2: addresses in one spelling (`address_words`)."""
+FORMS_VERSION = 3
+"""Comparison forms of the stored values; 2: addresses in one spelling (`address_words`);
+3: phones by their national significant number (`fields.phone_form`). Stored phones of an
+older index keep their last ten digits as typed, which no longer agree with new records'
+numbers of other than ten national digits typed with their country code: rebuild it."""
 EMBEDDING_SIZE = 384
 MAX_BRIDGE_PAIRS = 10_000
 """Two clusters a new record joins are merged only if scoring all their pairs stays cheap."""
