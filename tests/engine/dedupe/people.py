@@ -185,3 +185,21 @@ def people_with_rare_fillers(
         namesakes.add((person["id"], namesake["id"]))
         duplicates.add((original["id"], copy["id"]))
     return records, namesakes, duplicates
+
+
+def spanish_people(copies: int = 10) -> list[dict[str, str]]:
+    """60 people in Spain with international phone numbers (`+34 612 345 678`), and copies
+    of the first `copies` with the number in national form (`612 345 678`)."""
+    rng = random.Random(4)
+    records = [
+        {"id": str(n), "name": f"{FIRST_NAMES[n % 20]} {LAST_NAMES[n % 25]}",
+         "phone": f"+34 6{rng.randint(10, 99)} {rng.randint(100, 999)} {rng.randint(100, 999)}",
+         "city": rng.choice(["Madrid", "Sevilla", "Valencia"])}
+        for n in range(60)
+    ]  # fmt: skip
+    return records + [national_copy(r, "copy") for r in records[:copies]]
+
+
+def national_copy(record: dict[str, str], suffix: str) -> dict[str, str]:
+    """The record with its Spanish number in national form, under the id `<id>-<suffix>`."""
+    return {**record, "id": f"{record['id']}-{suffix}", "phone": record["phone"][4:]}

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import json
-import random
 
 import pytest
 from people import (
-    FIRST_NAMES,
-    LAST_NAMES,
     PEOPLE,
     catalogues,
+    national_copy,
     people_with_fillers,
     people_with_housemates,
     people_with_rare_fillers,
+    spanish_people,
 )
 
 from cleara.engine.dedupe import DedupeOptions, dedupe
@@ -447,17 +446,10 @@ def test_known_fillers_in_new_records_are_read_as_missing(field: str) -> None:
 
 
 def test_a_new_national_number_agrees_with_a_stored_international_one() -> None:
-    rng = random.Random(4)
-    records = [
-        {"id": str(n), "name": f"{FIRST_NAMES[n % 20]} {LAST_NAMES[n % 25]}",
-         "phone": f"+34 6{rng.randint(10, 99)} {rng.randint(100, 999)} {rng.randint(100, 999)}",
-         "city": rng.choice(["Madrid", "Sevilla", "Valencia"])}
-        for n in range(60)
-    ]  # fmt: skip
-    copies = [{**r, "id": f"{r['id']}-copy", "phone": r["phone"][4:]} for r in records[:10]]
-    index = MatchIndex.from_result(dedupe(records + copies, id_field="id"))
+    records = spanish_people()
+    index = MatchIndex.from_result(dedupe(records, id_field="id"))
     assert index.settings[[s.name for s in index.specs].index("phone")] == {"country": "ES"}
-    arrivals = [{**r, "id": f"{r['id']}-new", "phone": r["phone"][4:]} for r in records[20:25]]
+    arrivals = [national_copy(r, "new") for r in records[20:25]]
     outcomes = index.match(
         [{k: v for k, v in r.items() if k != "id"} for r in arrivals],
         ids=[r["id"] for r in arrivals],

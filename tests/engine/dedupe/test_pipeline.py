@@ -17,6 +17,7 @@ from people import (
     people_with_fillers,
     people_with_housemates,
     people_with_rare_fillers,
+    spanish_people,
 )
 
 from cleara.engine.dedupe import dedupe, fellegi_sunter, pipeline, pseudo_labels, supervised
@@ -569,15 +570,7 @@ def test_fillers_in_e_mails_and_birth_dates_are_read_as_missing() -> None:
 
 
 def test_a_phone_with_and_without_its_country_code_agrees() -> None:
-    rng = random.Random(4)
-    records = [
-        {"id": str(n), "name": f"{FIRST_NAMES[n % 20]} {LAST_NAMES[n % 25]}",
-         "phone": f"+34 6{rng.randint(10, 99)} {rng.randint(100, 999)} {rng.randint(100, 999)}",
-         "city": rng.choice(["Madrid", "Sevilla", "Valencia"])}
-        for n in range(60)
-    ]  # fmt: skip
-    copies = [{**r, "id": f"{r['id']}-copy", "phone": r["phone"][4:]} for r in records[:10]]
-    result = dedupe(records + copies, id_field="id")
+    result = dedupe(spanish_people(), id_field="id")
     assert matched(result) == {(str(n), f"{n}-copy") for n in range(10)}
     for pair in result.pairs:  # `+34 612 345 678` and `612 345 678`: before, never the same
         assert pair.explanation["fields"]["phone"]["level"] == "exact"
