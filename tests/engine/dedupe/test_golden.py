@@ -106,3 +106,12 @@ def test_a_tie_goes_to_the_form_more_records_of_the_table_hold() -> None:
     assert values["first"] == "John"
     plain, _ = golden_record(rows, ["a", "b"], ["first"], Survivorship())
     assert plain["first"] == "Jonh"  # the first of the two
+
+
+def test_cleaned_values_tie_on_their_length_as_typed() -> None:
+    cleaned = [{"street": "12 Oak Stret"}, {"street": "12 Oak St"}]  # the typo stays long
+    typed = [{"street": "12 Oak Stret"}, {"street": "12 Oak Street"}]
+    ids = ["a", "b"]
+    values, _ = golden_record(cleaned, ids, ["street"], Survivorship(), as_given=typed)
+    assert values["street"] == "12 Oak St"
+    assert golden_record(cleaned, ids, ["street"], Survivorship())[0]["street"] == "12 Oak Stret"

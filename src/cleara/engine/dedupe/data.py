@@ -111,6 +111,8 @@ class Dataset:
     link: bool
     fields: list[FieldData]
     rows: list[Mapping[str, JsonScalar]] = field(repr=False, default_factory=list)
+    given_rows: list[Mapping[str, JsonScalar]] | None = field(repr=False, default=None)
+    """The records as given, when `rows` are them cleaned (`DedupeOptions.clean`)."""
 
     @property
     def size(self) -> int:

@@ -66,6 +66,7 @@ def golden_record(
     rules: Mapping[str, str] | None = None,
     forms: Mapping[str, ColumnForms] | None = None,
     members: Sequence[int] | None = None,
+    as_given: Sequence[Mapping[str, JsonScalar]] | None = None,
 ) -> tuple[dict[str, JsonScalar], dict[str, dict[str, Any]]]:
     """The golden values of one cluster and, per column, the rule and member ids behind it.
 
@@ -78,7 +79,10 @@ def golden_record(
     votes are counted (`(415) 555-2671` and `+1 415 555 2671`, `3/4/1985` and
     `1985-03-04`), and a tie goes to the form more records of the whole table hold (`John`
     over the typo `Jonh`, a first name over a last name typed in its place); other columns
-    count values equal but for spacing and case."""
+    count values equal but for spacing and case. `as_given`: the members' records before
+    cleaning, when `rows` are them cleaned; the length that decides a last tie is then the
+    value's as typed (a standardized `8669 Ridge Pl` is shorter than the typo `8669 Ridge
+    Plcae`, which no cleaner shortens)."""
     rules = rules if rules is not None else survivorship.rules_for(columns)
     if len(rows) == 1:  # most clusters: the record is its own golden record
         own, sources = _single(rows[0], ids[0], columns, rules)
@@ -93,6 +97,8 @@ def golden_record(
     for column in columns:
         codes = forms.get(column) if forms else None
         candidates = _candidates(rows, column, None if codes is None else (codes, members))
+        if as_given is not None:
+            candidates = [_typed_length(c, as_given, column) for c in candidates]
         if fillers:
             known = [c for c in candidates if (c.position, column) not in fillers]
             candidates = known or candidates
@@ -183,6 +189,13 @@ def _candidates(
         else:
             found.append(_Candidate(position, len(text), _key(text)))
     return found
+
+
+def _typed_length(
+    candidate: _Candidate, as_given: Sequence[Mapping[str, JsonScalar]], column: str
+) -> _Candidate:
+    text = _stripped_text(as_given[candidate.position].get(column))
+    return candidate._replace(length=len(text) if text is not None else 0)
 
 
 def _choose(rule: str, candidates: list[_Candidate], recency: list[float]) -> _Candidate:

@@ -262,11 +262,14 @@ def dedupe(
         link_table = to_table(link_records) if link_records is not None else None
         timings: dict[str, float] = {}
         cleaning = None
+        given: list[Mapping[str, JsonScalar]] | None = None  # golden ties: lengths as typed
         if options.clean:
             clock = time.perf_counter()
+            given = [*table.rows, *(link_table.rows if link_table is not None else [])]
             table, link_table, cleaning = clean_tables(table, link_table, options)
             timings["clean"] = time.perf_counter() - clock
         data, specs = prepare(table.columns, table.rows, link_table, options)
+        data.given_rows = given
         timings["prepare"] = time.perf_counter() - started - timings.get("clean", 0.0)
         label_list = _parse_labels(labels)
         result = _run(data, specs, label_list, options, timings, table.columns, link_table)
@@ -916,16 +919,24 @@ def _clusters(
                 for position, i in enumerate(indices)
                 if filler_rows[i]
             }
+            given = (
+                [_renamed(data, i, data.given_rows[i]) for i in indices]
+                if data.given_rows is not None and len(indices) > 1
+                else None
+            )
             cluster.golden, cluster.provenance = golden_record(
-                rows, ids, golden_columns, survivorship, fillers, rules, form_codes, indices
+                rows, ids, golden_columns, survivorship, fillers, rules, form_codes, indices, given
             )
         clusters.append(cluster)
     return clusters
 
 
-def _renamed(data: Dataset, index: int) -> Mapping[str, JsonScalar]:
-    """A link record with its compared columns under the first table's names."""
-    row = data.rows[index]
+def _renamed(
+    data: Dataset, index: int, row: Mapping[str, JsonScalar] | None = None
+) -> Mapping[str, JsonScalar]:
+    """A link record (`row`, else the dataset's) with its compared columns under the first
+    table's names."""
+    row = data.rows[index] if row is None else row
     if index < data.n_left:
         return row
     renamed = dict(row)
