@@ -422,6 +422,7 @@ def test_fictional_numbers_are_told_from_their_digits(
         ("+1 123 456 7890", None, False),
         ("111-1111", "US", False),
         ("07777 777777", "GB", True),  # a UK mobile number in form
+        ("01 23 45 67 89", "FR", True),  # France's example number
     ],
 )
 def test_dummy_numbers_are_fillers(text: str, country: str | None, valid: bool) -> None:

@@ -640,8 +640,8 @@ def phone_column_region(values: Sequence[JsonScalar], options: FieldOptions) -> 
 
 def phone_form(text: str, trunk: str = "0") -> str | None:
     """A phone number's comparison form: the last ten digits of its national significant
-    number, so that `+34 612 345 678` and `612 345 678`, or `+33 1 23 45 67 89` and
-    `01 23 45 67 89`, agree. An international number (`+`, `00`) loses its calling code, a
+    number, so that `+34 612 345 678` and `612 345 678`, or `+33 1 42 68 53 00` and
+    `01 42 68 53 00`, agree. An international number (`+`, `00`) loses its calling code, a
     national one the column's `trunk` prefix (`phone.trunk_prefix`; other than `0`, only
     from numbers of over ten digits: `1 415 555 2671`, `8 912 345 67 89`), and an extension
     (`x 12`, `ext. 12`, `#12`) is no part of the number. Fictional numbers stay whole, with
