@@ -260,6 +260,18 @@ def test_one_person_entered_many_times_or_a_table_without_names_has_no_filler():
     assert not [p for p in clean(nameless).problems if p.code == "email_placeholder"]
 
 
+def test_without_names_the_other_identifying_columns_tell_people_apart():
+    rows = [
+        {"email": r["email"], "phone": f"+1 415 555 {2000 + n:04d}"}
+        for n, r in enumerate(_people_sharing("x1@mail.com", 5))
+    ]
+    summary = {s.column: s for s in clean(rows).summary}
+    assert summary["email"].inferred["fillers"] == ["x1@mail.com"]  # 60 different phones
+    for row in rows[::5]:
+        row["phone"] = "+1 415 555 0000"  # one customer entered 60 times
+    assert "fillers" not in {s.column: s for s in clean(rows).summary}["email"].inferred
+
+
 def test_a_known_filler_is_reported_once():
     rows = _people_sharing("01/01/1900", 5, "dob")
     problems = [p for p in clean(rows).problems if p.row == 0 and p.column == "dob"]

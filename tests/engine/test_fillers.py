@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cleara.engine.fillers import frequent_fillers
+from cleara.engine.fillers import frequent_fillers, witnesses
 
 
 def _counts(codes: np.ndarray) -> np.ndarray:
@@ -24,3 +24,14 @@ def test_no_filler_for_one_person_without_names_or_below_ten_records() -> None:
     assert frequent_fillers(codes, _counts(codes), []) == []
     nine = np.array([0 if n < 9 else n for n in range(100)])
     assert frequent_fillers(nine, _counts(nine), [np.arange(100)]) == []
+
+
+def test_without_names_the_other_identifying_columns_are_the_witnesses() -> None:
+    email, phone, dob = np.arange(3), np.arange(3) + 10, np.arange(3) + 20
+    names = [np.zeros(3)]
+    assert witnesses(0, [email, phone, dob], names) == names
+    assert [w.tolist() for w in witnesses(0, [email, phone, dob], [])] == [
+        phone.tolist(),
+        dob.tolist(),
+    ]
+    assert witnesses(0, [email], []) == []  # nothing tells whose records hold a value

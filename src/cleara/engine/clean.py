@@ -30,6 +30,7 @@ from cleara.engine.fillers import (
     PERSON_NAME_TYPES,
     PLACEHOLDER_TYPES,
     frequent_fillers,
+    witnesses,
 )
 from cleara.engine.gc_tuning import batch_gc
 from cleara.engine.schema.resolve import resolve_column_types
@@ -208,16 +209,20 @@ class TableCleaner:
 
     def _find_fillers(self, rows: Sequence[Mapping[str, JsonScalar]]) -> None:
         """In columns that identify a person, the values that are fillers by their counts
-        in `rows` (`fillers.frequent_fillers`), reported under `inferred["fillers"]`."""
+        in `rows` (`fillers.frequent_fillers`, told by the names or, without a name column,
+        the other identifying columns), reported under `inferred["fillers"]`."""
         identifying = [p for p in self._plans.values() if p.summary.type in PLACEHOLDER_TYPES]
         named = [p for p in self._plans.values() if p.summary.type in PERSON_NAME_TYPES]
-        if not identifying or not named or len(rows) < MIN_PLACEHOLDER_RECORDS:
-            return
+        if len(rows) < MIN_PLACEHOLDER_RECORDS or len(identifying) < (1 if named else 2):
+            return  # nothing tells whose records hold a value
         names = [_codes(rows, plan.column, _name_key)[0] for plan in named]
-        for plan in identifying:
-            codes, keys, examples = _codes(rows, plan.column, _filler_key_of(plan))
+        read = [_codes(rows, plan.column, _filler_key_of(plan)) for plan in identifying]
+        every_code = [codes for codes, _, _ in read]
+        for number, (plan, (codes, keys, examples)) in enumerate(
+            zip(identifying, read, strict=True)
+        ):
             counts = np.bincount(codes[codes >= 0], minlength=len(keys))
-            found = frequent_fillers(codes, counts, names)
+            found = frequent_fillers(codes, counts, witnesses(number, every_code, names))
             plan.fillers = {keys[code]: int(counts[code]) for code in found}
             if found:
                 plan.summary.inferred["fillers"] = [examples[code] for code in found]

@@ -22,7 +22,21 @@ PLACEHOLDER_EXCESS = 20
 """A filler is held by at least this many times as many records as the column's values
 commonly are (the 95th percentile of the records per value)."""
 PLACEHOLDER_NAME_SHARE = 0.5
-"""... and its records carry at least this many distinct names per record."""
+"""... and its records carry at least this many distinct names (or, in a table without
+names, combinations of the other identifying values) per record."""
+
+
+def witnesses(
+    column: int,
+    identifying: Sequence[NDArray[np.integer]],
+    names: Sequence[NDArray[np.integer]],
+) -> list[NDArray[np.integer]]:
+    """The columns that tell whose records hold a value of identifying column `column`: the
+    person-name columns, else the other identifying columns (a filler e-mail address shows
+    as held with many different phones and birth dates; one customer's, with few)."""
+    if names:
+        return list(names)
+    return [codes for other, codes in enumerate(identifying) if other != column]
 
 
 def frequent_fillers(
@@ -31,7 +45,8 @@ def frequent_fillers(
     """The value codes that are fillers by their counts.
 
     `codes` gives each record's value (-1: none), `counts` the records per value, `names`
-    each person-name column's per-record codes (without one, nothing is found)."""
+    the per-record codes of the columns that tell people apart (`witnesses`; without one,
+    nothing is found)."""
     if not names or not len(counts) or int(counts.max()) < MIN_PLACEHOLDER_RECORDS:
         return []
     floor = max(MIN_PLACEHOLDER_RECORDS, PLACEHOLDER_EXCESS * float(np.quantile(counts, 0.95)))

@@ -81,3 +81,11 @@ def test_known_fillers_are_placeholders_however_few_and_without_names() -> None:
         ["+12025550142", "+442079460123", "0000000000"],  # fictional ones keep their `+`
         ["st address", "unit fixed abode"],  # street words in their one spelling
     ]
+
+
+def test_without_names_other_identifying_fields_tell_people_apart() -> None:
+    emails = ["office@acme.com" if n % 4 == 0 else f"p{n}@mail.com" for n in range(100)]
+    phones = [f"415555{2000 + n}" for n in range(100)]
+    assert _fillers([emails, phones], [SPECS[1], PHONE]) == [["office@acme.com"], []]
+    one_customer = [p if n % 4 else "4155550000" for n, p in enumerate(phones)]
+    assert _fillers([emails, one_customer], [SPECS[1], PHONE]) == [[], []]

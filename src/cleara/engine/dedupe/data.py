@@ -26,7 +26,12 @@ from cleara.engine.dedupe.fields import (
 )
 from cleara.engine.fields import address, date, email, name, phone
 from cleara.engine.fields.base import FieldOptions, JsonScalar
-from cleara.engine.fillers import PERSON_NAME_TYPES, PLACEHOLDER_TYPES, frequent_fillers
+from cleara.engine.fillers import (
+    PERSON_NAME_TYPES,
+    PLACEHOLDER_TYPES,
+    frequent_fillers,
+    witnesses,
+)
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
@@ -190,18 +195,21 @@ def _address_filler_forms() -> frozenset[str]:
 def placeholder_values(fields: Sequence[FieldData]) -> list[list[str]]:
     """Per field, the values that stand for "unknown": known fillers (`known_filler_test`),
     however few hold them, and, in a field that identifies a person, the fillers found by
-    their counts (`fillers.frequent_fillers`). Matching reads them as missing, so that a
-    filler neither agrees nor disagrees."""
+    their counts (`fillers.frequent_fillers`, told by the names or, without a name field,
+    the other identifying fields). Matching reads them as missing, so that a filler neither
+    agrees nor disagrees."""
     result: list[list[str]] = [[] for _ in fields]
     for f, field_data in enumerate(fields):
         known = known_filler_test(field_data.spec)
         if known is not None:
             result[f] = sorted(value for value in field_data.uniques if known(value))
     names = [f.codes for f in fields if f.spec.type in PERSON_NAME_TYPES]
-    for f, field_data in enumerate(fields):
-        if field_data.spec.type not in PLACEHOLDER_TYPES:
-            continue
-        for code in frequent_fillers(field_data.codes, field_data.counts, names):
+    identifying = [f for f, data in enumerate(fields) if data.spec.type in PLACEHOLDER_TYPES]
+    every_code = [fields[f].codes for f in identifying]
+    for number, f in enumerate(identifying):
+        field_data = fields[f]
+        who = witnesses(number, every_code, names)
+        for code in frequent_fillers(field_data.codes, field_data.counts, who):
             filler = field_data.uniques[code]
             if filler not in result[f]:
                 result[f].append(filler)
