@@ -40,6 +40,18 @@ def test_a_documentation_domain_is_typed_reserved_without_an_organization() -> N
     assert record.get("email_organization") is None
 
 
+def test_a_fictional_or_dummy_number_is_typed_placeholder_and_places_no_one() -> None:
+    rows = [
+        {"phone": "+1 202 555 0142", "country": None},  # fiction's Washington, D.C.
+        {"phone": "+44 7777 777777", "country": None},  # a UK mobile number in form
+        {"phone": "+1 415 555 2671", "country": None},
+    ]
+    result = enrich(rows)
+    assert [r["phone_type"] for r in result.records][:2] == ["placeholder", "placeholder"]
+    assert [r["country"] for r in result.records] == [None, None, "US"]
+    assert result.records[0].get("phone_timezone") is None
+
+
 def test_phone_facts() -> None:
     result = enrich([{"phone": "+1 415 555 2671"}, {"phone": "+44 7400 123456"}])
     us, uk = result.records

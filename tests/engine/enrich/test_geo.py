@@ -60,8 +60,8 @@ def test_coordinates_give_timezone_and_country() -> None:
 
 def test_phone_fills_country_and_flags_contradiction() -> None:
     rows = [
-        {"phone": "+44 20 7946 0958", "country": None},
-        {"phone": "+44 20 7946 0958", "country": "France"},
+        {"phone": "+44 20 7123 4567", "country": None},
+        {"phone": "+44 20 7123 4567", "country": "France"},
     ]
     result = enrich(rows)
     assert result.records[0]["country"] == "United Kingdom"  # the column's style: names

@@ -45,9 +45,12 @@ def email_components(text: str) -> dict[str, Any] | None:
 
 @lru_cache(maxsize=65536)
 def phone_components(text: str, region: str | None) -> dict[str, Any] | None:
-    """The phone field's components of a valid number, else None."""
+    """The phone field's components of a valid number (and whether it is a filler), else
+    None."""
     result = phone_field.FIELD.validate(text, FieldOptions(country=region))
-    return result.components if result.valid and result.value is not None else None
+    if not result.valid or result.value is None:
+        return None
+    return {**result.components, "placeholder": result.placeholder}
 
 
 def email_facts(column: str, text: str) -> dict[str, Candidate]:
@@ -91,11 +94,15 @@ def _kind_reason(kind: str, domain: str) -> str:
 def phone_facts(
     column: str, text: str, region: str | None
 ) -> tuple[dict[str, Candidate], PhoneFacts | None]:
-    """Country, type, region, carrier and time zone of one number."""
+    """Country, type, region, carrier and time zone of one number; for a fictional or
+    dummy number (`(202) 555-0142`, `07777 777777`), only its type `placeholder`."""
     parts = phone_components(text, region)
     if parts is None:
         return {}, None
     number = str(parts["e164"])
+    if parts["placeholder"]:  # `(202) 555-0142`: its area says nothing of its holder
+        reason = f"{number} is reserved for fiction or typed as a filler; no one answers it"
+        return {f"{column}_type": Candidate("placeholder", "phone", 1.0, reason)}, None
     country = parts["country"]
     zones = tuple(str(z) for z in parts["timezones"])
     found: dict[str, Candidate] = {}
