@@ -234,3 +234,5 @@ def test_a_phone_extension_is_no_part_of_the_number() -> None:
     phones = fields.FieldSpec("phone", "phone", "phone")
     typed = ["415-555-2671 x123", "(415) 555-2671 ext. 12", "+1 415 555 2671, Ext 9", "#4"]
     assert fields.normalize_values(phones, typed) == ["4155552671"] * 3 + [None]
+    padded = " " * 100_000 + "415-555-2671 ext. 12"  # only the end is searched for one
+    assert fields.phone_form(padded) == "4155552671"

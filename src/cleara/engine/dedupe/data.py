@@ -204,7 +204,7 @@ def placeholder_values(fields: Sequence[FieldData]) -> list[list[str]]:
         if known is not None:
             result[f] = sorted(value for value in field_data.uniques if known(value))
     names = [f.codes for f in fields if f.spec.type in PERSON_NAME_TYPES]
-    identifying = [f for f, data in enumerate(fields) if data.spec.type in PLACEHOLDER_TYPES]
+    identifying = [f for f, each in enumerate(fields) if each.spec.type in PLACEHOLDER_TYPES]
     every_code = [fields[f].codes for f in identifying]
     for number, f in enumerate(identifying):
         field_data = fields[f]

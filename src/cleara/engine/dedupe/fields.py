@@ -107,7 +107,9 @@ _FREE_TEXT_DISTINCT = 50  # ... and few
 _SPACES = re.compile(r"\s+")
 _PUNCTUATION = re.compile(r"[^\w\s@.+-]", re.UNICODE)
 _DIGITS = re.compile(r"\D+")
-_EXTENSION = re.compile(r"\s*(?:[,;]\s*)?(?:e?xt(?:ension)?\.?|x|#)\s*\d{1,6}\s*$", re.IGNORECASE)
+_EXTENSION = re.compile(r"(?:[,;]\s*)?(?:e?xt(?:ension)?\.?|x|#)\s*\d{1,6}\s*$", re.IGNORECASE)
+_EXTENSION_TAIL = 24  # the characters an extension may take at the end: searched alone, so
+# that a long value cannot make the search quadratic
 
 
 @dataclass(frozen=True, slots=True)
@@ -647,7 +649,9 @@ def phone_form(text: str, trunk: str = "0") -> str | None:
     (`x 12`, `ext. 12`, `#12`) is no part of the number. Fictional numbers stay whole, with
     their country code, for the filler test (`data.known_filler_test`)."""
     if "x" in text or "X" in text or "#" in text:  # `ext. 12`, `x12`, `#12`: not the number
-        text = _EXTENSION.sub("", text)
+        start = max(len(text) - _EXTENSION_TAIL, 0)
+        extension = _EXTENSION.search(text, start)
+        text = text[: extension.start()] if extension else text
     digits = _DIGITS.sub("", text)
     international = text.lstrip().startswith("+")
     fictional = phone.fictional_from_digits(digits, international=international)
