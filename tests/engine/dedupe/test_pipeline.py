@@ -217,9 +217,11 @@ def test_one_match_among_many_labels_cannot_test_a_classifier() -> None:
     assert {tuple(sorted(pair, key=int)) for pair in matched(result)} == duplicates
 
 
-def test_repeated_ids_are_rejected() -> None:
-    with pytest.raises(InputError, match="repeated"):
-        dedupe([{"id": 1, "n": "a"}, {"id": 1, "n": "b"}], id_field="id")
+def test_repeated_ids_are_rejected_by_value_and_rows() -> None:
+    records = [{"id": 1, "n": "a"}, {"id": 2, "n": "b"}, {"id": "1", "n": "c"}]
+    with pytest.raises(InputError, match=r"repeats the value '1' \(first at row 0\)") as error:
+        dedupe(records, id_field="id")
+    assert error.value.row == 2
 
 
 def test_people_of_one_home_are_not_merged() -> None:

@@ -363,9 +363,22 @@ def record_ids(
     missing = next((i for i, value in enumerate(ids) if value is None or value == ""), None)
     if missing is not None:
         raise InputError(f"{table}: the id field {id_field!r} is empty", row=missing)
-    if len(set(map(_id_key, ids))) != len(ids):
-        raise InputError(f"{table}: the id field {id_field!r} has repeated values")
+    _reject_repeated_ids(ids, id_field, table)
     return ids
+
+
+def _reject_repeated_ids(ids: Sequence[JsonScalar], id_field: str, table: str) -> None:
+    """An InputError naming the first repeated id and the rows that hold it."""
+    first_row: dict[str, int] = {}
+    for row, value in enumerate(ids):
+        key = _id_key(value)
+        if key in first_row:
+            raise InputError(
+                f"{table}: the id field {id_field!r} repeats the value {value!r} "
+                f"(first at row {first_row[key]})",
+                row=row,
+            )
+        first_row[key] = row
 
 
 def _id_key(value: JsonScalar) -> str:
