@@ -131,7 +131,21 @@ def test_a_household_class_needs_personal_and_home_fields() -> None:
 
     assert fs.home_fields(dataset(["first_name", "phone", "city"])) == [False, True, True]
     assert fs.home_fields(dataset(["full_name", "phone"])) == [False, True]
-    assert fs.home_fields(dataset(["company", "phone", "city"])) == [False, False, False]
+    assert fs.home_fields(dataset(["last_name", "phone", "city"])) == [False, False, False]
+
+
+def test_organizations_at_one_site_share_its_fields_not_a_phone() -> None:
+    def dataset(types: list[str]) -> Dataset:
+        fields = [encode_field(FieldSpec(t, "code", t), ["x", "y"], embed=False) for t in types]
+        return Dataset([0, 1], 2, False, fields)
+
+    suppliers = dataset(["company", "street_address", "city", "phone", "url"])
+    assert fs.home_fields(suppliers) == [False, True, True, False, False]
+    assert fs.is_organizations(["company", "street_address", "city", "phone", "url"])
+    products = ["text", "company", "currency_amount"]  # a brand, no site: a product table
+    assert not fs.is_organizations(products)
+    assert fs.home_fields(dataset(products)) == [False, False, False]
+    assert not fs.is_organizations(["company", "full_name", "email"])  # contacts: people
 
 
 def test_a_stored_model_keeps_its_household_class() -> None:

@@ -236,3 +236,42 @@ def test_a_phone_extension_is_no_part_of_the_number() -> None:
     assert fields.normalize_values(phones, typed) == ["4155552671"] * 3 + [None]
     padded = " " * 100_000 + "415-555-2671 ext. 12"  # only the end is searched for one
     assert fields.phone_form(padded) == "4155552671"
+
+
+@pytest.mark.parametrize(
+    ("url", "form"),
+    [
+        ("https://www.acme.com/", "acme.com"),
+        ("acme.com", "acme.com"),
+        ("HTTP://WWW.Acme.com:80/About/?utm_source=x#top", "acme.com/about"),
+        ("www2.acme.co.uk", "acme.co.uk"),
+        ("https://linkedin.com/in/ann-lee/", "linkedin.com/in/ann-lee"),
+        ("  ", None),
+    ],
+)
+def test_web_addresses_compare_without_scheme_www_and_query(url: str, form: str | None) -> None:
+    assert fields.url_form(url) == form
+
+
+def test_url_and_company_columns_get_their_typed_forms() -> None:
+    website = fields.FieldSpec("website", fields.kind_of_type("url"), "url")
+    assert fields.normalize_values(website, ["https://www.acme.com/", "acme.com", None]) == [
+        "acme.com",
+        "acme.com",
+        None,
+    ]
+    company = fields.FieldSpec("company", fields.kind_of_type("company"), "company")
+    names = ["Acme Corporation", "ACME Corp.", "Acme", "Ltd.", "N/A"]
+    among_organizations = fields.normalize_values(company, names, company_forms=True)
+    assert among_organizations == ["acme", "acme", "acme", "ltd", None]
+    # a maker in a product table keeps its legal form
+    assert fields.normalize_values(company, names)[:2] == ["acme corporation", "acme corp."]
+
+
+def test_company_names_lose_their_legal_form_in_tables_of_organizations_only() -> None:
+    def specs(*types: str) -> list[fields.FieldSpec]:
+        return [fields.FieldSpec(t, fields.kind_of_type(t), t) for t in types]
+
+    assert fields.company_forms_apply(specs("company", "street_address", "phone"))
+    assert not fields.company_forms_apply(specs("text", "company", "percentage"))  # beers
+    assert not fields.company_forms_apply(specs("company", "first_name", "email"))  # contacts

@@ -301,6 +301,23 @@ def test_addresses_stored_in_the_old_spelling_are_read_in_the_new_one() -> None:
     assert outcome.matched_ids == ["1"]
 
 
+def test_company_names_stored_with_their_legal_form_are_read_without_it() -> None:
+    records = [
+        {"id": "1", "company": "Acme Corporation", "city": "Springfield", "phone": "2174320199"},
+        {"id": "2", "company": "Globex GmbH", "city": "Berlin", "phone": "+49 30 1234567"},
+        {"id": "3", "company": "Globex", "city": "Berlin", "phone": "030 1234567"},
+    ]
+    state = MatchIndex.from_result(dedupe(records, id_field="id")).to_state()
+    company = [f["name"] for f in state["fields"]].index("company")
+    assert state["values"][company][0] == "acme"
+    state["values"][company][0] = "acme corporation"  # as an index of forms 3 stored it
+    state["forms"] = 3
+    index = MatchIndex.from_state(state)
+    assert index.values[company][0] == "acme"
+    arriving = {"company": "ACME Corp.", "city": "Springfield", "phone": "217-432-0199"}
+    assert index.match([arriving], ids=["n"])[0].matched_ids == ["1"]
+
+
 @pytest.mark.parametrize("table", ["people", "catalogue"])
 def test_indexing_many_records_at_once_equals_adding_them_one_by_one(table: str) -> None:
     if table == "people":

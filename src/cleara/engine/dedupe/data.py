@@ -21,6 +21,7 @@ from cleara.engine.dedupe.fields import (
     ADDRESS_TYPES,
     FieldSpec,
     address_words,
+    company_forms_apply,
     is_embedded,
     normalize_column,
 )
@@ -148,9 +149,10 @@ def build_dataset(
     right_rows = right_rows or []
     all_rows = [*rows, *right_rows]
     fields = []
+    company_forms = company_forms_apply(specs)
     for spec in specs:
         values = spec.values(rows) + spec.values(right_rows, right=True)
-        normalized, settings = normalize_column(spec, values, options)
+        normalized, settings = normalize_column(spec, values, options, company_forms=company_forms)
         fields.append(encode_field(spec, normalized, embed=embed))
         fields[-1].settings = settings
     for f, placeholders in enumerate(placeholder_values(fields)):

@@ -34,6 +34,13 @@ from numpy.typing import NDArray
 
 from cleara.engine.dedupe.compare import Comparison, compare, level_counts
 from cleara.engine.dedupe.data import Dataset, FloatArray, IntArray
+from cleara.engine.dedupe.fields import (
+    HOME_TYPES,
+    PERSONAL_TYPES,
+    SITE_TYPES,
+    is_organizations,
+    is_people,
+)
 from cleara.engine.table import InputError
 
 TF_KINDS = frozenset({"name", "text", "long_text", "code"})
@@ -53,29 +60,14 @@ _MAX_MOVED = 0.5
 CAPPED_PRIOR = 0.99
 """A match rate this close to its bound (`max_prior`) counts as bounded."""
 
-HOME_TYPES = frozenset(
-    {
-        "last_name",
-        "street_address",
-        "address",
-        "address_line2",
-        "city",
-        "county",
-        "state",
-        "postal_code",
-        "phone",
-    }
-)
-"""Semantic types that people of one home share."""
-PERSONAL_TYPES = frozenset(
-    {"first_name", "middle_name", "full_name", "date_of_birth", "email", "national_id"}
-)
-"""Semantic types that tell people of one home apart (a full name by its first name)."""
 SHARED_PERSONAL_TYPES = frozenset({"date_of_birth"})
 """Personal types that people of one home may still share (twins' birth date): the household
 class learns how often they agree, where other personal fields agree as random records do."""
 MOVED_TYPES = HOME_TYPES - {"last_name"}
 """Semantic types that change when a person moves."""
+SHARED_ORGANIZATION_TYPES = frozenset({"company", "url"})
+"""Fields that neighbours may still share, and that their class learns: sister companies
+carry one name stem (`Miller Logistics`, `Miller Consulting`) and often one group website."""
 IDENTIFIER_TYPES = frozenset({"email", "date_of_birth", "national_id"})
 """Personal types that stay with a person who moves: the candidates that agree on one tell how
 many duplicates moved."""
@@ -343,7 +335,8 @@ def fit(
     a guess (an e-mail column alone: 0.846 -> 0.818).
     """
     model = fit_candidates(data, comparison, max_iterations=max_iterations, tolerance=tolerance)
-    people = any(f.spec.type in PERSONAL_TYPES for f in data.fields)
+    types = [f.spec.type for f in data.fields]
+    people = is_people(types) or is_organizations(types)
     several = len(data.fields) > 1  # one field's m is a guess: see `fit_candidates`
     if people and several and data.size >= ALL_PAIRS_MIN_RECORDS and len(comparison):
         model.pair_share = min(1.0, len(comparison) / max(all_pairs(data), 1.0))
@@ -384,10 +377,8 @@ def fit_candidates(
     model.home = home_fields(data)
     model.household = min(_INITIAL_HOUSEHOLD, cap) if any(model.home) else 0.0
     if any(model.home):
-        model.household_levels = [
-            list(u[f]) if f_data.spec.type in SHARED_PERSONAL_TYPES else []
-            for f, f_data in enumerate(data.fields)
-        ]
+        shared = _shared_in_class([f.spec.type for f in data.fields])
+        model.household_levels = [list(u[f]) if shared[f] else [] for f in range(len(u))]
     if len(comparison) == 0 or not data.fields:
         return model
     patterns, counts = level_patterns(comparison.levels)
@@ -422,12 +413,23 @@ def moved_fields(data: Dataset) -> list[bool]:
 
 def home_fields(data: Dataset) -> list[bool]:
     """Per field, whether people of one home share it; all False unless the table also has a
-    field that tells such people apart (a household class needs both kinds)."""
+    field that tells such people apart (a household class needs both kinds). In a table of
+    organizations (`is_organizations`) the class stands for organizations at one site: they
+    share its address, city, state and postal code, not a phone."""
     types = [f.spec.type for f in data.fields]
+    if is_organizations(types):
+        return [t in SITE_TYPES for t in types]
     home = [t in HOME_TYPES for t in types]
     if not any(t in PERSONAL_TYPES for t in types):
         return [False] * len(types)
     return home
+
+
+def _shared_in_class(types: list[str]) -> list[bool]:
+    """Per field, whether the household class learns its levels (twins' birth dates; sister
+    companies' names and websites) rather than agreeing on it as random records do."""
+    shared = SHARED_ORGANIZATION_TYPES if is_organizations(types) else SHARED_PERSONAL_TYPES
+    return [t in shared for t in types]
 
 
 _SESSION_MAX_U = 0.01  # a field is distinctive when random records rarely agree on it exactly

@@ -24,6 +24,7 @@ from cleara.engine.dedupe.golden import is_recency_header
 from cleara.engine.fields import phone
 from cleara.engine.fields.address import DIRECTIONALS, street_suffixes, unit_designators
 from cleara.engine.fields.base import FieldOptions, JsonScalar, as_text, is_null
+from cleara.engine.fields.company import company_words
 from cleara.engine.fields.country import region_option
 from cleara.engine.fields.name import given_and_family
 from cleara.engine.fields.registry import get_field
@@ -40,6 +41,49 @@ FREE_TEXT_KINDS: tuple[str, ...] = ("text", "long_text")
 ADDRESS_TYPES = frozenset({"address", "street_address"})
 """Semantic types compared in one spelling of street words (`address_words`) and whose
 house numbers must agree in long text (`compare._long_text`)."""
+
+
+HOME_TYPES = frozenset(
+    {
+        "last_name",
+        "street_address",
+        "address",
+        "address_line2",
+        "city",
+        "county",
+        "state",
+        "postal_code",
+        "phone",
+    }
+)
+"""Semantic types that people of one home share."""
+PERSONAL_TYPES = frozenset(
+    {"first_name", "middle_name", "full_name", "date_of_birth", "email", "national_id"}
+)
+"""Semantic types that tell people of one home apart (a full name by its first name)."""
+ORGANIZATION_TYPES = frozenset({"company"})
+"""Semantic types that name an organization: with a site or contact field, a table of them
+is scored as a table of people is (all-pair rates; a class for neighbours, see
+`fellegi_sunter.home_fields`), and its names are compared without their legal form."""
+SITE_TYPES = HOME_TYPES - {"last_name", "phone"}
+"""Semantic types that organizations at one site (an office building, a business park) share."""
+_CONTACT_TYPES = SITE_TYPES | {"phone", "email", "url"}
+
+
+def is_people(types: list[str]) -> bool:
+    """A table of people: a field that tells one person from another (`PERSONAL_TYPES`)."""
+    return any(t in PERSONAL_TYPES for t in types)
+
+
+def is_organizations(types: list[str]) -> bool:
+    """A table of organizations (suppliers, customers' companies), not of people or products:
+    a company name and a site or contact field (address, city, phone, e-mail, website).
+    Product tables name makers and brands with no address or phone."""
+    return (
+        not is_people(types)
+        and any(t in ORGANIZATION_TYPES for t in types)
+        and any(t in _CONTACT_TYPES for t in types)
+    )
 
 
 def is_embedded(spec: FieldSpec) -> bool:
@@ -462,14 +506,32 @@ def fold(text: str) -> str:
 
 
 def normalize_values(
-    spec: FieldSpec, values: Sequence[JsonScalar], options: FieldOptions | None = None
+    spec: FieldSpec,
+    values: Sequence[JsonScalar],
+    options: FieldOptions | None = None,
+    *,
+    company_forms: bool = False,
 ) -> list[str | None]:
-    """Each value in comparison form (None for nulls), cleaned once per distinct value."""
-    return normalize_column(spec, values, options)[0]
+    """Each value in comparison form (None for nulls), cleaned once per distinct value.
+    `company_forms`: company names without their legal form, as in a table of organizations
+    (`company_forms_apply`)."""
+    return normalize_column(spec, values, options, company_forms=company_forms)[0]
+
+
+def company_forms_apply(specs: Sequence[FieldSpec]) -> bool:
+    """Whether company names are compared without their legal form: in a table of
+    organizations, where the name says which company a record is. In a product table a
+    maker's name is shared by its products (Beer's breweries); there, legal forms set aside
+    made more of one brewery's beers agree, and test F1 fell by a pair (90.3 -> 87.5)."""
+    return is_organizations([spec.type for spec in specs])
 
 
 def normalize_column(
-    spec: FieldSpec, values: Sequence[JsonScalar], options: FieldOptions | None = None
+    spec: FieldSpec,
+    values: Sequence[JsonScalar],
+    options: FieldOptions | None = None,
+    *,
+    company_forms: bool = False,
 ) -> tuple[list[str | None], dict[str, Any]]:
     """`normalize_values`, and the column's settings (`column_settings`) they were read with."""
     codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
@@ -484,6 +546,8 @@ def normalize_column(
     trunk = "0"
     if spec.type == "time":
         forms = clock_forms(distinct)
+    elif spec.type == "url":
+        forms = {value: url_form(as_text(value)) for value in distinct}
     elif spec.kind == "phone":
         region = phone_column_region(distinct, options)
         trunk = phone.trunk_prefix(region)
@@ -503,7 +567,7 @@ def normalize_column(
             if result.valid and result.value is not None:
                 cleaned = result.value
         form = _comparison_form(spec.kind, as_text(cleaned), trunk)
-        forms[value] = address_words(form) if form and spec.type in ADDRESS_TYPES else form
+        forms[value] = typed_form(spec, form, company_forms=company_forms)
     lookup = np.array([*(forms.get(u) for u in uniques.tolist()), None], dtype=object)
     normalized: list[str | None] = lookup[codes].tolist()  # code -1 (None, NaN): the None
     return normalized, column_settings(options)
@@ -606,6 +670,36 @@ _PLAIN_FORMS = {
     "date": _plain_date,
     "postal_code": _plain_postal_code,
 }
+
+
+def typed_form(spec: FieldSpec, form: str | None, *, company_forms: bool = False) -> str | None:
+    """A kind's comparison form refined for the column's type: addresses in one spelling
+    of street words and, with `company_forms`, company names without their legal form
+    (`company_words`)."""
+    if not form:
+        return form
+    if spec.type in ADDRESS_TYPES:
+        return address_words(form)
+    if company_forms and spec.type in ORGANIZATION_TYPES:
+        return company_words(form) or None
+    return form
+
+
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://")
+_WWW = re.compile(r"^www\d?\.")
+_DEFAULT_PORT = re.compile(r":(?:80|443)(?=/|$)")
+
+
+def url_form(text: str) -> str | None:
+    """A web address's comparison form: lower case, without its scheme, `www.`, default
+    port, query, fragment and trailing slash, so that `https://www.acme.com/` and `acme.com`
+    agree while `linkedin.com/in/ann` and `linkedin.com/in/bob` do not."""
+    text = text.strip().lower()
+    text = _SCHEME.sub("", text, count=1)
+    for mark in ("#", "?"):
+        text = text.split(mark, 1)[0]
+    text = _WWW.sub("", _DEFAULT_PORT.sub("", text, count=1), count=1)
+    return text.rstrip("/") or None
 
 
 def address_words(text: str) -> str:

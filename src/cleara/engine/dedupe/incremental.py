@@ -36,18 +36,29 @@ from cleara.engine.dedupe.data import (
     phonetic_key,
 )
 from cleara.engine.dedupe.embeddings import available as embeddings_available
-from cleara.engine.dedupe.fields import ADDRESS_TYPES, FieldSpec, address_words, normalize_values
+from cleara.engine.dedupe.fields import (
+    ADDRESS_TYPES,
+    ORGANIZATION_TYPES,
+    FieldSpec,
+    address_words,
+    company_forms_apply,
+    normalize_values,
+)
 from cleara.engine.dedupe.pipeline import DedupeResult
 from cleara.engine.dedupe.text_neighbours import TextIndex, searchable_kinds
 from cleara.engine.fields.base import FieldOptions, JsonScalar
+from cleara.engine.fields.company import company_words
 from cleara.engine.table import InputError
 
 STATE_VERSION = 1
-FORMS_VERSION = 3
+FORMS_VERSION = 4
 """Comparison forms of the stored values; 2: addresses in one spelling (`address_words`);
-3: phones by their national significant number (`fields.phone_form`). Stored phones of an
-older index keep their last ten digits as typed, which no longer agree with new records'
-numbers of other than ten national digits typed with their country code: rebuild it."""
+3: phones by their national significant number (`fields.phone_form`); 4: company names
+without their legal form (`company_words`, applied to older indexes' names on loading) and
+web addresses without scheme and `www.` (`fields.url_form`). Stored phones of an index
+before 3 keep their last ten digits as typed, which no longer agree with new records'
+numbers of other than ten national digits typed with their country code, and stored web
+addresses of one before 4 their old form: rebuild it."""
 EMBEDDING_SIZE = 384
 MAX_BRIDGE_PAIRS = 10_000
 """Two clusters a new record joins are merged only if scoring all their pairs stays cheap."""
@@ -278,9 +289,14 @@ class MatchIndex:
             raise InputError("give one id per record")
         self._check_new_ids(ids)
         rows = [self._by_field_name(record, row) for row, record in enumerate(records)]
+        company_forms = company_forms_apply(self.specs)
         normalized = [
             _without_known_fillers(
-                spec, normalize_values(spec, spec.values(rows), FieldOptions(**settings)), fillers
+                spec,
+                normalize_values(
+                    spec, spec.values(rows), FieldOptions(**settings), company_forms=company_forms
+                ),
+                fillers,
             )
             for spec, settings, fillers in zip(
                 self.specs, self.settings, self.placeholders, strict=True
@@ -492,12 +508,7 @@ class MatchIndex:
         if state.get("embedded") and embeddings_available():
             for f in state["embedded"]:
                 index.embedded[int(f)] = True
-        values = state["values"]
-        if state.get("forms", 1) < 2:  # addresses were stored before they had one spelling
-            values = [
-                [address_words(v) if v and spec.type in ADDRESS_TYPES else v for v in column]
-                for spec, column in zip(specs, values, strict=True)
-            ]
+        values = _stored_forms(specs, state["values"], int(state.get("forms", 1)))
         index._add_all(state["ids"], [list(column) for column in values], state["clusters"])
         index._next_cluster = max(index._next_cluster, int(state.get("next_cluster", 0)))
         return index
@@ -505,6 +516,21 @@ class MatchIndex:
     def cluster_members(self) -> dict[int, list[JsonScalar]]:
         """Cluster id -> member ids."""
         return {c: [self.ids[p] for p in members] for c, members in self.members.items()}
+
+
+def _stored_forms(
+    specs: list[FieldSpec], values: list[list[str | None]], version: int
+) -> list[list[str | None]]:
+    """Stored values in today's comparison forms, where an older form can be converted:
+    addresses in one spelling (before 2), company names without their legal form (before 4)."""
+    converted = []
+    for spec, column in zip(specs, values, strict=True):
+        if version < 2 and spec.type in ADDRESS_TYPES:
+            column = [address_words(v) if v else v for v in column]
+        if version < 4 and spec.type in ORGANIZATION_TYPES and company_forms_apply(specs):
+            column = [(company_words(v) or None) if v else v for v in column]
+        converted.append(list(column))
+    return converted
 
 
 def _without_known_fillers(
