@@ -5,9 +5,10 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+import pytest
 from people import PEOPLE
 
-from cleara.engine.dedupe.compare import FEATURES, compare, distinct_pairs
+from cleara.engine.dedupe.compare import FEATURES, compare, distinct_pairs, words_conflict
 from cleara.engine.dedupe.data import Dataset, build_dataset, encode_field
 from cleara.engine.dedupe.fellegi_sunter import level_patterns
 from cleara.engine.dedupe.fields import FieldSpec, plan_fields
@@ -111,3 +112,38 @@ def test_long_addresses_with_other_house_numbers_are_at_most_somewhat_similar() 
         assert levels[0] == next_door  # another house in the same street and ZIP code
         assert levels[1] == levels[2] == 1  # the same house: a unit more, no ZIP code
         assert levels[3] == 1  # the house number mistyped
+
+
+def test_company_names_with_conflicting_words_are_different_among_organizations() -> None:
+    names: list[str | None] = [
+        "votec metals", "votec supply", "votec metal", "votec", "hars logistics",
+        "hart logistics", "smith bros", "smith brothers",
+    ]  # fmt: skip
+    left = np.array([0, 0, 0, 4, 6], dtype=np.int64)
+    right = np.array([1, 2, 3, 5, 7], dtype=np.int64)
+    company = FieldSpec("company", "text", "company")
+    city = FieldSpec("city", "text", "city")
+    for with_city, sisters in ((True, 3), (False, 2)):  # a product table's maker: as before
+        fields = [encode_field(company, names, embed=False)]
+        if with_city:
+            fields.append(encode_field(city, ["x"] * len(names), embed=False))
+        levels = compare(Dataset(list(range(8)), 8, False, fields), left, right).levels[:, 0]
+        assert levels[0] == sisters  # `metals` / `supply`: sister companies
+        assert levels[1] < 3  # a typo
+        assert levels[2] < 3  # a word left out
+        assert levels[3] < 3  # `hars` / `hart`: one edit
+        assert levels[4] < 3  # an abbreviation
+
+
+@pytest.mark.parametrize(
+    ("one", "other", "conflict"),
+    [
+        ("quatri supply", "quatri electric", True),
+        ("initech", "initrode", True),
+        ("acme intl", "acme international", False),
+        ("ixvex nor", "ixvexnor", False),
+        ("smith jones", "jones smith", False),
+    ],
+)
+def test_words_conflict(one: str, other: str, conflict: bool) -> None:
+    assert words_conflict(one, other) is conflict

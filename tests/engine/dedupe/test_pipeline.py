@@ -626,7 +626,8 @@ def test_suppliers_match_across_legal_forms_and_sister_companies_stay_apart(seed
     # not at all and the website in any form; sister companies of one name stem share a city,
     # often an address or a group website. Before company names lost their legal form, web
     # addresses their scheme and `www.`, and organizations at one site had a class of their
-    # own, F1 was 0.71 / 0.61 here (precision 0.55 / 0.44).
+    # own, F1 was 0.71 / 0.61 here (precision 0.55 / 0.44); before names with conflicting
+    # words (`votec metals` / `votec supply`) were different, 0.97 / 0.89.
     from bench.company_data import generate
 
     rows = generate(600, seed=seed)
@@ -636,7 +637,7 @@ def test_suppliers_match_across_legal_forms_and_sister_companies_stay_apart(seed
     result = dedupe(rows, id_field="id")
     found = len(result.pairs)
     true = sum(1 for p in result.pairs if entity[p.left_id] == entity[p.right_id])
-    assert 2 * true / (found + _true_pairs(entity)) > 0.85
+    assert 2 * true / (found + _true_pairs(entity)) > 0.99
     assert result.stats["household_rate"] > 0
 
 

@@ -13,12 +13,12 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 from rapidfuzz import fuzz
-from rapidfuzz.distance import OSA, JaroWinkler
+from rapidfuzz.distance import OSA, Indel, JaroWinkler
 from rapidfuzz.process import cpdist
 
 from cleara.engine.dedupe.arrays import sorted_unique
 from cleara.engine.dedupe.data import Dataset, FieldData, IntArray
-from cleara.engine.dedupe.fields import ADDRESS_TYPES
+from cleara.engine.dedupe.fields import ADDRESS_TYPES, ORGANIZATION_TYPES, company_forms_apply
 from cleara.engine.fields.name import are_nicknames
 
 LEVELS: dict[str, tuple[str, ...]] = {
@@ -93,8 +93,11 @@ def compare(data: Dataset, left: IntArray, right: IntArray, *, features: bool = 
     columns: list[NDArray[np.float32]] = []
     names: list[str] = []
     owners: list[int] = []
+    organizations = company_forms_apply([f.spec for f in data.fields])
     for index, field_data in enumerate(data.fields):
         field_levels, field_features = compare_field(field_data, left, right, features=features)
+        if organizations and field_data.spec.type in ORGANIZATION_TYPES:
+            _company_words_conflict(field_data, left, right, field_levels)
         levels[:, index] = field_levels
         for feature_name, values in field_features.items():
             columns.append(values)
@@ -209,6 +212,66 @@ def compare_field(
     if kind == "name" and data.spec.type == "first_name":
         levels[_nicknames(data, a, b, differ & (levels > 2))] = 2
     return levels, found
+
+
+def _company_words_conflict(
+    data: FieldData, left: IntArray, right: IntArray, levels: NDArray[np.int8]
+) -> None:
+    """Company names that each hold a word the other lacks in any close form are different
+    companies, however alike their letters (`votec metals` / `votec supply`, `hall pharma` /
+    `hall labs`: sister companies, which Jaro-Winkler put at "similar" by their shared
+    stem). A typo (`wilkerosn`), an abbreviation (`intl`, `bros`) or a word one name leaves
+    out (`acme` / `acme logistics`) is no conflict."""
+    a, b = data.codes[left], data.codes[right]
+    rows = (a >= 0) & (b >= 0) & (a != b) & (levels < len(LEVELS["text"]) - 1)
+    if not rows.any():
+        return
+    ua, ub, inverse = distinct_pairs(a[rows], b[rows], len(data.uniques))
+    uniques = data.uniques
+    conflict = np.fromiter(
+        (
+            words_conflict(uniques[x], uniques[y])
+            for x, y in zip(ua.tolist(), ub.tolist(), strict=True)
+        ),
+        dtype=bool,
+        count=len(ua),
+    )
+    spread = np.zeros(len(left), dtype=bool)
+    spread[rows] = conflict if inverse is None else conflict[inverse]
+    levels[spread] = len(LEVELS["text"]) - 1
+
+
+def words_conflict(one: str, other: str) -> bool:
+    """Each name holds a word that no word of the other is close to (`_close_words`)."""
+    if one.replace(" ", "") == other.replace(" ", ""):
+        return False
+    words, others = one.split(" "), other.split(" ")
+    return any(not any(_close_words(w, o) for o in others) for w in words) and any(
+        not any(_close_words(o, w) for w in words) for o in others
+    )
+
+
+_CLOSE_WORDS = 0.8
+_TYPO_WORD = 4  # words this long or longer are close at one edit (`hart` / `hars`)
+
+
+def _close_words(one: str, other: str) -> bool:
+    """One word, a typo of it (one edit in a word of four or more letters, or Indel
+    similarity 0.8), or an abbreviation of it: a prefix (`tech`) or its letters in order
+    with the same first letter (`intl`, `bros`)."""
+    if one == other:
+        return True
+    short, long = sorted((one, other), key=len)
+    if short[:1] == long[:1] and (long.startswith(short) or _subsequence(short, long)):
+        return True
+    if len(short) >= _TYPO_WORD and OSA.distance(one, other, score_cutoff=1) <= 1:
+        return True
+    return bool(Indel.normalized_similarity(one, other) >= _CLOSE_WORDS)
+
+
+def _subsequence(short: str, long: str) -> bool:
+    letters = iter(long)
+    return all(ch in letters for ch in short)
 
 
 def _nicknames(
