@@ -6,6 +6,7 @@ pairs with equal values are exact without any string work.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -224,21 +225,7 @@ def _company_words_conflict(
     out (`acme` / `acme logistics`) is no conflict."""
     a, b = data.codes[left], data.codes[right]
     rows = (a >= 0) & (b >= 0) & (a != b) & (levels < len(LEVELS["text"]) - 1)
-    if not rows.any():
-        return
-    ua, ub, inverse = distinct_pairs(a[rows], b[rows], len(data.uniques))
-    uniques = data.uniques
-    conflict = np.fromiter(
-        (
-            words_conflict(uniques[x], uniques[y])
-            for x, y in zip(ua.tolist(), ub.tolist(), strict=True)
-        ),
-        dtype=bool,
-        count=len(ua),
-    )
-    spread = np.zeros(len(left), dtype=bool)
-    spread[rows] = conflict if inverse is None else conflict[inverse]
-    levels[spread] = len(LEVELS["text"]) - 1
+    levels[_pairs_where(words_conflict, data, a, b, rows)] = len(LEVELS["text"]) - 1
 
 
 def words_conflict(one: str, other: str) -> bool:
@@ -279,20 +266,28 @@ def _nicknames(
 ) -> NDArray[np.bool_]:
     """Of `rows`, those whose two given names are a name and its nickname or two nicknames of
     one name (`William` / `Bill`): as close as a phonetic match, not different names."""
+    return _pairs_where(are_nicknames, data, a, b, rows)
+
+
+def _pairs_where(
+    test: Callable[[str, str], bool],
+    data: FieldData,
+    a: NDArray[np.int32],
+    b: NDArray[np.int32],
+    rows: NDArray[np.bool_],
+) -> NDArray[np.bool_]:
+    """Of `rows`, those whose two values pass `test`, run once per distinct value pair."""
     result = np.zeros(len(a), dtype=bool)
     if not rows.any():
         return result
     ua, ub, inverse = distinct_pairs(a[rows], b[rows], len(data.uniques))
     uniques = data.uniques
-    related = np.fromiter(
-        (
-            are_nicknames(uniques[x], uniques[y])
-            for x, y in zip(ua.tolist(), ub.tolist(), strict=True)
-        ),
+    passed = np.fromiter(
+        (test(uniques[x], uniques[y]) for x, y in zip(ua.tolist(), ub.tolist(), strict=True)),
         dtype=bool,
         count=len(ua),
     )
-    result[rows] = related if inverse is None else related[inverse]
+    result[rows] = passed if inverse is None else passed[inverse]
     return result
 
 
