@@ -268,10 +268,10 @@ def test_url_and_company_columns_get_their_typed_forms() -> None:
     assert fields.normalize_values(company, names)[:2] == ["acme corporation", "acme corp."]
 
 
-def test_company_names_lose_their_legal_form_in_tables_of_organizations_only() -> None:
+def test_company_names_lose_their_legal_form_where_a_site_or_contact_field_is() -> None:
     def specs(*types: str) -> list[fields.FieldSpec]:
         return [fields.FieldSpec(t, fields.kind_of_type(t), t) for t in types]
 
     assert fields.company_forms_apply(specs("company", "street_address", "phone"))
+    assert fields.company_forms_apply(specs("company", "first_name", "email"))  # contacts
     assert not fields.company_forms_apply(specs("text", "company", "percentage"))  # beers
-    assert not fields.company_forms_apply(specs("company", "first_name", "email"))  # contacts

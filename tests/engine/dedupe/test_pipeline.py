@@ -667,3 +667,26 @@ def test_suppliers_by_name_and_site_alone_keep_matches_with_a_typo_in_the_name()
     entity = {str(i): row["entity_id"] for i, row in enumerate(rows)}
     true = sum(1 for p in result.pairs if entity[str(p.left_id)] == entity[str(p.right_id)])
     assert 2 * true / (len(result.pairs) + _true_pairs(entity)) > 0.98
+
+
+def test_a_vendor_list_with_contact_people_compares_company_names_as_suppliers_do() -> None:
+    # A contact person's name makes the table one of people (the household class, the
+    # all-pairs rate); its company names still lose their legal form and conflicting words
+    # still tell sister companies apart. Before: F1 0.916 (precision 0.85).
+    import random
+
+    from bench.company_data import generate
+    from faker import Faker
+
+    rows = generate(600, seed=1)
+    fake, rng = Faker(), random.Random(5)
+    fake.seed_instance(5)
+    contact: dict[str, str] = {}
+    for row in rows:
+        if row["entity_id"] not in contact or rng.random() < 0.5:  # another contact
+            contact[row["entity_id"]] = fake.name()
+        row["contact"] = contact[row["entity_id"]]
+    entity = {str(i): row.pop("entity_id") for i, row in enumerate(rows)}
+    result = dedupe(rows)
+    true = sum(1 for p in result.pairs if entity[str(p.left_id)] == entity[str(p.right_id)])
+    assert 2 * true / (len(result.pairs) + _true_pairs(entity)) > 0.95
