@@ -147,3 +147,16 @@ def test_company_names_with_conflicting_words_are_different_among_organizations(
 )
 def test_words_conflict(one: str, other: str, conflict: bool) -> None:
     assert words_conflict(one, other) is conflict
+
+
+def test_long_company_names_with_conflicting_words_are_at_long_texts_last_level() -> None:
+    names: list[str | None] = [
+        "northern atlantic shipping and freight forwarding",
+        "northern atlantic shipping and freight consulting",
+    ]
+    company = FieldSpec("company", "long_text", "company")
+    city = FieldSpec("city", "text", "city")
+    fields = [encode_field(spec, column, embed=False)
+              for spec, column in ((company, names), (city, ["x", "x"]))]  # fmt: skip
+    levels = compare(Dataset([0, 1], 2, False, fields), np.array([0]), np.array([1])).levels
+    assert levels[0, 0] == 4  # "different", not long text's "somewhat similar"

@@ -94,10 +94,10 @@ def compare(data: Dataset, left: IntArray, right: IntArray, *, features: bool = 
     columns: list[NDArray[np.float32]] = []
     names: list[str] = []
     owners: list[int] = []
-    organizations = company_forms_apply([f.spec for f in data.fields])
+    company_rules = company_forms_apply([f.spec for f in data.fields])
     for index, field_data in enumerate(data.fields):
         field_levels, field_features = compare_field(field_data, left, right, features=features)
-        if organizations and field_data.spec.type in ORGANIZATION_TYPES:
+        if company_rules and field_data.spec.type in ORGANIZATION_TYPES:
             _company_words_conflict(field_data, left, right, field_levels)
         levels[:, index] = field_levels
         for feature_name, values in field_features.items():
@@ -223,9 +223,10 @@ def _company_words_conflict(
     `hall labs`: sister companies, which Jaro-Winkler put at "similar" by their shared
     stem). A typo (`wilkerosn`), an abbreviation (`intl`, `bros`) or a word one name leaves
     out (`acme` / `acme logistics`) is no conflict."""
+    different = len(LEVELS[data.spec.kind]) - 1  # a long name is long text: its own levels
     a, b = data.codes[left], data.codes[right]
-    rows = (a >= 0) & (b >= 0) & (a != b) & (levels < len(LEVELS["text"]) - 1)
-    levels[_pairs_where(words_conflict, data, a, b, rows)] = len(LEVELS["text"]) - 1
+    rows = (a >= 0) & (b >= 0) & (a != b) & (levels < different)
+    levels[_pairs_where(words_conflict, data, a, b, rows)] = different
 
 
 def words_conflict(one: str, other: str) -> bool:

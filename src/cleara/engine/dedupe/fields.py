@@ -62,9 +62,10 @@ PERSONAL_TYPES = frozenset(
 )
 """Semantic types that tell people of one home apart (a full name by its first name)."""
 ORGANIZATION_TYPES = frozenset({"company"})
-"""Semantic types that name an organization: with a site or contact field, a table of them
-is scored as a table of people is (all-pair rates; a class for neighbours, see
-`fellegi_sunter.home_fields`), and its names are compared without their legal form."""
+"""Semantic types that name an organization. Beside a site or contact field, their names are
+compared without their legal form (`company_forms_apply`) and, in a table without people,
+the table is scored as one of people is (all-pair rates; a class for neighbours, see
+`fellegi_sunter.home_fields`)."""
 SITE_TYPES = HOME_TYPES - {"last_name", "phone"}
 """Semantic types that organizations at one site (an office building, a business park) share."""
 _CONTACT_TYPES = SITE_TYPES | {"phone", "email", "url"}
@@ -513,8 +514,8 @@ def normalize_values(
     company_forms: bool = False,
 ) -> list[str | None]:
     """Each value in comparison form (None for nulls), cleaned once per distinct value.
-    `company_forms`: company names without their legal form, as in a table of organizations
-    (`company_forms_apply`)."""
+    `company_forms`: company names without their legal form, as where `company_forms_apply`
+    says so."""
     return normalize_column(spec, values, options, company_forms=company_forms)[0]
 
 
