@@ -160,3 +160,11 @@ def test_long_company_names_with_conflicting_words_are_at_long_texts_last_level(
               for spec, column in ((company, names), (city, ["x", "x"]))]  # fmt: skip
     levels = compare(Dataset([0, 1], 2, False, fields), np.array([0]), np.array([1])).levels
     assert levels[0, 0] == 4  # "different", not long text's "somewhat similar"
+
+
+def test_names_of_many_unshared_words_are_not_judged() -> None:
+    # Garbage of thousands of words: judging it would take millions of word comparisons.
+    one = " ".join(f"w{i}x" for i in range(3000))
+    other = " ".join(f"w{i}y" for i in range(3000))
+    assert not words_conflict(one, other)
+    assert words_conflict("w1x w2x", "w1y w2y")  # the same words, judged when few

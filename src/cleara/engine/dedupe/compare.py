@@ -230,13 +230,21 @@ def _company_words_conflict(
 
 
 def words_conflict(one: str, other: str) -> bool:
-    """Each name holds a word that no word of the other is close to (`_close_words`)."""
+    """Each name holds a word that no word of the other is close to (`_close_words`). Names
+    whose unshared words would take over MAX_WORD_CHECKS word comparisons (garbage values of
+    thousands of words) are not judged: no conflict."""
     if one.replace(" ", "") == other.replace(" ", ""):
         return False
-    words, others = one.split(" "), other.split(" ")
-    return any(not any(_close_words(w, o) for o in others) for w in words) and any(
-        not any(_close_words(o, w) for w in words) for o in others
+    words, others = set(one.split(" ")), set(other.split(" "))
+    own, their = words - others, others - words
+    if not own or not their or len(own) * len(others) + len(their) * len(words) > MAX_WORD_CHECKS:
+        return False
+    return any(not any(_close_words(w, o) for o in others) for w in own) and any(
+        not any(_close_words(o, w) for w in words) for o in their
     )
+
+
+MAX_WORD_CHECKS = 10_000
 
 
 _CLOSE_WORDS = 0.8
