@@ -265,6 +265,7 @@ def test_fast_path_agrees_with_nameparser(text: str) -> None:
 @settings(max_examples=200)
 @given(st.text(max_size=40))
 @example("ßß 0")  # an organization: capitals would turn `ßß` into `SSSS`, a person
+@example(":,A,0")  # `0` read as a suffix, then as a name word in `A : 0`
 def test_any_text_gives_a_result_and_valid_values_are_stable(text: str) -> None:
     first = FIELD.validate(text)
     if first.valid and isinstance(first.value, str):

@@ -2,7 +2,7 @@
 
 Company columns are cleaned as text; this module serves matching, where `Acme Corporation`,
 `ACME Corp.` and `Acme` are one supplier and `Globex GmbH` is `Globex Gesellschaft mit
-beschränkter Haftung`. The legal forms of about 80 countries come from cleanco's term data
+beschränkter Haftung`. The legal forms of 67 countries come from cleanco's term data
 (`cleanco.termdata`), with a few spelled-out forms it lacks; a word that is also an everyday
 word or a country (`uk`, `at`, `ok`, `private`) is not taken for one.
 """

@@ -650,7 +650,9 @@ def _validate_person(original: str, text: str, kind: Kind, options: FieldOptions
     name_words = [*parts.first, *parts.middle, *parts.last]
     if not name_words or all(_is_title_or_suffix(word) for word in name_words):
         return invalid(original, TYPE_NAME, "name_invalid", "holds only titles or suffixes")
-    if _DIGIT.search(" ".join(name_words)):
+    if _DIGIT.search(" ".join(name_words)) or any(
+        _DIGIT.search(word) and not _is_title_or_suffix(word) for word in parts.suffix
+    ):  # a suffix of digits (`Smith, John, 0`) would read as a name word once rendered
         return invalid(original, TYPE_NAME, "name_invalid", "a person's name with digits")
     value = _render_person(parts)
     confidence = _PARSER_AMBIGUITY_CONFIDENCE if parsed.ambiguous else 1.0
