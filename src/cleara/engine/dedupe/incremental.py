@@ -524,10 +524,11 @@ def _stored_forms(
     """Stored values in today's comparison forms, where an older form can be converted:
     addresses in one spelling (before 2), company names without their legal form (before 4)."""
     converted = []
+    company_forms = version < 4 and company_forms_apply(specs)
     for spec, column in zip(specs, values, strict=True):
         if version < 2 and spec.type in ADDRESS_TYPES:
             column = [address_words(v) if v else v for v in column]
-        if version < 4 and spec.type in ORGANIZATION_TYPES and company_forms_apply(specs):
+        if company_forms and spec.type in ORGANIZATION_TYPES:
             column = [(company_words(v) or None) if v else v for v in column]
         converted.append(list(column))
     return converted

@@ -11,6 +11,7 @@ Each field module (email.py, phone.py, ...) exposes a module-level `FIELD: Field
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
@@ -197,6 +198,12 @@ def is_null(value: object) -> bool:
     if isinstance(value, str):
         return is_null_text(value)
     return False
+
+
+def without_accents(text: str) -> str:
+    """Lower case without accents (`März` -> `marz`, `S.à r.l.` -> `s.a r.l.`)."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def is_null_text(text: str) -> bool:

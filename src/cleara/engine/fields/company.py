@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from cleara.engine.fields.base import without_accents
+
 _EXTRA_FORMS = (
     "public limited company", "proprietary limited", "pty", "limited liability company",
     "limited partnership", "limited liability partnership",
@@ -70,12 +72,5 @@ def legal_forms() -> frozenset[tuple[str, ...]]:
 
     terms = [t for group in terms_by_type.values() for t in group]
     terms += [t for group in terms_by_country.values() for t in group]
-    forms = {tuple(name_words(_ascii(term))) for term in [*terms, *_EXTRA_FORMS]}
+    forms = {tuple(name_words(without_accents(term))) for term in [*terms, *_EXTRA_FORMS]}
     return frozenset(f for f in forms if f and not (len(f) == 1 and f[0] in _NOT_FORMS))
-
-
-def _ascii(text: str) -> str:
-    import unicodedata
-
-    decomposed = unicodedata.normalize("NFD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))

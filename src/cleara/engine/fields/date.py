@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
@@ -37,7 +36,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Literal, NamedTuple
 
-from cleara.engine.fields.base import FieldOptions, FieldResult, FieldType, Issue
+from cleara.engine.fields.base import FieldOptions, FieldResult, FieldType, Issue, without_accents
 
 Kind = Literal["date", "datetime"]
 OrderSource = Literal["option", "evidence", "mixed", "country", "default"]
@@ -96,8 +95,7 @@ class DateColumnOptions(FieldOptions):
 
 def _fold(word: str) -> str:
     """Lower case without accents, so `März`, `marz` and `MÄRZ` compare equal."""
-    decomposed = unicodedata.normalize("NFKD", word.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return without_accents(word)
 
 
 def month_names() -> dict[str, int]:
