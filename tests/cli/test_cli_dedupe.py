@@ -78,6 +78,25 @@ def test_row_number_ids_labels_threshold_and_link(runner: CliRunner, tmp_path: P
     assert [(r["left_id"], r["right_id"]) for r in _read(pairs)] == [("2", "0")]
 
 
+def test_link_id_column_names_the_other_files_ids(runner: CliRunner, tmp_path: Path) -> None:
+    source = tmp_path / "people.csv"
+    source.write_text(PEOPLE, encoding="utf-8")
+    other = tmp_path / "other.csv"
+    other.write_text("vendor_no,full_name,mail\nV7,Mary Jones,mary@example.org\n", "utf-8")
+    pairs = tmp_path / "p.csv"
+    args = ["dedupe", str(source), "--link", str(other), "--id-column", "id"]
+    linked = runner.invoke(app, [*args, "--link-id-column", "vendor_no", "--pairs", str(pairs)])
+    assert linked.exit_code == 0, linked.output
+    assert [(r["left_id"], r["right_id"]) for r in _read(pairs)] == [("p3", "V7")]
+    missing = runner.invoke(app, args)
+    assert missing.exit_code != 0
+    assert "name its own with --link-id-column" in missing.output
+    wrong = runner.invoke(app, [*args, "--link-id-column", "vendor"])
+    assert "--link-id-column 'vendor' is not a column of" in wrong.output
+    alone = runner.invoke(app, ["dedupe", str(source), "--link-id-column", "vendor_no"])
+    assert "--link-id-column needs --link" in alone.output
+
+
 def test_every_link_turns_best_match_links_off(runner: CliRunner, tmp_path: Path) -> None:
     left, right = catalogues()  # two shops, each product in a plain and a Pro edition
     files = []

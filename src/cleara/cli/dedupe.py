@@ -31,6 +31,13 @@ def dedupe_command(
             "--id-column", help="Column holding record ids; 0-based row numbers if absent."
         ),
     ] = None,
+    link_id_column: Annotated[
+        str | None,
+        typer.Option(
+            "--link-id-column",
+            help="With --link: the id column of OTHER, where it has another name than --id-column.",
+        ),
+    ] = None,
     labels: Annotated[
         Path | None,
         typer.Option("--labels", help="CSV of known pairs: left_id,right_id,match (1/0)."),
@@ -86,14 +93,13 @@ def dedupe_command(
         parse_threshold(threshold)
         columns, rows = read_records(source)
         link_columns, link_rows = read_records(link) if link is not None else (None, None)
-        for path, names in ((source, columns), (link, link_columns)):
-            if id_column is not None and names is not None and id_column not in names:
-                raise CliError(f"--id-column {id_column!r} is not a column of {path}")
+        _check_id_columns(source, columns, id_column, link, link_columns, link_id_column)
         label_rows = _read_labels(labels) if labels is not None else None
         result = dedupe(
             rows,
             link_rows,
             id_field=id_column,
+            link_id_field=link_id_column,
             labels=label_rows,
             threshold=threshold,
             options=DedupeOptions(best_match=best_match, clean=clean),
@@ -268,6 +274,27 @@ def _id(value: Any) -> Any:
     if isinstance(value, str) and value.strip().isdigit():
         return int(value)
     return value
+
+
+def _check_id_columns(
+    source: Path,
+    columns: list[str],
+    id_column: str | None,
+    link: Path | None,
+    link_columns: list[str] | None,
+    link_id_column: str | None,
+) -> None:
+    """Each id column option names a column of its file."""
+    if link_id_column is not None and link is None:
+        raise CliError("--link-id-column needs --link")
+    if id_column is not None and id_column not in columns:
+        raise CliError(f"--id-column {id_column!r} is not a column of {source}")
+    wanted = link_id_column or id_column
+    if link is None or link_columns is None or wanted is None or wanted in link_columns:
+        return
+    option = "--link-id-column" if link_id_column else "--id-column"
+    hint = "" if link_id_column else " (name its own with --link-id-column)"
+    raise CliError(f"{option} {wanted!r} is not a column of {link}{hint}")
 
 
 def _cluster_header(link: bool) -> list[str]:

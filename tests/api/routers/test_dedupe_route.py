@@ -58,6 +58,34 @@ def test_link_records_labels_and_numeric_threshold(client: TestClient) -> None:
     assert labeled.json()["model"] == "gradient_boosting"
 
 
+def test_link_records_with_their_own_id_field(client: TestClient) -> None:
+    link = [
+        {"ref": "b1", "full_name": "Mary Jones", "mail": "mary@example.org"},
+        {"ref": "b2", "full_name": "Peter Brown", "mail": "pb@example.net"},
+        {"ref": "b3", "full_name": "Jon Smith", "mail": "jon.smith@example.com"},
+    ]
+    labels = [
+        {"left_id": "a3", "right_id": "b1", "match": True},
+        {"left_id": "a4", "right_id": "b2", "match": True},
+        {"left_id": "a1", "right_id": "b1", "match": False},
+        {"left_id": "a3", "right_id": "b2", "match": False},
+    ]
+    body = {"records": RECORDS, "link_records": link, "id_field": "id", "labels": labels}
+    response = client.post("/v1/dedupe", json={**body, "link_id_field": "ref"})
+    assert response.status_code == 200, response.text
+    pairs = {(p["left_id"], p["right_id"]) for p in response.json()["pairs"]}
+    assert {("a3", "b1"), ("a4", "b2")} <= pairs
+    members = [m for c in response.json()["clusters"] for m in c["members"]]
+    assert {"table": "link_records", "id": "b3"} in members
+    missing = client.post("/v1/dedupe", json=body)
+    assert missing.status_code == 422
+    assert missing.json()["error"]["param"] == "id_field"
+    assert "link_id_field" in missing.json()["error"]["message"]
+    wrong = client.post("/v1/dedupe", json={**body, "link_id_field": "vendor"})
+    assert wrong.json()["error"]["param"] == "link_id_field"
+    assert "link_records: no record has the id field 'vendor'" in wrong.json()["error"]["message"]
+
+
 def test_file_upload(client: TestClient) -> None:
     text = "name,email\nAnn Lee,ann@x.com\nAnne Lee,ann@x.com\nBob Stone,bob@y.org\n"
     response = client.post(
@@ -80,23 +108,30 @@ def test_best_match_links_can_be_turned_off(client: TestClient) -> None:
     assert len(every.json()["pairs"]) == 48  # and with the other edition
 
 
-def test_best_match_in_an_upload(client: TestClient) -> None:
+def test_best_match_and_the_link_id_field_in_an_upload(client: TestClient) -> None:
     left, right = catalogues()
 
-    def csv_of(rows: list[dict[str, str]]) -> bytes:
-        lines = ["id,title,brand,price"] + [",".join(r.values()) for r in rows]
+    def csv_of(rows: list[dict[str, str]], id_column: str) -> bytes:
+        lines = [f"{id_column},title,brand,price"] + [",".join(r.values()) for r in rows]
         return "\n".join(lines).encode()
 
     response = client.post(
         "/v1/dedupe",
         files={
-            "file": ("a.csv", csv_of(left), "text/csv"),
-            "link_file": ("b.csv", csv_of(right), "text/csv"),
+            "file": ("a.csv", csv_of(left, "id"), "text/csv"),
+            "link_file": ("b.csv", csv_of(right, "sku"), "text/csv"),
         },
-        data={"id_field": "id", "threshold": "0.05", "best_match": "false"},
+        data={
+            "id_field": "id",
+            "link_id_field": "sku",
+            "threshold": "0.05",
+            "best_match": "false",
+        },
     )
     assert response.status_code == 200, response.text
-    assert len(response.json()["pairs"]) == 48
+    pairs = response.json()["pairs"]
+    assert len(pairs) == 48
+    assert {p["right_id"] for p in pairs} == {r["id"] for r in right}
 
 
 def test_a_best_match_that_is_not_a_boolean_is_a_clear_error(client: TestClient) -> None:

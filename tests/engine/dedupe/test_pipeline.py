@@ -100,6 +100,21 @@ def test_two_tables_with_different_column_names() -> None:
     assert tables == {"records", "link_records"}
 
 
+def test_two_tables_with_differently_named_ids() -> None:
+    left = [{"id": r["id"], "name": f"{r['first_name']} {r['last_name']}", "email": r["email"]}
+            for r in PEOPLE]  # fmt: skip
+    right = [{"vendor_no": 1000 + i, "full_name": f"{r['first_name']} {r['last_name']}",
+              "mail": r["email"]} for i, r in enumerate(PEOPLE[::3])]  # fmt: skip
+    result = dedupe(left, right, id_field="id", link_id_field="vendor_no")
+    pairs = {(p.left_id, p.right_id) for p in result.pairs}
+    assert {(r["id"], 1000 + i) for i, r in enumerate(PEOPLE[::3])} <= pairs
+    assert "vendor_no" not in {f.right_name or f.name for f in result.fields}
+    for cluster in result.clusters:
+        assert not {"id", "vendor_no"} & set(cluster.golden)
+    with pytest.raises(InputError, match="link_records: no record has the id field 'ref'"):
+        dedupe(left, right, id_field="id", link_id_field="ref")
+
+
 def test_labels_train_a_classifier_and_set_the_threshold() -> None:
     labels = [{"left_id": a, "right_id": b, "match": True} for a, b in DUPLICATES]
     labels += [
@@ -175,7 +190,7 @@ def test_a_named_field_is_compared_even_when_empty_or_a_timestamp() -> None:
 
 
 def test_an_id_field_missing_from_one_table_is_named_as_such() -> None:
-    with pytest.raises(InputError, match="link_records: no record has the id field 'id'"):
+    with pytest.raises(InputError, match=r"'id' \(name the link records' own in link_id_field"):
         dedupe(PEOPLE, [{"ref": "x", "name": "Ann Lee"}], id_field="id")
     with pytest.raises(InputError, match=r"row 1: link_records: the id field 'id' is empty"):
         dedupe(PEOPLE, [{"id": "x", "name": "Ann Lee"}, {"name": "Bo Ray"}], id_field="id")

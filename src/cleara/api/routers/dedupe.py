@@ -69,6 +69,11 @@ class DedupeRequest(BaseModel):
     id_field: str | None = Field(
         None, description="Column holding record ids; row numbers if absent."
     )
+    link_id_field: str | None = Field(
+        None,
+        description="The id column of `link_records`, where it has another name than "
+        "`id_field`; `id_field` if absent.",
+    )
     fields: list[str | FieldIn] | None = Field(
         None, description="Columns to compare; all if absent."
     )
@@ -119,6 +124,7 @@ DEDUPE_OPENAPI_BODY = openapi_body(
     {
         "link_file": {"type": "string", "format": "binary"},
         "id_field": {"type": "string"},
+        "link_id_field": {"type": "string"},
         "fields": {"type": "string", "description": "JSON list of fields"},
         "labels": {"type": "string", "description": "JSON list of labels"},
         "threshold": {"type": "string", "description": '"auto" or a number'},
@@ -167,18 +173,21 @@ def run_dedupe(body: DedupeRequest) -> DedupeResult:
             body.records,
             body.link_records,
             id_field=body.id_field,
+            link_id_field=body.link_id_field,
             fields=fields,
             labels=labels,
             threshold=body.threshold,
             options=DedupeOptions(best_match=body.best_match, clean=body.clean),
         )
     except InputError as exc:
-        raise ApiError(422, "invalid_input", str(exc), param=_param(exc)) from None
+        raise ApiError(422, "invalid_input", str(exc), param=_param(exc, body)) from None
     return result
 
 
-def _param(exc: InputError) -> str | None:
+def _param(exc: InputError, body: DedupeRequest) -> str | None:
     reason = exc.reason
+    if "id field" in reason and reason.startswith("link_records") and body.link_id_field:
+        return "link_id_field"
     if "label" in reason:
         return "labels" + (f".{exc.row}" if exc.row is not None else "")
     if "threshold" in reason:
@@ -203,7 +212,7 @@ async def _form_payload(form: FormData) -> dict[str, Any]:
     link = form.get("link_file")
     if isinstance(link, UploadFile):
         _, payload["link_records"] = await read_uploaded_table(link, "link_file")
-    for name in ("id_field", "threshold", "best_match", "clean"):
+    for name in ("id_field", "link_id_field", "threshold", "best_match", "clean"):
         value = form.get(name)
         if isinstance(value, str) and value:
             payload[name] = _number_or_text(value) if name == "threshold" else value

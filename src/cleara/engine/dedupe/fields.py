@@ -290,9 +290,11 @@ def plan_fields(
     fields: Sequence[str | Mapping[str, Any]] | None = None,
     schema: Mapping[str, str] | None = None,
     id_field: str | None = None,
+    right_id_field: str | None = None,
 ) -> list[FieldSpec]:
-    """The fields to compare: the caller's `fields` as given, or every column but the id
-    (full names by their parts: `split_full_names`).
+    """The fields to compare: the caller's `fields` as given, or every column but the ids
+    (`right_id_field` of the link records, `id_field` if absent; full names by their parts:
+    `split_full_names`).
 
     With link records, columns of the two tables are paired by name, then by semantic type.
     """
@@ -302,7 +304,7 @@ def plan_fields(
     left_types = column_types(columns, rows, schema, id_field)
     if right_columns is None or right_rows is None:
         return split_full_names([_spec(c, t, rows, c) for c, t in left_types.items()], rows)
-    right_types = column_types(right_columns, right_rows, schema, id_field)
+    right_types = column_types(right_columns, right_rows, schema, right_id_field or id_field)
     paired = [
         _spec(left, left_types[left], rows, right)
         for left, right in pair_columns(left_types, right_types)

@@ -70,6 +70,7 @@ class DedupeOptions:
     """Settings of every stage; the defaults need no configuration."""
 
     id_field: str | None = None
+    link_id_field: str | None = None  # the link records' id field, when it has another name
     fields: tuple[str | Mapping[str, Any], ...] | None = None
     schema: Mapping[str, str] | None = None
     threshold: float | str | None = "auto"
@@ -82,6 +83,11 @@ class DedupeOptions:
     golden: bool = True
     best_match: bool = True  # when linking: a pair links only as a best candidate (best_match.py)
     clean: bool = False  # clean the records first: golden records in clean form (`clean_tables`)
+
+    @property
+    def right_id_field(self) -> str | None:
+        """The id field of the link records: `link_id_field`, or else `id_field`."""
+        return self.link_id_field or self.id_field
 
 
 @dataclass(slots=True)
@@ -235,6 +241,7 @@ def dedupe(
     link_records: Iterable[Mapping[str, Any]] | Any | None = None,
     *,
     id_field: str | None = None,
+    link_id_field: str | None = None,
     fields: Sequence[str | Mapping[str, Any]] | None = None,
     labels: Iterable[Mapping[str, Any] | Label] | None = None,
     threshold: float | str | None = "auto",
@@ -243,14 +250,17 @@ def dedupe(
 ) -> DedupeResult:
     """Find duplicate records (or, with `link_records`, matches between two tables).
 
-    `labels` are known pairs `{"left_id", "right_id", "match"}`: with them a classifier is
-    trained and the threshold maximizes F1 on them. `threshold` is "auto" or a probability.
+    `id_field` names the column of record ids (row numbers without it); `link_id_field` the
+    link records' own, where it has another name. `labels` are known pairs
+    `{"left_id", "right_id", "match"}`: with them a classifier is trained and the threshold
+    maximizes F1 on them. `threshold` is "auto" or a probability.
     """
     options = options or DedupeOptions()
     options = DedupeOptions(
         **{
             **{name: getattr(options, name) for name in DedupeOptions.__dataclass_fields__},
             "id_field": id_field or options.id_field,
+            "link_id_field": link_id_field or options.link_id_field,
             "fields": tuple(fields) if fields else options.fields,
             "threshold": threshold if threshold != "auto" else options.threshold,
             "schema": schema or options.schema,
@@ -290,10 +300,10 @@ def clean_tables(
 
     counts = {"changed_values": 0, "problems": 0}
     cleaned_tables: list[Table] = []
-    for source in (table, link_table):
+    for source, id_field in ((table, options.id_field), (link_table, options.right_id_field)):
         if source is None:
             continue
-        columns = tuple(c for c in source.columns if c != options.id_field)
+        columns = tuple(c for c in source.columns if c != id_field)
         schema = {c: t for c, t in (options.schema or {}).items() if c in columns}
         result = clean(
             source.rows,
@@ -322,10 +332,13 @@ def prepare(
         fields=options.fields,
         schema=options.schema,
         id_field=options.id_field,
+        right_id_field=options.right_id_field,
     )
     left_ids = record_ids(rows, options.id_field, "records")
     right_ids = (
-        record_ids(right_rows, options.id_field, "link_records") if right_rows is not None else None
+        record_ids(right_rows, options.right_id_field, "link_records")
+        if right_rows is not None
+        else None
     )
     embed = _use_embeddings(options.embeddings, specs)
     field_options = FieldOptions(country=options.country.upper() if options.country else None)
@@ -359,7 +372,8 @@ def record_ids(
         return list(range(len(rows)))
     ids = [row.get(id_field) for row in rows]
     if rows and not any(id_field in row for row in rows):
-        raise InputError(f"{table}: no record has the id field {id_field!r}")
+        hint = " (name the link records' own in link_id_field)" if table == "link_records" else ""
+        raise InputError(f"{table}: no record has the id field {id_field!r}{hint}")
     missing = next((i for i, value in enumerate(ids) if value is None or value == ""), None)
     if missing is not None:
         raise InputError(f"{table}: the id field {id_field!r} is empty", row=missing)
@@ -897,7 +911,9 @@ def _clusters(
     golden_columns = list(columns)
     if link_table is not None:
         golden_columns += [c for c in link_table.columns if c not in golden_columns]
-    golden_columns = [c for c in golden_columns if c != options.id_field]
+    golden_columns = [
+        c for c in golden_columns if c not in (options.id_field, options.right_id_field)
+    ]
     rules = survivorship.rules_for(golden_columns)
     filler_fields = [  # per field with fillers: its column, and which records hold one
         (f.spec.column, held.tolist()) for f in data.fields if (held := f.filler_rows) is not None
