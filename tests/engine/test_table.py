@@ -44,6 +44,14 @@ def test_a_single_mapping_is_rejected():
         to_table({"a": 1})
 
 
+@pytest.mark.parametrize("value", [None, 7])
+def test_a_value_that_is_no_list_is_named(value):
+    with pytest.raises(
+        InputError, match=f"list of records \\(objects\\), got {type(value).__name__}"
+    ):
+        to_table(value)
+
+
 def test_non_mapping_rows_are_rejected():
     with pytest.raises(InputError, match="expected an object"):
         to_table([{"a": 1}, ["x"]])

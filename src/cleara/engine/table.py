@@ -65,6 +65,8 @@ def to_table(data: Iterable[Mapping[str, Any]] | Any) -> Table:
     else:
         if isinstance(data, Mapping | str | bytes):
             raise InputError("expected a list of records (objects), not a single value")
+        if not isinstance(data, Iterable):
+            raise InputError(f"expected a list of records (objects), got {type(data).__name__}")
         raw_rows = data
         columns = []
     return _collect(raw_rows, columns)

@@ -169,6 +169,7 @@ def test_explanations_carry_per_field_contributions() -> None:
         ({"threshold": 2}, "between 0 and 1"),
         ({"threshold": "high"}, "threshold"),
         ({"fields": ["nope"]}, "fields names"),
+        ({"fields": [3]}, "each entry is a column name or"),
         ({"labels": [{"left_id": "a", "right_id": "zz", "match": True}]}, "unknown id"),
     ],
 )

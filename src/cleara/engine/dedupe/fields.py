@@ -331,6 +331,10 @@ def _caller_field(
 ) -> FieldSpec:
     if isinstance(entry, str):
         entry = {"name": entry}
+    if not isinstance(entry, Mapping):
+        raise InputError(
+            f"fields: each entry is a column name or {{'name', 'type'?, 'right'?}}, got {entry!r}"
+        )
     name = entry.get("name")
     if not isinstance(name, str) or name not in columns:
         raise InputError(f"fields names a column the records lack: {name!r}")
