@@ -91,6 +91,11 @@ def test_errors_exit_2_with_file_and_line(runner: CliRunner, tmp_path: Path) -> 
     result = runner.invoke(app, ["clean", str(_write(tmp_path)), "--schema", str(bad_schema)])
     assert result.exit_code == 2
     assert "schema.json" in result.output
+    for content, message in (("[" * 100_000, "nested too deeply"), ("\udcff", "not UTF-8")):
+        bad_schema.write_bytes(content.encode("utf-8", "surrogateescape"))
+        result = runner.invoke(app, ["clean", str(_write(tmp_path)), "--schema", str(bad_schema)])
+        assert result.exit_code == 2
+        assert message in result.output
     parquet_to_stdout = runner.invoke(
         app, ["clean", str(_write(tmp_path)), "--output-format", "parquet"]
     )

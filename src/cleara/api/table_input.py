@@ -38,6 +38,8 @@ def parse_json_model(raw: bytes, model: type[Model]) -> Model:
         payload = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ApiError(400, "invalid_json", f"Request body is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise ApiError(400, "invalid_json", "Request body is nested too deeply.") from None
     return validate_model(payload, model)
 
 
@@ -56,7 +58,7 @@ def json_field(raw: object, name: str) -> dict[str, Any] | None:
         return None
     try:
         value = json.loads(str(raw))
-    except ValueError:
+    except (ValueError, RecursionError):
         raise ApiError(400, "invalid_json", f"`{name}` is not valid JSON.", param=name) from None
     if not isinstance(value, dict):
         raise ApiError(422, "validation_error", f"`{name}` must be a JSON object.", param=name)

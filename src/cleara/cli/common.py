@@ -179,6 +179,10 @@ def load_schema_file(path: Path | None) -> dict[str, str] | None:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as error:
         raise CliError(f"{path}, line {error.lineno}: invalid JSON: {error.msg}") from None
+    except UnicodeDecodeError:
+        raise CliError(f"{path}: not UTF-8 text") from None
+    except RecursionError:
+        raise CliError(f"{path}: invalid JSON: nested too deeply") from None
     try:
         return column_types(raw)
     except ValueError as error:

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 
+import pytest
 from fastapi.testclient import TestClient
 
 RECORDS = [
@@ -92,10 +93,9 @@ def test_too_many_records_is_413(client: TestClient, settings) -> None:
     assert str(settings.max_records) in error["message"]
 
 
-def test_malformed_json_is_400(client: TestClient) -> None:
-    response = client.post(
-        "/v1/clean", content=b"{not json", headers={"content-type": "application/json"}
-    )
+@pytest.mark.parametrize("body", [b"{not json", b"[" * 100_000 + b"]" * 100_000])
+def test_malformed_json_is_400(client: TestClient, body: bytes) -> None:
+    response = client.post("/v1/clean", content=body, headers={"content-type": "application/json"})
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "invalid_json"
 

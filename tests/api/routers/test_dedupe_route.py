@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from fastapi.testclient import TestClient
 from people import catalogues
 
@@ -132,6 +133,20 @@ def test_best_match_and_the_link_id_field_in_an_upload(client: TestClient) -> No
     pairs = response.json()["pairs"]
     assert len(pairs) == 48
     assert {p["right_id"] for p in pairs} == {r["id"] for r in right}
+
+
+@pytest.mark.parametrize("value", ["[oops", "[" * 100_000])
+def test_a_form_field_that_is_not_json_is_a_clear_error(client: TestClient, value: str) -> None:
+    response = client.post(
+        "/v1/dedupe",
+        files={"file": ("a.csv", b"name\nAnn\nBob\n", "text/csv")},
+        data={"labels": value},
+    )
+    assert response.status_code == 400, response.text
+    assert response.json()["error"] == response.json()["error"] | {
+        "code": "invalid_json",
+        "param": "labels",
+    }
 
 
 def test_a_best_match_that_is_not_a_boolean_is_a_clear_error(client: TestClient) -> None:

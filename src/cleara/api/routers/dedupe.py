@@ -221,7 +221,7 @@ async def _form_payload(form: FormData) -> dict[str, Any]:
         if isinstance(value, str) and value:
             try:
                 payload[name] = json.loads(value)
-            except ValueError:
+            except (ValueError, RecursionError):
                 raise ApiError(
                     400, "invalid_json", f"`{name}` is not valid JSON.", param=name
                 ) from None
