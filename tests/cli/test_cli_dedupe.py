@@ -97,6 +97,59 @@ def test_link_id_column_names_the_other_files_ids(runner: CliRunner, tmp_path: P
     assert "--link-id-column needs --link" in alone.output
 
 
+def test_fields_schema_and_country(runner: CliRunner, tmp_path: Path) -> None:
+    source = tmp_path / "people.csv"
+    source.write_text(
+        "id,name,email,code\n"
+        "q1,Ann Lee,ann@x.com,06 12 34 56 78\n"
+        "q2,Ann Lee,zed@y.org,0612345678\n"
+        "q3,Bob Ray,bob@z.net,0687654321\n"
+        "q4,Cy Day,cy@w.com,0611111111\n",
+        encoding="utf-8",
+    )
+    pairs = tmp_path / "p.csv"
+    for fields, expected in (("name,email,code", []), ("name", [("q1", "q2")])):
+        args = ["dedupe", str(source), "--id-column", "id", "--fields", fields]
+        result = runner.invoke(app, [*args, "--pairs", str(pairs)])
+        assert result.exit_code == 0, result.output
+        assert [(r["left_id"], r["right_id"]) for r in _read(pairs)] == expected
+    schema = tmp_path / "schema.json"
+    schema.write_text('{"code": "phone"}', encoding="utf-8")
+    golden = tmp_path / "g.csv"
+    phones = []
+    typed = ["--schema", str(schema)]
+    for options in ([], [*typed, "-c", "fr"], [*typed, "-c", "NL"]):
+        args = ["dedupe", str(source), "--id-column", "id", "--clean", "--fields", "name"]
+        result = runner.invoke(app, [*args, *options, "--golden", str(golden)])
+        assert result.exit_code == 0, result.output
+        phones.append(_read(golden)[0]["code"])
+    assert phones[1:] == ["+33612345678", "+31612345678"]
+    assert not phones[0].startswith("+")
+    for bad, message in (
+        (["--fields", "name,"], "--fields: '' is not COLUMN or COLUMN=OTHER_COLUMN"),
+        (["--fields", "nom"], "fields names a column the records lack: 'nom'"),
+        (["--country", "France"], "--country must be an ISO alpha-2 code"),
+    ):
+        result = runner.invoke(app, ["dedupe", str(source), *bad])
+        assert result.exit_code == 2
+        assert message in result.output
+
+
+def test_fields_pair_columns_of_two_files(runner: CliRunner, tmp_path: Path) -> None:
+    source = tmp_path / "people.csv"
+    source.write_text(PEOPLE, encoding="utf-8")
+    other = tmp_path / "other.csv"
+    other.write_text("ref,label\nr1,Mary Jones\nr2,Peter Brown\n", encoding="utf-8")
+    pairs = tmp_path / "p.csv"
+    args = ["dedupe", str(source), "--link", str(other), "--id-column", "id"]
+    result = runner.invoke(
+        app,
+        [*args, "--link-id-column", "ref", "--fields", "name=label", "--pairs", str(pairs)],
+    )
+    assert result.exit_code == 0, result.output
+    assert [(r["left_id"], r["right_id"]) for r in _read(pairs)] == [("p3", "r1"), ("p4", "r2")]
+
+
 def test_every_link_turns_best_match_links_off(runner: CliRunner, tmp_path: Path) -> None:
     left, right = catalogues()  # two shops, each product in a plain and a Pro edition
     files = []

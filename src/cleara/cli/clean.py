@@ -10,6 +10,7 @@ import typer
 from cleara.cli.common import (
     CliError,
     FormatOption,
+    checked_country,
     load_schema_file,
     output_target,
     progress_bar,
@@ -21,9 +22,7 @@ from cleara.cli.common import (
 def _options(**values: Any) -> Any:
     from cleara.engine.clean import CleanOptions
 
-    country = values["country"]
-    if country is not None and (len(country) != 2 or not country.isalpha()):
-        raise CliError(f"--country must be an ISO alpha-2 code like US, got {country!r}")
+    country = checked_country(values["country"])
     choices = {
         "phone_format": ("e164", "international", "national"),
         "invalid": ("keep", "null"),
@@ -37,7 +36,7 @@ def _options(**values: Any) -> Any:
     columns = values.pop("columns")
     return CleanOptions(
         columns=tuple(c.strip() for c in columns.split(",")) if columns else None,
-        **{**values, "country": country.upper() if country else None},
+        **{**values, "country": country},
     )
 
 

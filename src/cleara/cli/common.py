@@ -169,6 +169,13 @@ def write_json_lines(records: Iterable[Mapping[str, Any]], *, stream: TextIO | N
     return count
 
 
+def checked_country(country: str | None) -> str | None:
+    """The `--country` option upper-cased; a CliError unless it is two letters."""
+    if country is not None and (len(country) != 2 or not country.isalpha()):
+        raise CliError(f"--country must be an ISO alpha-2 code like US, got {country!r}")
+    return country.upper() if country else None
+
+
 def load_schema_file(path: Path | None) -> dict[str, str] | None:
     """Column types from a JSON schema file (flat or Cleara's mapping form), or None."""
     from cleara.engine.schema.types import column_types

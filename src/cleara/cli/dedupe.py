@@ -11,7 +11,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cleara.cli.common import CliError, report_errors, stderr_console
+from cleara.cli.common import (
+    CliError,
+    checked_country,
+    load_schema_file,
+    report_errors,
+    stderr_console,
+)
 
 if TYPE_CHECKING:
     from cleara.engine.dedupe.incremental import MatchIndex
@@ -45,6 +51,24 @@ def dedupe_command(
     threshold: Annotated[
         str, typer.Option("--threshold", help='"auto" or a match probability between 0 and 1.')
     ] = "auto",
+    fields: Annotated[
+        str | None,
+        typer.Option(
+            "--fields",
+            help="Comma-separated columns to compare (all by default); with --link, "
+            "COLUMN=OTHER_COLUMN pairs a column with OTHER's of another name.",
+        ),
+    ] = None,
+    schema: Annotated[
+        Path | None,
+        typer.Option("--schema", help='JSON file of column types, e.g. {"Tel.": "phone"}.'),
+    ] = None,
+    country: Annotated[
+        str | None,
+        typer.Option(
+            "--country", "-c", help="Default country (ISO alpha-2) of phones, dates and addresses."
+        ),
+    ] = None,
     best_match: Annotated[
         bool,
         typer.Option(
@@ -91,6 +115,10 @@ def dedupe_command(
 
     with report_errors():
         parse_threshold(threshold)
+        options = DedupeOptions(
+            best_match=best_match, clean=clean, country=checked_country(country)
+        )
+        column_schema = load_schema_file(schema)
         columns, rows = read_records(source)
         link_columns, link_rows = read_records(link) if link is not None else (None, None)
         _check_id_columns(source, columns, id_column, link, link_columns, link_id_column)
@@ -100,9 +128,11 @@ def dedupe_command(
             link_rows,
             id_field=id_column,
             link_id_field=link_id_column,
+            fields=_parse_fields(fields),
             labels=label_rows,
             threshold=threshold,
-            options=DedupeOptions(best_match=best_match, clean=clean),
+            schema=column_schema,
+            options=options,
         )
         if pairs is not None:
             _write_csv(
@@ -274,6 +304,19 @@ def _id(value: Any) -> Any:
     if isinstance(value, str) and value.strip().isdigit():
         return int(value)
     return value
+
+
+def _parse_fields(text: str | None) -> list[str | dict[str, str]] | None:
+    """`--fields`: column names, each alone or as COLUMN=OTHER_COLUMN."""
+    if text is None:
+        return None
+    entries: list[str | dict[str, str]] = []
+    for entry in (e.strip() for e in text.split(",")):
+        name, equals, right = (part.strip() for part in entry.partition("="))
+        if not name or (equals and not right):
+            raise CliError(f"--fields: {entry!r} is not COLUMN or COLUMN=OTHER_COLUMN")
+        entries.append({"name": name, "right": right} if equals else name)
+    return entries
 
 
 def _check_id_columns(

@@ -135,6 +135,35 @@ def test_best_match_and_the_link_id_field_in_an_upload(client: TestClient) -> No
     assert {p["right_id"] for p in pairs} == {r["id"] for r in right}
 
 
+def test_schema_and_country_reach_the_cleaned_golden_records(client: TestClient) -> None:
+    records = [
+        {"id": "q1", "name": "Ann Lee", "code": "06 12 34 56 78"},
+        {"id": "q2", "name": "Ann Lee", "code": "0612345678"},
+        {"id": "q3", "name": "Bob Ray", "code": "0687654321"},
+    ]
+    body = {"records": records, "id_field": "id", "clean": True, "schema": {"code": "phone"}}
+    phones = []
+    for country in ("fr", "NL"):
+        response = client.post("/v1/dedupe", json={**body, "country": country})
+        assert response.status_code == 200, response.text
+        cluster = next(c for c in response.json()["clusters"] if "q1" in c["members"])
+        phones.append(cluster["golden"]["code"])
+        fields = {f["name"]: f for f in response.json()["fields"]}
+        assert fields["code"]["type"] == "phone"
+    assert phones == ["+33612345678", "+31612345678"]
+    upload = client.post(
+        "/v1/dedupe",
+        files={"file": ("a.csv", b"id,code\nq1,0612345678\nq2,06 12 34 56 78\n", "text/csv")},
+        data={"id_field": "id", "clean": "true", "schema": '{"code": "phone"}', "country": "fr"},
+    )
+    assert upload.status_code == 200, upload.text
+    assert upload.json()["clusters"][0]["golden"]["code"] == "+33612345678"
+    for bad, param in (({"schema": {"code": "fon"}}, "schema"), ({"country": "France"}, "country")):
+        response = client.post("/v1/dedupe", json={**body, **bad})
+        assert response.status_code == 422, response.text
+        assert response.json()["error"]["param"] == param
+
+
 @pytest.mark.parametrize("value", ["[oops", "[" * 100_000])
 def test_a_form_field_that_is_not_json_is_a_clear_error(client: TestClient, value: str) -> None:
     response = client.post(

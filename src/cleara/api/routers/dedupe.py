@@ -23,6 +23,7 @@ from cleara.api.table_input import (
 )
 from cleara.engine.dedupe.pipeline import DedupeOptions, DedupeResult, dedupe
 from cleara.engine.fields.base import JsonScalar
+from cleara.engine.schema.types import column_types
 from cleara.engine.table import InputError
 from cleara.settings import Settings
 
@@ -60,7 +61,9 @@ class FieldIn(BaseModel):
 
 
 class DedupeRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [_EXAMPLE]})
+    model_config = ConfigDict(
+        extra="forbid", populate_by_name=True, json_schema_extra={"examples": [_EXAMPLE]}
+    )
 
     records: list[dict[str, JsonScalar]]
     link_records: list[dict[str, JsonScalar]] | None = Field(
@@ -79,6 +82,17 @@ class DedupeRequest(BaseModel):
     )
     labels: list[LabelIn] | None = Field(
         None, description="Known pairs; with them a classifier is trained."
+    )
+    schema_: dict[str, Any] | None = Field(
+        None,
+        alias="schema",
+        description='Column types: `{"col": "phone"}` or the schema-detect mapping; '
+        "detected where absent.",
+    )
+    country: str | None = Field(
+        None,
+        pattern=r"^[A-Za-z]{2}$",
+        description="Default country (ISO alpha-2) of phones, dates and addresses.",
     )
     threshold: Literal["auto"] | float = Field(
         "auto", description='"auto" or a match probability between 0 and 1.'
@@ -126,6 +140,8 @@ DEDUPE_OPENAPI_BODY = openapi_body(
         "id_field": {"type": "string"},
         "link_id_field": {"type": "string"},
         "fields": {"type": "string", "description": "JSON list of fields"},
+        "schema": {"type": "string", "description": "JSON object of column types"},
+        "country": {"type": "string"},
         "labels": {"type": "string", "description": "JSON list of labels"},
         "threshold": {"type": "string", "description": '"auto" or a number'},
         "best_match": {"type": "boolean"},
@@ -169,6 +185,11 @@ def run_dedupe(body: DedupeRequest) -> DedupeResult:
     )
     labels = [label.model_dump() for label in body.labels] if body.labels else None
     try:
+        schema = column_types(body.schema_) if body.schema_ is not None else None
+    except ValueError as exc:
+        raise ApiError(422, "invalid_schema", str(exc), param="schema") from None
+    country = body.country.upper() if body.country else None
+    try:
         result = dedupe(
             body.records,
             body.link_records,
@@ -177,7 +198,8 @@ def run_dedupe(body: DedupeRequest) -> DedupeResult:
             fields=fields,
             labels=labels,
             threshold=body.threshold,
-            options=DedupeOptions(best_match=body.best_match, clean=body.clean),
+            schema=schema,
+            options=DedupeOptions(best_match=body.best_match, clean=body.clean, country=country),
         )
     except InputError as exc:
         raise ApiError(422, "invalid_input", str(exc), param=_param(exc, body)) from None
@@ -212,11 +234,11 @@ async def _form_payload(form: FormData) -> dict[str, Any]:
     link = form.get("link_file")
     if isinstance(link, UploadFile):
         _, payload["link_records"] = await read_uploaded_table(link, "link_file")
-    for name in ("id_field", "link_id_field", "threshold", "best_match", "clean"):
+    for name in ("id_field", "link_id_field", "threshold", "best_match", "clean", "country"):
         value = form.get(name)
         if isinstance(value, str) and value:
             payload[name] = _number_or_text(value) if name == "threshold" else value
-    for name in ("fields", "labels"):
+    for name in ("fields", "labels", "schema"):
         value = form.get(name)
         if isinstance(value, str) and value:
             try:
