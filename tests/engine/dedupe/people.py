@@ -203,3 +203,22 @@ def spanish_people(copies: int = 10) -> list[dict[str, str]]:
 def national_copy(record: dict[str, str], suffix: str) -> dict[str, str]:
     """The record with its Spanish number in national form, under the id `<id>-<suffix>`."""
     return {**record, "id": f"{record['id']}-{suffix}", "phone": record["phone"][4:]}
+
+
+def contact_list(size: int, employers: int) -> tuple[list[dict[str, str]], dict[str, str]]:
+    """Synthetic persons (`bench.dedupe_data`, with duplicates) and their employer: company
+    and website, each shared by about size / employers colleagues."""
+    from bench.dedupe_data import generate
+
+    rng = random.Random(7)
+    forms = ["Inc", "LLC", "Ltd"]
+    firms = [(f"Firm{i} {rng.choice(forms)}", f"www.firm{i}.com") for i in range(employers)]
+    employer: dict[str, int] = {}
+    records, entity = [], {}
+    for row in generate(size, seed=3):
+        company, website = firms[employer.setdefault(row["entity_id"], rng.randrange(employers))]
+        entity[str(len(records))] = row["entity_id"]
+        records.append({"first_name": row["first_name"], "last_name": row["last_name"],
+                        "phone": row["phone"], "city": row["city"], "company": company,
+                        "website": website})  # fmt: skip
+    return records, entity

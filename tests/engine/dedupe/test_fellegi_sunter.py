@@ -34,7 +34,7 @@ def _model() -> fs.FellegiSunterModel:
 
 
 def _one_key_only_probability(model: fs.FellegiSunterModel) -> float:
-    stayed, moved, _ = fs._responsibilities(model, PATTERNS[4:5])
+    stayed, moved, _, _ = fs._responsibilities(model, PATTERNS[4:5])
     return float(stayed[0] + moved[0])
 
 
@@ -88,7 +88,7 @@ def _fitted(
 
 
 def _probability(model: fs.FellegiSunterModel, levels: tuple[int, ...]) -> float:
-    stayed, moved, _ = fs._responsibilities(model, np.array([levels], dtype=np.int8))
+    stayed, moved, _, _ = fs._responsibilities(model, np.array([levels], dtype=np.int8))
     return float(stayed[0] + moved[0])
 
 
@@ -146,6 +146,44 @@ def test_organizations_at_one_site_share_its_fields_not_a_phone() -> None:
     assert not fs.is_organizations(products)
     assert fs.home_fields(dataset(products)) == [False, False, False]
     assert not fs.is_organizations(["company", "full_name", "email"])  # contacts: people
+
+
+def test_colleagues_share_the_company_and_its_website_in_tables_of_people() -> None:
+    def dataset(types: list[str]) -> Dataset:
+        fields = [encode_field(FieldSpec(t, "code", t), ["x", "y"], embed=False) for t in types]
+        return Dataset([0, 1], 2, False, fields)
+
+    contacts = ["first_name", "last_name", "phone", "company", "url"]
+    assert fs.workplace_fields(dataset(contacts)) == [False, False, False, True, True]
+    assert fs._shared_in_class(contacts) == [False, False, False, False, True]
+    assert fs.workplace_fields(dataset(["first_name", "phone", "url"])) == []  # no company
+    assert fs.workplace_fields(dataset(["company", "city", "url"])) == []  # organizations
+    assert fs._shared_in_class(["company", "city", "url"]) == [False, False, True]
+
+
+def test_the_colleague_class_costs_the_pairs_it_explains() -> None:
+    model = _model()
+    model.workplace, model.colleagues = [False, False, True, True], 0.2
+    levels = np.array([[2, 2, 0, 0], [0, 0, 0, 0]], dtype=np.int8)
+    weights = np.log2(np.array([[0.05, 0.05, 0.9, 0.9], [0.9, 0.9, 0.9, 0.9]]) / 0.01)
+    weights[0, :2] = np.log2(0.05 / 0.98)
+    alone = fs.FellegiSunterModel.from_dict({**model.as_dict(), "colleagues": 0.0})
+    assert alone.logit(weights, levels)[0] > 0  # one company and website outweigh the names
+    colleague = model.colleague_weight(weights, levels)
+    assert colleague[0] < -10
+    logit = model.logit(weights, levels)
+    assert logit[0] < 0 < 10 < logit[1]  # other names: colleagues; every field: a match
+    stayed, _, _, coworkers = fs._responsibilities(model, levels)
+    assert coworkers[0] > 0.9 > stayed[0]
+    assert stayed[1] > 0.9
+    again = fs.FellegiSunterModel.from_dict(model.as_dict())
+    assert (again.workplace, again.colleagues) == (model.workplace, model.colleagues)
+    older = {k: v for k, v in model.as_dict().items() if k not in {"workplace", "colleagues"}}
+    assert not fs.FellegiSunterModel.from_dict(older).has_colleagues
+    with pytest.raises(InputError, match="one workplace flag per field"):
+        fs.FellegiSunterModel.from_dict({**model.as_dict(), "workplace": [True]})
+    with pytest.raises(InputError, match="colleague rate"):
+        fs.FellegiSunterModel.from_dict({**model.as_dict(), "colleagues": 1.5})
 
 
 def test_a_stored_model_keeps_its_household_class() -> None:

@@ -8,6 +8,7 @@ import pytest
 from people import (
     PEOPLE,
     catalogues,
+    contact_list,
     national_copy,
     people_with_fillers,
     people_with_housemates,
@@ -61,6 +62,20 @@ def test_state_round_trips_through_json() -> None:
     assert restored.cluster_members() == index.cluster_members()
     outcome = restored.match([dict(PEOPLE[2])], ids=["c-again"])[0]
     assert "c" in outcome.matched_ids
+
+
+def test_a_stored_index_keeps_the_colleague_class() -> None:
+    records, _ = contact_list(1000, 50)
+    index = MatchIndex.from_result(dedupe(records))
+    restored = MatchIndex.from_state(json.loads(json.dumps(index.to_state())))
+    assert restored.fs_model.has_colleagues
+    known = records[0]
+    colleague = {**known, "first_name": "Zebulon", "last_name": "Quartermaine",
+                 "phone": "999 555 0000"}  # fmt: skip
+    again, other = restored.match([dict(known), colleague], ids=["again", "colleague"])
+    assert not again.new_cluster
+    assert 0 in again.matched_ids
+    assert other.new_cluster
 
 
 def _split_smith_index() -> MatchIndex:

@@ -25,7 +25,8 @@ def explain_pairs(
     """Per pair: the model, score, base weight and each field's values, level, similarity and
     contribution (log2 Bayes factor for Fellegi-Sunter, log-odds share for the classifier);
     and the weight of each of `adjustments` (part of `total`): `household`, lost to the chance
-    that the pair is two people of one home, and `moved`, regained by the chance that its
+    that the pair is two people of one home, `colleagues`, lost to the chance that it is two
+    people of one organization, and `moved`, regained by the chance that its
     movable fields differ because the person moved."""
     adjustments = adjustments or {}
     best = _best_similarity(comparison, len(data.fields))

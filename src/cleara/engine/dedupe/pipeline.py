@@ -589,6 +589,8 @@ def _fellegi_sunter_scoring(
     info: dict[str, Any] = {"em_iterations": model.iterations, "prior": model.prior}
     if model.has_households:
         info["household_rate"] = model.household
+    if model.has_colleagues:
+        info["colleague_rate"] = model.colleagues
     scores = scorer.score(candidates)
     if threshold is None:
         threshold, info["threshold_source"] = _unsupervised_threshold(
