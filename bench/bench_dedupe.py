@@ -589,6 +589,75 @@ def bench_companies(sizes: tuple[int, ...] = (2000, 20000)) -> None:
     )  # fmt: skip
 
 
+CONTACT_COLUMNS = (
+    ("first_name", "last_name", "phone", "city", "company", "website"),
+    ("first_name", "last_name", "email", "city", "company", "website"),
+    ("first_name", "last_name", "address", "city", "company", "website"),
+    ("first_name", "last_name", "email", "company"),
+    ("first_name", "last_name", "email", "phone", "company"),
+    ("first_name", "last_name", "dob", "email", "phone", "address", "city", "state", "zip",
+     "company", "website"),
+)  # fmt: skip
+
+
+def bench_contacts(size: int = 10_000, employers: int = 500, companies: int = 2000) -> None:
+    """Contacts with their employer (`dedupe_data.with_employers`: colleagues share company
+    and website) for several column sets; then vendor lists (`company_data`) with a contact
+    person whom a copy names anew in none, 10% or half of the copies."""
+    import random
+
+    from faker import Faker
+
+    from bench.company_data import generate as suppliers
+    from bench.dedupe_data import generate, with_employers
+
+    table = []
+    persons = with_employers(generate(size, seed=3), employers)
+    for columns in CONTACT_COLUMNS:
+        rows = [{c: row[c] for c in columns} for row in persons]
+        table.append(
+            [f"{size:,} contacts, {employers} employers", ", ".join(columns),
+             *_entity_f1(rows, [row["entity_id"] for row in persons])]
+        )  # fmt: skip
+        console.print(table[-1])
+    for changed in (0.0, 0.1, 0.5):
+        rows = suppliers(companies, seed=1)
+        fake, rng = Faker(), random.Random(5)
+        fake.seed_instance(5)
+        contact: dict[str, str] = {}
+        for row in rows:
+            if row["entity_id"] not in contact or rng.random() < changed:
+                contact[row["entity_id"]] = fake.name()
+            row["contact"] = contact[row["entity_id"]]
+        entities = [row.pop("entity_id") for row in rows]
+        label = f"{companies:,} suppliers, another contact in {changed:.0%} of copies"
+        table.append([label, ", ".join(rows[0]), *_entity_f1(rows, entities)])
+        console.print(table[-1])
+    print_table(
+        "Contacts with their employer, and vendor lists with a contact (zero config)",
+        ["table", "columns", "F1", "P / R", "false pairs", "missed pairs", "s"],
+        table,
+    )
+
+
+def _entity_f1(rows: list[dict[str, Any]], entities: list[str]) -> list[Any]:
+    """`dedupe()` on the rows: pairwise F1 against the entities, precision / recall, false
+    and missed pairs, seconds."""
+    from cleara.engine.dedupe import dedupe
+
+    groups: dict[str, list[int]] = {}
+    for i, entity in enumerate(entities):
+        groups.setdefault(entity, []).append(i)
+    truth = {p for g in groups.values() for p in itertools.combinations(g, 2)}
+    started = time.perf_counter()
+    result = dedupe(rows)
+    seconds = time.perf_counter() - started
+    found = {tuple(sorted((int(p.left_id), int(p.right_id)))) for p in result.pairs}
+    f1, precision, recall = _f1(found, truth)
+    return [f"{f1:.4f}", f"{precision:.4f} / {recall:.4f}", len(found - truth),
+            len(truth - found), f"{seconds:.1f}"]  # fmt: skip
+
+
 def _stem_word(row: dict[str, Any]) -> str:
     return str(row["company"]).removeprefix("The ").split(" ")[0].lower()
 
@@ -1010,6 +1079,7 @@ def main() -> None:
             "fillers",
             "golden",
             "companies",
+            "contacts",
             "scale",
             "api",
             "embed",
@@ -1036,6 +1106,8 @@ def main() -> None:
         bench_golden()
     elif args.what == "companies":
         bench_companies()
+    elif args.what == "contacts":
+        bench_contacts()
     elif args.what == "scale":
         bench_scale([int(s) for s in args.sizes.split(",")], args.splink)
     elif args.what == "api":

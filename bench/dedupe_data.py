@@ -573,6 +573,28 @@ def generate_with_originals(
     return [row for row, _ in rows], [original for _, original in rows]
 
 
+_FIRM_WORDS = ("Apex", "Birch", "Cobalt", "Delta", "Ember", "Falcon", "Granite", "Harbor")
+_FIRM_FORMS = ("Inc", "LLC", "Ltd", "Corp")
+
+
+def with_employers(
+    rows: list[dict[str, str]], employers: int, seed: int = 7
+) -> list[dict[str, str]]:
+    """The persons with their employer: a company name and website, each shared by about
+    len(rows) / employers colleagues; an entity's copies keep its employer."""
+    rng = random.Random(seed)
+    firms = []
+    for i in range(employers):
+        word = rng.choice(_FIRM_WORDS)
+        firms.append((f"{word}{i} {rng.choice(_FIRM_FORMS)}", f"www.{word.lower()}{i}.com"))
+    employer: dict[str, int] = {}
+    result = []
+    for row in rows:
+        company, website = firms[employer.setdefault(row["entity_id"], rng.randrange(employers))]
+        result.append({**row, "company": company, "website": website})
+    return result
+
+
 def write(path: Path, rows: list[dict[str, str]]) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS)

@@ -206,19 +206,11 @@ def national_copy(record: dict[str, str], suffix: str) -> dict[str, str]:
 
 
 def contact_list(size: int, employers: int) -> tuple[list[dict[str, str]], dict[str, str]]:
-    """Synthetic persons (`bench.dedupe_data`, with duplicates) and their employer: company
-    and website, each shared by about size / employers colleagues."""
-    from bench.dedupe_data import generate
+    """Synthetic persons with their employer (`bench.dedupe_data.with_employers`): first and
+    last name, phone, city, company and website; and the entity of each record."""
+    from bench.dedupe_data import generate, with_employers
 
-    rng = random.Random(7)
-    forms = ["Inc", "LLC", "Ltd"]
-    firms = [(f"Firm{i} {rng.choice(forms)}", f"www.firm{i}.com") for i in range(employers)]
-    employer: dict[str, int] = {}
-    records, entity = [], {}
-    for row in generate(size, seed=3):
-        company, website = firms[employer.setdefault(row["entity_id"], rng.randrange(employers))]
-        entity[str(len(records))] = row["entity_id"]
-        records.append({"first_name": row["first_name"], "last_name": row["last_name"],
-                        "phone": row["phone"], "city": row["city"], "company": company,
-                        "website": website})  # fmt: skip
-    return records, entity
+    columns = ("first_name", "last_name", "phone", "city", "company", "website")
+    rows = with_employers(generate(size, seed=3), employers)
+    entity = {str(i): row["entity_id"] for i, row in enumerate(rows)}
+    return [{c: row[c] for c in columns} for row in rows], entity
