@@ -16,8 +16,9 @@ log2(1 + P(home) / P(unrelated)).
 Contacts with their employer hold colleagues: different people who agree on the company name
 and website as matches do and on everything else as random records do. Among 10,000
 contacts, a company that twenty of them share adds some 9 bits to every pair of them and its
-website as many: more than two other names and phones took away. Where a table of people has a company column, a fourth class stands for
-them, and a pair's match weight loses log2(1 + (P(home) + P(colleagues)) / P(unrelated)).
+website as many: more than two other names and phones took away. Where a table of people
+has a company column, a fourth class stands for them, and a pair's match weight loses
+log2(1 + (P(home) + P(colleagues)) / P(unrelated)).
 
 A duplicate made after its person moved disagrees on the address, city, state, ZIP and often
 the phone at once, which independent evidence would count against the match once per field.
