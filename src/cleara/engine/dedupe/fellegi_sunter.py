@@ -768,8 +768,8 @@ def _responsibilities(
         weights[present, f] = table[levels[present]]
     moved_weight = model.moved_weight(weights)
     match_odds = weights.sum(axis=1) + model.prior_weight + moved_weight
-    # Softmax over match, people of one home and unrelated (0) in base 2, shifted for
-    # stability.
+    # Softmax over match, people of one home, colleagues and unrelated (0) in base 2, shifted
+    # for stability.
     home_odds = model.household_odds(weights, patterns) if model.has_households else None
     work_odds = model.colleague_odds(weights) if model.has_colleagues else None
     top = np.maximum(match_odds, 0.0)
