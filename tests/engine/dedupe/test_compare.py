@@ -79,6 +79,21 @@ def test_first_and_last_name_the_other_way_round_count_as_typos() -> None:
     assert levels[5].tolist() == [4, -1]  # a missing name is no swap
 
 
+def test_swapped_names_with_a_nickname_count_as_swapped() -> None:
+    rows = [
+        {"first_name": "Robert", "last_name": "Hernandez"},
+        {"first_name": "Hernandez", "last_name": "Bob"},
+        {"first_name": "Hernandez", "last_name": "Rodney"},
+        {"first_name": "Hernandes", "last_name": "Bob"},
+    ]
+    specs = plan_fields(["first_name", "last_name"], rows)
+    data = build_dataset(specs, rows, list(range(len(rows))))
+    levels = compare(data, np.zeros(3, dtype=np.int64), np.arange(1, 4)).levels
+    assert levels[0].tolist() == [2, 1]  # swapped, Bob for Robert: close, and the surname
+    assert levels[1].tolist() == [4, 4]  # Rodney is not Robert
+    assert levels[2].tolist() == [4, 4]  # a nickname and a typo: two other names
+
+
 def test_a_given_name_and_its_nickname_are_close() -> None:
     rows = [
         {"first_name": "William", "last_name": "Moore"},

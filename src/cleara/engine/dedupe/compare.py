@@ -150,8 +150,9 @@ def _credit_swapped_with_a_typo(
     columns: tuple[int, int],
 ) -> None:
     """Of `rows` (both names different, not swapped exactly), those whose swapped names agree
-    exactly on one side and one edit apart on the other: the exact one counts as a typo, the
-    other as close."""
+    exactly on one side and, on the other, are one edit apart or a given name and its
+    nickname (`HERNANDEZ BOB` / `Robert Hernandez`): the exact one counts as a typo, the other
+    as close."""
     i, j = left[rows], right[rows]
     present = (
         (first_field.codes[i] >= 0)
@@ -162,11 +163,21 @@ def _credit_swapped_with_a_typo(
     rows, i, j = rows[present], i[present], j[present]
     if not len(rows):
         return
-    first_to_last = _distance(first_field.texts(i), last_field.texts(j))
-    last_to_first = _distance(last_field.texts(i), first_field.texts(j))
-    near = (np.minimum(first_to_last, last_to_first) == 0) & (
-        np.maximum(first_to_last, last_to_first) == 1
-    )
+    first_texts, last_texts = first_field.texts(j), last_field.texts(j)
+    own_first, own_last = first_field.texts(i), last_field.texts(i)
+    first_to_last = _distance(own_first, last_texts)
+    last_to_first = _distance(own_last, first_texts)
+    one_exact = np.minimum(first_to_last, last_to_first) == 0
+    far = one_exact & (np.maximum(first_to_last, last_to_first) > 1)
+    for k in np.flatnonzero(far).tolist():  # the given name's side: a nickname, at most
+        given = (
+            (own_last[k], first_texts[k])
+            if first_to_last[k] == 0
+            else (own_first[k], last_texts[k])
+        )
+        if are_nicknames(*given):
+            first_to_last[k], last_to_first[k] = min(first_to_last[k], 1), min(last_to_first[k], 1)
+    near = one_exact & (np.maximum(first_to_last, last_to_first) == 1)
     first, last = columns
     levels[rows[near], first] = np.where(first_to_last[near] == 0, 1, 2)
     levels[rows[near], last] = np.where(last_to_first[near] == 0, 1, 2)
