@@ -205,12 +205,15 @@ def national_copy(record: dict[str, str], suffix: str) -> dict[str, str]:
     return {**record, "id": f"{record['id']}-{suffix}", "phone": record["phone"][4:]}
 
 
-def contact_list(size: int, employers: int) -> tuple[list[dict[str, str]], dict[str, str]]:
+def contact_list(
+    size: int, employers: int, contact: str = "phone"
+) -> tuple[list[dict[str, str]], dict[str, str]]:
     """Synthetic persons with their employer (`bench.dedupe_data.with_employers`): first and
-    last name, phone, city, company and website; and the entity of each record."""
+    last name, `contact` (phone or e-mail), city, company and website; and the entity of each
+    record."""
     from bench.dedupe_data import generate, with_employers
 
-    columns = ("first_name", "last_name", "phone", "city", "company", "website")
+    columns = ("first_name", "last_name", contact, "city", "company", "website")
     rows = with_employers(generate(size, seed=3), employers)
     entity = {str(i): row["entity_id"] for i, row in enumerate(rows)}
     return [{c: row[c] for c in columns} for row in rows], entity

@@ -178,6 +178,14 @@ def test_the_colleague_class_costs_the_pairs_it_explains() -> None:
     assert stayed[1] > 0.9
     again = fs.FellegiSunterModel.from_dict(model.as_dict())
     assert (again.workplace, again.colleagues) == (model.workplace, model.colleagues)
+    # Among all pairs, colleagues are at least as common as random pairs of one employer:
+    # blocking finds few of them, so the candidates' rate scaled down falls short.
+    model.pair_share = 0.001
+    model.u = [list(row) for row in U]
+    model.u[2], model.u[3] = [0.003, 0.01, 0.987], [0.002, 0.01, 0.988]
+    assert model.colleague_share_of_all_pairs() == pytest.approx(0.002)
+    model.pair_share = 0.1
+    assert model.colleague_share_of_all_pairs() == pytest.approx(0.02)
     older = {k: v for k, v in model.as_dict().items() if k not in {"workplace", "colleagues"}}
     assert not fs.FellegiSunterModel.from_dict(older).has_colleagues
     with pytest.raises(InputError, match="one workplace flag per field"):

@@ -220,11 +220,18 @@ class FellegiSunterModel:
             )
         match = self.prior * self.pair_share
         home = self.household * self.pair_share if self.has_households else 0.0
-        colleagues = self.colleagues * self.pair_share if self.has_colleagues else 0.0
+        colleagues = self.colleague_share_of_all_pairs() if self.has_colleagues else 0.0
         unrelated = 1.0 - match - home - colleagues
         home_weight = math.log2(home / unrelated) if home > 0 else 0.0
         colleague_weight = math.log2(colleagues / unrelated) if colleagues > 0 else 0.0
         return math.log2(match / unrelated), home_weight, colleague_weight
+
+    def colleague_share_of_all_pairs(self) -> float:
+        """The share of all record pairs that are colleagues: the candidates' rate times
+        `pair_share`, or, where more, the share of random pairs that agree exactly on every
+        workplace field (u): blocking finds few colleagues, so the scaled rate falls short."""
+        sharing = min(self.u[f][0] for f, shared in enumerate(self.workplace) if shared)
+        return max(self.colleagues * self.pair_share, min(sharing, 0.5))
 
     def household_odds(
         self, weights: FloatArray, levels: NDArray[np.int8], *, scoring: bool = False
