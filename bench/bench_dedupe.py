@@ -604,11 +604,8 @@ def bench_contacts(size: int = 10_000, employers: int = 500, companies: int = 20
     """Contacts with their employer (`dedupe_data.with_employers`: colleagues share company
     and website) for several column sets; then vendor lists (`company_data`) with a contact
     person whom a copy names anew in none, 10% or half of the copies."""
-    import random
-
-    from faker import Faker
-
     from bench.company_data import generate as suppliers
+    from bench.company_data import with_contacts
     from bench.dedupe_data import generate, with_employers
 
     table = []
@@ -621,14 +618,7 @@ def bench_contacts(size: int = 10_000, employers: int = 500, companies: int = 20
         )  # fmt: skip
         console.print(table[-1])
     for changed in (0.0, 0.1, 0.5):
-        rows = suppliers(companies, seed=1)
-        fake, rng = Faker(), random.Random(5)
-        fake.seed_instance(5)
-        contact: dict[str, str] = {}
-        for row in rows:
-            if row["entity_id"] not in contact or rng.random() < changed:
-                contact[row["entity_id"]] = fake.name()
-            row["contact"] = contact[row["entity_id"]]
+        rows = with_contacts(suppliers(companies, seed=1), changed)
         entities = [row.pop("entity_id") for row in rows]
         label = f"{companies:,} suppliers, another contact in {changed:.0%} of copies"
         table.append([label, ", ".join(rows[0]), *_entity_f1(rows, entities)])

@@ -87,6 +87,22 @@ def generate(companies: int = 5000, seed: int = 1, dup_rate: float = 0.4) -> lis
     return rows
 
 
+def with_contacts(
+    rows: list[dict[str, Any]], changed: float, seed: int = 5
+) -> list[dict[str, Any]]:
+    """The suppliers with a contact person, whom a copy names anew with probability
+    `changed` (a vendor list with a contact column)."""
+    fake, rng = Faker(), random.Random(seed)
+    fake.seed_instance(seed)
+    contact: dict[str, str] = {}
+    result = []
+    for row in rows:
+        if row["entity_id"] not in contact or rng.random() < changed:
+            contact[row["entity_id"]] = fake.name()
+        result.append({**row, "contact": contact[row["entity_id"]]})
+    return result
+
+
 def _companies(count: int, rng: random.Random, fake: Faker) -> list[dict[str, Any]]:
     countries = list(_WEIGHTS)
     weights = list(_WEIGHTS.values())

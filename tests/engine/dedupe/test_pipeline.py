@@ -709,21 +709,11 @@ def test_colleagues_at_one_company_are_not_taken_for_one_person(contact: str, si
 
 
 def _vendor_list(companies: int, changed: float) -> tuple[list[dict[str, str]], dict[str, str]]:
-    """Suppliers (`bench.company_data`) with a contact person, whom a copy names anew with
-    probability `changed`; and the entity of each record."""
-    import random
+    """Suppliers with a contact person (`bench.company_data.with_contacts`), whom a copy
+    names anew with probability `changed`; and the entity of each record."""
+    from bench.company_data import generate, with_contacts
 
-    from bench.company_data import generate
-    from faker import Faker
-
-    rows = generate(companies, seed=1)
-    fake, rng = Faker(), random.Random(5)
-    fake.seed_instance(5)
-    contact: dict[str, str] = {}
-    for row in rows:
-        if row["entity_id"] not in contact or rng.random() < changed:
-            contact[row["entity_id"]] = fake.name()
-        row["contact"] = contact[row["entity_id"]]
+    rows = with_contacts(generate(companies, seed=1), changed)
     return rows, {str(i): row.pop("entity_id") for i, row in enumerate(rows)}
 
 
