@@ -309,7 +309,8 @@ class FellegiSunterModel:
 
     def adjustments(self, weights: FloatArray, levels: NDArray[np.int8]) -> dict[str, FloatArray]:
         """Per pair, the match weight of each class beyond match and unrelated that the model
-        has: `household` (`household_weight`) and `moved` (`moved_weight`)."""
+        has: `household` (`household_weight`), `colleagues` (`colleague_weight`) and `moved`
+        (`moved_weight`)."""
         result: dict[str, FloatArray] = {}
         if self.has_households:
             result["household"] = self.household_weight(weights, levels)
