@@ -259,21 +259,29 @@ class FellegiSunterModel:
 
     def household_weight(self, weights: FloatArray, levels: NDArray[np.int8]) -> FloatArray:
         """Per pair: -log2(1 + P(home) / P(unrelated)), the match weight the class costs."""
-        if not self.has_households:
+        home = self._scoring_home_odds(weights, levels)
+        if home is None:
             return np.zeros(len(weights), dtype=np.float64)
-        odds = self.household_odds(weights, levels, scoring=True)
-        result: FloatArray = -np.logaddexp2(0.0, odds)
+        result: FloatArray = -np.logaddexp2(0.0, home)
         return result
 
     def colleague_weight(self, weights: FloatArray, levels: NDArray[np.int8]) -> FloatArray:
         """Per pair: the match weight the colleague class costs beyond the household class's,
         so that the two add up to -log2(1 + (P(home) + P(colleagues)) / P(unrelated))."""
-        home = (
-            self.household_odds(weights, levels, scoring=True)
-            if self.has_households
-            else np.full(len(weights), -np.inf)
-        )
+        return self._colleague_cost(weights, self._scoring_home_odds(weights, levels))
+
+    def _scoring_home_odds(
+        self, weights: FloatArray, levels: NDArray[np.int8]
+    ) -> FloatArray | None:
+        return self.household_odds(weights, levels, scoring=True) if self.has_households else None
+
+    def _colleague_cost(self, weights: FloatArray, home: FloatArray | None) -> FloatArray:
+        """`colleague_weight`, given the household odds at the scoring rates (None: no
+        household class)."""
         odds = self.colleague_odds(weights, scoring=True)
+        if home is None:
+            alone: FloatArray = -np.logaddexp2(0.0, odds)
+            return alone
         result: FloatArray = np.logaddexp2(0.0, home) - np.logaddexp2(
             0.0, np.logaddexp2(home, odds)
         )
@@ -312,10 +320,11 @@ class FellegiSunterModel:
         has: `household` (`household_weight`), `colleagues` (`colleague_weight`) and `moved`
         (`moved_weight`)."""
         result: dict[str, FloatArray] = {}
-        if self.has_households:
-            result["household"] = self.household_weight(weights, levels)
+        home = self._scoring_home_odds(weights, levels)  # both classes' costs need them
+        if home is not None:
+            result["household"] = -np.logaddexp2(0.0, home)
         if self.has_colleagues:
-            result["colleagues"] = self.colleague_weight(weights, levels)
+            result["colleagues"] = self._colleague_cost(weights, home)
         if self.has_moves:
             result["moved"] = self.moved_weight(weights)
         return result
