@@ -27,6 +27,7 @@ from cleara.engine.schema.code_lists import apply_code_lists
 from cleara.engine.schema.combine import Combiner
 from cleara.engine.schema.features import feature_names, type_validity
 from cleara.engine.schema.numeric_form import apply_numeric_form
+from cleara.engine.schema.person_names import apply_person_names
 from cleara.engine.schema.table_context import apply_table_context
 from cleara.engine.schema.types import SEMANTIC_TYPES
 from cleara.engine.schema.value_model import load_value_models
@@ -219,6 +220,7 @@ def detect_columns(
     profiles = [profile_column(v) for v in values]
     checks: list[list[str]] = [[] for _ in columns]
     combined = apply_code_lists(combined, features, evidence, checks)
+    combined = apply_person_names(combined, features, evidence, values, checks)
     numbers = [p.numbers for p in profiles]
     combined = apply_numeric_form(combined, numbers, evidence, checks)
     combined, context = apply_table_context(combined, numbers)
