@@ -303,6 +303,32 @@ def test_given_and_family_come_from_the_parser_after_unicode_and_space_clean_up(
 
 
 @pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        ("Петров Иван Сергеевич", ("Иван", "Петров")),  # the order of Russian forms
+        ("Орлова Нина Леонидовна", ("Нина", "Орлова")),
+        ("Иван Сергеевич Петров", ("Иван", "Петров")),  # given name first: kept
+        ("Petrov Ivan Sergeevich", ("Ivan", "Petrov")),
+        ("Roman Arkadyevich Abramovich", ("Roman", "Abramovich")),
+        ("Mary Ann Popovich", ("Mary", "Popovich")),  # `-ovich` ends family names too
+        ("王小明", ("小明", "王")),  # Chinese: the family name first, no space
+        ("欧阳娜娜", ("娜娜", "欧阳")),  # a family name of two characters
+        ("김민준", ("민준", "김")),
+    ],
+)
+def test_family_first_names_of_other_scripts(text: str, parts: tuple[str, str]) -> None:
+    assert given_and_family(text) == parts
+
+
+def test_a_russian_name_with_its_patronymic_is_cleaned_given_name_first() -> None:
+    result = FIELD.validate("ПЕТРОВ ИВАН СЕРГЕЕВИЧ")
+    assert result.value == "Иван Сергеевич Петров"
+    assert result.components is not None
+    assert (result.components["first"], result.components["last"]) == ("Иван", "Петров")
+    assert result.components["middle"] == "Сергеевич"
+
+
+@pytest.mark.parametrize(
     ("one", "other", "related"),
     [
         ("William", "Bill", True),
