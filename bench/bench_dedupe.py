@@ -630,6 +630,34 @@ def bench_contacts(size: int = 10_000, employers: int = 500, companies: int = 20
     )
 
 
+SCRIPT_COLUMNS = (
+    ("name", "email", "phone", "city", "birth_date"),
+    ("name", "phone", "city", "birth_date"),
+    ("name", "email", "city"),
+    ("name", "phone", "city"),
+    ("name", "city", "birth_date"),
+)
+
+
+def bench_scripts(size: int = 5000) -> None:
+    """A contact list whose duplicates write the name in another script
+    (`script_data`: Cyrillic, Greek or Chinese in one record, Latin letters in the other)."""
+    from bench.script_data import generate
+
+    table = []
+    people = generate(size, seed=1)
+    for columns in SCRIPT_COLUMNS:
+        rows = [{c: row[c] for c in columns} for row in people]
+        table.append([f"{size:,} people", ", ".join(columns),
+                      *_entity_f1(rows, [row["entity_id"] for row in people])])  # fmt: skip
+        console.print(table[-1])
+    print_table(
+        "Names in two scripts (zero config)",
+        ["table", "columns", "F1", "P / R", "false pairs", "missed pairs", "s"],
+        table,
+    )
+
+
 def _entity_f1(rows: list[dict[str, Any]], entities: list[str]) -> list[Any]:
     """`dedupe()` on the rows: pairwise F1 against the entities, precision / recall, false
     and missed pairs, seconds."""
@@ -1070,6 +1098,7 @@ def main() -> None:
             "golden",
             "companies",
             "contacts",
+            "scripts",
             "scale",
             "api",
             "embed",
@@ -1098,6 +1127,8 @@ def main() -> None:
         bench_companies()
     elif args.what == "contacts":
         bench_contacts()
+    elif args.what == "scripts":
+        bench_scripts()
     elif args.what == "scale":
         bench_scale([int(s) for s in args.sizes.split(",")], args.splink)
     elif args.what == "api":

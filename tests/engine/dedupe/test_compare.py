@@ -183,3 +183,53 @@ def test_names_of_many_unshared_words_are_not_judged() -> None:
     other = " ".join(f"w{i}y" for i in range(3000))
     assert not words_conflict(one, other)
     assert words_conflict("w1x w2x", "w1y w2y")  # the same words, judged when few
+
+
+def _name_levels(pairs: list[tuple[str, str]], spec: FieldSpec) -> list[int]:
+    rows = [{spec.name: value} for pair in pairs for value in pair]
+    data = build_dataset([spec], rows, list(range(len(rows))))
+    left = np.arange(0, len(rows), 2, dtype=np.int64)
+    return compare(data, left, left + 1).levels[:, 0].tolist()  # type: ignore[no-any-return]
+
+
+def test_names_in_two_scripts_are_compared_in_latin_letters() -> None:
+    spec = FieldSpec("name", "name", "full_name")
+    levels = _name_levels(
+        [
+            ("Иван Петров", "Ivan Petrov"),
+            ("Юлия Соловьева", "Iuliia Soloveva"),  # the passport scheme
+            ("Михей Хохлов", "Mihey Hohlov"),  # `х` as `h`
+            ("Μαγδαληνή Φαρμάκη", "Magdalini Farmaki"),
+            ("Иван Петров", "Olga Smirnova"),
+            ("Иван Петров", "Иван Петрова"),  # one script: compared as written
+        ],
+        spec,
+    )
+    assert levels[:4] == [1, 1, 1, 1]  # a typo at most: the reading agrees
+    assert levels[4] == 4
+    assert levels[5] == 1
+
+
+def test_chinese_names_agree_by_their_reading() -> None:
+    spec = FieldSpec("name", "name", "last_name")
+    levels = _name_levels(
+        [("林", "张"), ("小明", "小红"), ("小明", "晓明"), ("小明", "Xiaoming"), ("李", "Lin")],
+        spec,
+    )
+    assert levels == [4, 4, 2, 1, 4]  # one sign off is another name; one reading is close
+
+
+def test_names_swapped_in_two_scripts_count_as_swapped() -> None:
+    rows = [
+        {"first_name": "Баранов", "last_name": "Виктор"},
+        {"first_name": "Viktor", "last_name": "Baranov"},
+        {"first_name": "Mihey", "last_name": "Rodionov"},
+        {"first_name": "Родионов", "last_name": "Михей"},
+        {"first_name": "Родионов", "last_name": "Петр"},
+    ]
+    specs = plan_fields(["first_name", "last_name"], rows)
+    data = build_dataset(specs, rows, list(range(len(rows))))
+    levels = compare(data, np.array([0, 2, 2]), np.array([1, 3, 4])).levels
+    assert levels[0].tolist() == [1, 1]  # swapped, the family name first, in Cyrillic
+    assert levels[1].tolist() == [1, 1]  # `Mihey` / `Михей` (`Mikhei`): one reading
+    assert levels[2].tolist() == [4, 4]  # another given name

@@ -731,3 +731,26 @@ def test_a_vendor_list_tells_sister_companies_of_one_website_apart() -> None:
     # class learns how often its records share a website: F1 0.973 -> 1.0 at 2,000 companies.
     rows, entity = _vendor_list(600, 0.1)
     assert _pairwise_f1(dedupe(rows), entity) > 0.995
+
+
+def _two_scripts(columns: tuple[str, ...]) -> tuple[list[dict[str, object]], dict[str, str]]:
+    """1,000 people of a list whose copies write the name in another script
+    (`bench.script_data`), with the given columns; and the entity of each record."""
+    from bench.script_data import generate
+
+    people = generate(1000, seed=2)
+    rows = [{c: person[c] for c in columns} for person in people]
+    return rows, {str(i): str(person["entity_id"]) for i, person in enumerate(people)}
+
+
+@pytest.mark.parametrize(
+    ("columns", "least"),
+    [
+        # Before: the names read as cities and compared as text, 0.985 and 0.357.
+        (("name", "email", "phone", "city", "birth_date"), 0.995),
+        (("name", "city", "birth_date"), 0.95),
+    ],
+)
+def test_names_written_in_two_scripts_are_matched(columns: tuple[str, ...], least: float) -> None:
+    rows, entity = _two_scripts(columns)
+    assert _pairwise_f1(dedupe(rows), entity) > least

@@ -20,6 +20,7 @@ from rapidfuzz.process import cpdist
 from cleara.engine.dedupe.arrays import sorted_unique
 from cleara.engine.dedupe.data import Dataset, FieldData, IntArray
 from cleara.engine.dedupe.fields import ADDRESS_TYPES, ORGANIZATION_TYPES, company_forms_apply
+from cleara.engine.dedupe.scripts import has_syllable_signs, latin_skeleton
 from cleara.engine.fields.name import are_nicknames
 
 LEVELS: dict[str, tuple[str, ...]] = {
@@ -152,7 +153,8 @@ def _credit_swapped_with_a_typo(
     """Of `rows` (both names different, not swapped exactly), those whose swapped names agree
     exactly on one side and, on the other, are one edit apart or a given name and its
     nickname (`HERNANDEZ BOB` / `Robert Hernandez`): the exact one counts as a typo, the other
-    as close."""
+    as close. Names in two scripts are read in Latin letters (`Баранов Виктор` / `Viktor
+    Baranov`)."""
     i, j = left[rows], right[rows]
     present = (
         (first_field.codes[i] >= 0)
@@ -163,8 +165,8 @@ def _credit_swapped_with_a_typo(
     rows, i, j = rows[present], i[present], j[present]
     if not len(rows):
         return
-    first_texts, last_texts = first_field.texts(j), last_field.texts(j)
-    own_first, own_last = first_field.texts(i), last_field.texts(i)
+    own_first, last_texts = _read_alike(first_field.texts(i), last_field.texts(j))
+    own_last, first_texts = _read_alike(last_field.texts(i), first_field.texts(j))
     first_to_last = _distance(own_first, last_texts)
     last_to_first = _distance(own_last, first_texts)
     one_exact = np.minimum(first_to_last, last_to_first) == 0
@@ -177,7 +179,7 @@ def _credit_swapped_with_a_typo(
         )
         if are_nicknames(*given):
             first_to_last[k], last_to_first[k] = min(first_to_last[k], 1), min(last_to_first[k], 1)
-    near = one_exact & (np.maximum(first_to_last, last_to_first) == 1)
+    near = one_exact & (np.maximum(first_to_last, last_to_first) <= 1)
     first, last = columns
     levels[rows[near], first] = np.where(first_to_last[near] == 0, 1, 2)
     levels[rows[near], last] = np.where(last_to_first[near] == 0, 1, 2)
@@ -396,14 +398,64 @@ def _select(conditions: list[NDArray[np.bool_]], count: int) -> NDArray[np.int8]
 
 
 def _name(data: FieldData, ua: IntArray, ub: IntArray) -> _Result:
-    a, b = _strings(data, ua), _strings(data, ub)
+    a, b = _latin_across_scripts(data, ua, ub)
     jw = _score(JaroWinkler.normalized_similarity, a, b)
     edit, distance = _edit(a, b)
     token_set = _score(fuzz.token_set_ratio, a, b, 100.0)
     close = np.maximum(jw, token_set)
     levels = _select([(distance <= 1) | (close >= 0.95), close >= 0.88, close >= 0.7], len(a))
+    _by_reading(data, ua, ub, levels)
     features = {"jaro_winkler": jw, "edit": edit, "token_set": token_set}
     return levels, features
+
+
+def _by_reading(data: FieldData, ua: IntArray, ub: IntArray, levels: NDArray[np.int8]) -> None:
+    """Names in Chinese characters or Hangul agree by their reading or not at all.
+
+    Each sign is a syllable, so one sign off is another name (`林` / `张`, `小明` / `小红`),
+    not a typo; the common slip is a sign of the same reading (`小明` / `晓明`, both `xiao
+    ming`), which counts as close, and a Latin spelling of the reading (`Xiaoming`) as a
+    typo, as other names in two scripts do."""
+    signs = data.per_unique("syllable_signs", lambda: _has_signs(data.uniques))
+    rows = np.flatnonzero(signs[ua] | signs[ub])
+    if not len(rows):
+        return
+    uniques = data.uniques
+    for k, x, y in zip(rows.tolist(), ua[rows].tolist(), ub[rows].tolist(), strict=True):
+        same = _reading(uniques[x]) == _reading(uniques[y])
+        levels[k] = (2 if signs[x] and signs[y] else 1) if same else len(LEVELS["name"]) - 1
+
+
+def _reading(text: str) -> str:
+    return latin_skeleton(text).replace(" ", "")
+
+
+def _has_signs(values: list[str]) -> IntArray:
+    return np.fromiter((has_syllable_signs(v) for v in values), dtype=np.int64, count=len(values))
+
+
+def _latin_across_scripts(
+    data: FieldData, ua: IntArray, ub: IntArray
+) -> tuple[list[str], list[str]]:
+    """The pairs' values; both read in Latin letters where only one is written in them
+    (`иван петров` / `ivan petrov`), so that their letters can agree."""
+    a, b = _strings(data, ua), _strings(data, ub)
+    latin = data.per_unique("latin", lambda: _is_ascii(data.uniques))
+    for k in np.flatnonzero(latin[ua] != latin[ub]).tolist():
+        a[k], b[k] = latin_skeleton(a[k]), latin_skeleton(b[k])
+    return a, b
+
+
+def _read_alike(one: list[str], other: list[str]) -> tuple[list[str], list[str]]:
+    """Pairs of values, both read in Latin letters where only one is written in them."""
+    for k, (a, b) in enumerate(zip(one, other, strict=True)):
+        if a.isascii() != b.isascii():
+            one[k], other[k] = latin_skeleton(a), latin_skeleton(b)
+    return one, other
+
+
+def _is_ascii(values: list[str]) -> IntArray:
+    return np.fromiter((value.isascii() for value in values), dtype=np.int64, count=len(values))
 
 
 def _text(data: FieldData, ua: IntArray, ub: IntArray) -> _Result:

@@ -25,6 +25,7 @@ from cleara.engine.dedupe.fields import (
     is_embedded,
     normalize_column,
 )
+from cleara.engine.dedupe.scripts import has_syllable_signs, romanized
 from cleara.engine.fields import address, date, email, name, phone
 from cleara.engine.fields.base import FieldOptions, JsonScalar
 from cleara.engine.fillers import (
@@ -264,8 +265,11 @@ def _phonetic_codes(codes: NDArray[np.int32], uniques: list[str]) -> NDArray[np.
 
 
 def phonetic_key(text: str) -> str | None:
-    """NYSIIS of the first word for Latin names; None where phonetics do not apply."""
+    """NYSIIS of the first word, read in Latin letters where it is written in another alphabet
+    (`петров` as `petrov`); None where phonetics do not apply, as in Chinese characters."""
     word = text.split(" ")[0] if text else ""
+    if not word.isascii() and not has_syllable_signs(word):
+        word = romanized(word).split(" ")[0]
     if not word or not word.isascii() or not word.isalpha():
         return None
     return jellyfish.nysiis(word) or None
