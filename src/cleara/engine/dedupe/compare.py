@@ -165,8 +165,8 @@ def _credit_swapped_with_a_typo(
     rows, i, j = rows[present], i[present], j[present]
     if not len(rows):
         return
-    own_first, last_texts = _read_alike(first_field.texts(i), last_field.texts(j))
-    own_last, first_texts = _read_alike(last_field.texts(i), first_field.texts(j))
+    own_first, last_texts = _read_alike(first_field, i, last_field, j)
+    own_last, first_texts = _read_alike(last_field, i, first_field, j)
     first_to_last = _distance(own_first, last_texts)
     last_to_first = _distance(own_last, first_texts)
     one_exact = np.minimum(first_to_last, last_to_first) == 0
@@ -446,12 +446,17 @@ def _latin_across_scripts(
     return a, b
 
 
-def _read_alike(one: list[str], other: list[str]) -> tuple[list[str], list[str]]:
-    """Pairs of values, both read in Latin letters where only one is written in them."""
-    for k, (a, b) in enumerate(zip(one, other, strict=True)):
-        if a.isascii() != b.isascii():
-            one[k], other[k] = latin_skeleton(a), latin_skeleton(b)
-    return one, other
+def _read_alike(
+    one: FieldData, rows: IntArray, other: FieldData, other_rows: IntArray
+) -> tuple[list[str], list[str]]:
+    """The two fields' values of the row pairs (present in both), both read in Latin letters
+    where only one is written in them."""
+    texts, other_texts = one.texts(rows), other.texts(other_rows)
+    latin = one.per_unique("latin", lambda: _is_ascii(one.uniques))[one.codes[rows]]
+    other_latin = other.per_unique("latin", lambda: _is_ascii(other.uniques))
+    for k in np.flatnonzero(latin != other_latin[other.codes[other_rows]]).tolist():
+        texts[k], other_texts[k] = latin_skeleton(texts[k]), latin_skeleton(other_texts[k])
+    return texts, other_texts
 
 
 def _is_ascii(values: list[str]) -> IntArray:
