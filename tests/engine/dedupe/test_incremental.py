@@ -487,3 +487,23 @@ def test_a_new_national_number_agrees_with_a_stored_international_one() -> None:
         ids=[r["id"] for r in arrivals],
     )
     assert [o.matched_ids for o in outcomes] == [[str(n)] for n in range(20, 25)]
+
+
+def test_new_records_join_stored_ones_whose_names_are_in_another_script() -> None:
+    # `bench.script_data`: each copy writes the name in the other script. Before names were
+    # read across scripts, 468 of the 488 new records with a stored duplicate joined it.
+    from bench.script_data import generate
+
+    people = generate(1500, seed=4)
+    columns = ("name", "email", "phone", "city", "birth_date")
+    rows = [{"id": i, **{c: p[c] for c in columns}} for i, p in enumerate(people)]
+    stored, new = rows[:1200], rows[1200:]
+    index = MatchIndex.from_state(MatchIndex.from_result(dedupe(stored, id_field="id")).to_state())
+    entity = {row["id"]: people[int(str(row["id"]))]["entity_id"] for row in rows}
+    stored_entities = {entity[row["id"]] for row in stored}
+    outcomes = index.match(new, [row["id"] for row in new])
+    expected = [o for o in outcomes if entity[o.id] in stored_entities]
+    joined = [o for o in expected if not o.new_cluster]
+    wrong = [o for o in outcomes if any(entity[m] != entity[o.id] for m in o.matched_ids)]
+    assert len(joined) >= 0.975 * len(expected)
+    assert len(wrong) <= 0.01 * len(outcomes)
