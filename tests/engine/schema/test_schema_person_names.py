@@ -88,3 +88,13 @@ def test_too_few_rows_with_an_email_do_not_judge() -> None:
     full_name = SEMANTIC_TYPES.index("full_name")
     # The gazetteer check moved it; the e-mail check (5 rows < 10) did not multiply it.
     assert adjusted[0][full_name] < 0.1
+
+
+def test_a_second_email_column_judges_when_the_first_has_too_few_addresses() -> None:
+    rows = [
+        {"name": row["name"], "city": row["city"],
+         "email": "x@corp.example" if i < 3 else None,  # three addresses: no judgement
+         "work_email": row["email"]}
+        for i, row in enumerate(_contacts())
+    ]  # fmt: skip
+    assert _type(rows) == "full_name"

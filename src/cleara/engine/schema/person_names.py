@@ -125,7 +125,8 @@ def _names_in_emails(
     emails: list[list[str | None]],
     notes: list[str],
 ) -> None:
-    share = max(_share_in_user_names(column, users) for users in emails)
+    shares = [_share_in_user_names(column, users) for users in emails]
+    share = max((s for s in shares if not math.isnan(s)), default=math.nan)
     if math.isnan(share) or share < MIN_EMAIL_SHARE:
         return
     _more_likely_a_person(probs, notes, f"{share:.0%} of the rows' e-mail addresses spell it")
