@@ -48,6 +48,13 @@ _CITIES = {
     "el": ["Athens", "Thessaloniki", "Patras", "Heraklion"],
     "zh": ["Beijing", "Shanghai", "Guangzhou", "Shenzhen", "Chengdu"],
 }
+_NATIVE_CITIES = {
+    "Moscow": "Москва", "Saint Petersburg": "Санкт-Петербург", "Novosibirsk": "Новосибирск",
+    "Yekaterinburg": "Екатеринбург", "Kazan": "Казань", "Samara": "Самара",
+    "Athens": "Αθήνα", "Thessaloniki": "Θεσσαλονίκη", "Patras": "Πάτρα",
+    "Heraklion": "Ηράκλειο", "Beijing": "北京", "Shanghai": "上海", "Guangzhou": "广州",
+    "Shenzhen": "深圳", "Chengdu": "成都",
+}  # fmt: skip
 _DOMAINS = {
     "ru": ["mail.ru", "yandex.ru", "gmail.com"],
     "el": ["gmail.com", "otenet.gr", "yahoo.gr"],
@@ -139,14 +146,20 @@ def _phone(number: str, code: str, rng: random.Random) -> str:
 
 
 def _record(
-    person: dict[str, Any], rng: random.Random, *, native: bool, copy: bool
+    person: dict[str, Any],
+    rng: random.Random,
+    *,
+    native: bool,
+    copy: bool,
+    native_cities: float = 0.0,
 ) -> dict[str, Any]:
+    city = person["city"]
     row = {
         "entity_id": person["entity_id"],
         "name": _name(person, rng, native=native),
         "email": person["email"],
         "phone": _phone(person["phone"], _CALLING[person["origin"]][0], rng),
-        "city": person["city"],
+        "city": _NATIVE_CITIES[city] if native and _draw(rng, native_cities) else city,
         "birth_date": person["birth"],
     }
     if not copy:
@@ -160,14 +173,23 @@ def _record(
     if rng.random() < 0.25:
         row["phone"] = None
     if rng.random() < 0.1:
-        row["city"] = rng.choice(_CITIES[person["origin"]])
+        row["city"] = rng.choice(_CITIES[person["origin"]])  # moved
     if rng.random() < 0.1:
         row["birth_date"] = None
     return row
 
 
-def generate(count: int, seed: int = 1, dup_rate: float = 0.4) -> list[dict[str, Any]]:
-    """`count` entities; each duplicate copy is written in the other script."""
+def _draw(rng: random.Random, probability: float) -> bool:
+    """True with the probability; no draw at 0, so the other columns stay as they were."""
+    return probability > 0 and rng.random() < probability
+
+
+def generate(
+    count: int, seed: int = 1, dup_rate: float = 0.4, native_cities: float = 0.0
+) -> list[dict[str, Any]]:
+    """`count` entities; each duplicate copy is written in the other script. A record whose
+    name is in its own script writes the city in it too with probability `native_cities`
+    (`Москва`, `Θεσσαλονίκη`, `北京`)."""
     rng = random.Random(seed)
     fakers = {"ru": Faker("ru_RU"), "el": Faker("el_GR"), "zh": Faker("zh_CN")}
     for number, fake in enumerate(fakers.values()):
@@ -181,10 +203,12 @@ def generate(count: int, seed: int = 1, dup_rate: float = 0.4) -> list[dict[str,
             person["email"] = f"{user}{rng.randint(0, 9)}@{domain}"
         taken.add(person["email"])
         native = rng.random() < 0.5
-        rows.append(_record(person, rng, native=native, copy=False))
+        rows.append(_record(person, rng, native=native, copy=False, native_cities=native_cities))
         if rng.random() < dup_rate:
             for _ in range(rng.randint(1, 2)):
-                rows.append(_record(person, rng, native=not native, copy=True))
+                rows.append(
+                    _record(person, rng, native=not native, copy=True, native_cities=native_cities)
+                )
     rng.shuffle(rows)
     return rows
 

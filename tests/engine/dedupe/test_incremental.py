@@ -333,6 +333,21 @@ def test_company_names_stored_with_their_legal_form_are_read_without_it() -> Non
     assert index.match([arriving], ids=["n"])[0].matched_ids == ["1"]
 
 
+def test_cities_stored_in_another_script_are_read_by_their_own_name() -> None:
+    records = [
+        {"id": "1", "name": "Ivan Petrov", "city": "Москва", "phone": "+7 912 345 67 89"},
+        {"id": "2", "name": "Olga Sokolova", "city": "Kazan", "phone": "+7 917 111 22 33"},
+        {"id": "3", "name": "Olga Sokolova", "city": "Казань", "phone": "89171112233"},
+    ]
+    state = MatchIndex.from_result(dedupe(records, id_field="id")).to_state()
+    city = [f["name"] for f in state["fields"]].index("city")
+    assert state["values"][city][0] == "moscow"
+    state["values"][city][0] = "москва"  # as an index of forms 4 stored it
+    state["forms"] = 4
+    index = MatchIndex.from_state(state)
+    assert index.values[city][0] == "moscow"
+
+
 @pytest.mark.parametrize("table", ["people", "catalogue"])
 def test_indexing_many_records_at_once_equals_adding_them_one_by_one(table: str) -> None:
     if table == "people":

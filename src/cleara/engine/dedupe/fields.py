@@ -685,14 +685,18 @@ _PLAIN_FORMS = {
 
 def typed_form(spec: FieldSpec, form: str | None, *, company_forms: bool = False) -> str | None:
     """A kind's comparison form refined for the column's type: addresses in one spelling
-    of street words and, with `company_forms`, company names without their legal form
-    (`company_words`)."""
+    of street words, cities by their own name (`places.city_form`: `Москва` as `moscow`)
+    and, with `company_forms`, company names without their legal form (`company_words`)."""
     if not form:
         return form
     if spec.type in ADDRESS_TYPES:
         return address_words(form)
     if company_forms and spec.type in ORGANIZATION_TYPES:
         return company_words(form) or None
+    if spec.type == "city":
+        from cleara.engine.dedupe.places import city_form
+
+        return city_form(form)
     return form
 
 

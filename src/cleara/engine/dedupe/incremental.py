@@ -45,17 +45,19 @@ from cleara.engine.dedupe.fields import (
     normalize_values,
 )
 from cleara.engine.dedupe.pipeline import DedupeResult
+from cleara.engine.dedupe.places import city_form
 from cleara.engine.dedupe.text_neighbours import TextIndex, searchable_kinds
 from cleara.engine.fields.base import FieldOptions, JsonScalar
 from cleara.engine.fields.company import company_words
 from cleara.engine.table import InputError
 
 STATE_VERSION = 1
-FORMS_VERSION = 4
+FORMS_VERSION = 5
 """Comparison forms of the stored values; 2: addresses in one spelling (`address_words`);
 3: phones by their national significant number (`fields.phone_form`); 4: company names
 without their legal form (`company_words`, applied to older indexes' names on loading) and
-web addresses without scheme and `www.` (`fields.url_form`). Stored phones of an index
+web addresses without scheme and `www.` (`fields.url_form`); 5: cities by their own name
+(`places.city_form`, applied to older indexes' cities on loading). Stored phones of an index
 before 3 keep their last ten digits as typed, which no longer agree with new records'
 numbers of other than ten national digits typed with their country code, and stored web
 addresses of one before 4 their old form: rebuild it."""
@@ -522,7 +524,8 @@ def _stored_forms(
     specs: list[FieldSpec], values: list[list[str | None]], version: int
 ) -> list[list[str | None]]:
     """Stored values in today's comparison forms, where an older form can be converted:
-    addresses in one spelling (before 2), company names without their legal form (before 4)."""
+    addresses in one spelling (before 2), company names without their legal form (before 4),
+    cities by their own name (before 5)."""
     converted = []
     company_forms = version < 4 and company_forms_apply(specs)
     for spec, column in zip(specs, values, strict=True):
@@ -530,6 +533,8 @@ def _stored_forms(
             column = [address_words(v) if v else v for v in column]
         if company_forms and spec.type in ORGANIZATION_TYPES:
             column = [(company_words(v) or None) if v else v for v in column]
+        if version < 5 and spec.type == "city":
+            column = [city_form(v) if v else v for v in column]
         converted.append(list(column))
     return converted
 
