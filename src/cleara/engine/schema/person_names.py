@@ -70,12 +70,13 @@ def apply_person_names(
     a note says what changed in `notes`. `values` holds each column's sampled values, row by
     row alike."""
     adjusted = [np.asarray(p, dtype=np.float64).copy() for p in probabilities]
-    emails = [users for users in map(_user_names, values) if users is not None]
+    user_names = [_user_names(column) for column in values]
+    emails = [users for users in user_names if users is not None]
     told = _told_about_people(adjusted)
     for column, probs in enumerate(adjusted):
         if _names_a_person(headers[column]):
             _places_looked_up(probs, features[column], notes[column])
-            if emails and _user_names(values[column]) is None:
+            if emails and user_names[column] is None:
                 _names_in_emails(probs, values[column], emails, notes[column])
             if told is not None and told != column:
                 _more_likely_a_person(
