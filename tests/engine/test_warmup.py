@@ -16,3 +16,10 @@ def test_warm_up_runs_once() -> None:
     first = warm_up()
     assert first > 0
     assert warm_up() == first  # the second call does nothing and reports the first run
+
+
+def test_warm_up_loads_the_names_of_cities_in_other_scripts() -> None:
+    from cleara.engine.dedupe.places import _aliases
+
+    warm_up()
+    assert _aliases.cache_info().currsize == 1

@@ -299,18 +299,32 @@ def test_text_embeddings_are_compared_as_in_the_batch_run() -> None:
     assert again.score == pytest.approx(first.score, abs=1e-4)  # embedded again, not stored
 
 
+def _reloaded_from_older_forms(
+    records: list[dict[str, str]], field: str, stored: str, current: str, forms: int | None
+) -> tuple[MatchIndex, int]:
+    """The index of the records, reloaded as an index of `forms` (None: before forms were
+    counted) that stored the first record's `field` as `stored` (today: `current`); and the
+    field's position."""
+    state = MatchIndex.from_result(dedupe(records, id_field="id")).to_state()
+    column = [f["name"] for f in state["fields"]].index(field)
+    assert state["values"][column][0] == current
+    state["values"][column][0] = stored
+    if forms is None:
+        del state["forms"]
+    else:
+        state["forms"] = forms
+    return MatchIndex.from_state(state), column
+
+
 def test_addresses_stored_in_the_old_spelling_are_read_in_the_new_one() -> None:
     records = [
         {"id": "1", "name": "Anna Berg", "street": "12 North Lake Road"},
         {"id": "2", "name": "Tom Hale", "street": "9 Elm Avenue"},
         {"id": "3", "name": "Tom Hale", "street": "9 Elm Ave"},
-    ]
-    state = MatchIndex.from_result(dedupe(records, id_field="id")).to_state()
-    street = [f["name"] for f in state["fields"]].index("street")
-    assert state["values"][street][0] == "12 n lk rd"
-    state["values"][street][0] = "12 north lake road"  # as an index of version 1 stored it
-    del state["forms"]
-    index = MatchIndex.from_state(state)
+    ]  # an index of version 1 stored the street as it was written
+    index, street = _reloaded_from_older_forms(
+        records, "street", "12 north lake road", "12 n lk rd", None
+    )
     assert index.values[street][0] == "12 n lk rd"
     outcome = index.match([{"name": "Anna Berg", "street": "12 N. Lake Rd"}], ids=["n"])[0]
     assert outcome.matched_ids == ["1"]
@@ -322,12 +336,7 @@ def test_company_names_stored_with_their_legal_form_are_read_without_it() -> Non
         {"id": "2", "company": "Globex GmbH", "city": "Berlin", "phone": "+49 30 1234567"},
         {"id": "3", "company": "Globex", "city": "Berlin", "phone": "030 1234567"},
     ]
-    state = MatchIndex.from_result(dedupe(records, id_field="id")).to_state()
-    company = [f["name"] for f in state["fields"]].index("company")
-    assert state["values"][company][0] == "acme"
-    state["values"][company][0] = "acme corporation"  # as an index of forms 3 stored it
-    state["forms"] = 3
-    index = MatchIndex.from_state(state)
+    index, company = _reloaded_from_older_forms(records, "company", "acme corporation", "acme", 3)
     assert index.values[company][0] == "acme"
     arriving = {"company": "ACME Corp.", "city": "Springfield", "phone": "217-432-0199"}
     assert index.match([arriving], ids=["n"])[0].matched_ids == ["1"]
@@ -339,12 +348,7 @@ def test_cities_stored_in_another_script_are_read_by_their_own_name() -> None:
         {"id": "2", "name": "Olga Sokolova", "city": "Kazan", "phone": "+7 917 111 22 33"},
         {"id": "3", "name": "Olga Sokolova", "city": "Казань", "phone": "89171112233"},
     ]
-    state = MatchIndex.from_result(dedupe(records, id_field="id")).to_state()
-    city = [f["name"] for f in state["fields"]].index("city")
-    assert state["values"][city][0] == "moscow"
-    state["values"][city][0] = "москва"  # as an index of forms 4 stored it
-    state["forms"] = 4
-    index = MatchIndex.from_state(state)
+    index, city = _reloaded_from_older_forms(records, "city", "москва", "moscow", 4)
     assert index.values[city][0] == "moscow"
 
 

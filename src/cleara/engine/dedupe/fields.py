@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from cleara.engine.dedupe.golden import is_recency_header
+from cleara.engine.dedupe.places import city_form
 from cleara.engine.fields import phone
 from cleara.engine.fields.address import DIRECTIONALS, street_suffixes, unit_designators
 from cleara.engine.fields.base import FieldOptions, JsonScalar, as_text, is_null
@@ -694,8 +695,6 @@ def typed_form(spec: FieldSpec, form: str | None, *, company_forms: bool = False
     if company_forms and spec.type in ORGANIZATION_TYPES:
         return company_words(form) or None
     if spec.type == "city":
-        from cleara.engine.dedupe.places import city_form
-
         return city_form(form)
     return form
 

@@ -15,23 +15,10 @@ from functools import lru_cache
 from anyascii import anyascii
 
 from cleara.engine.dedupe.fields import fold
+from cleara.engine.fields.name import is_syllable_sign
 
-_SYLLABLE_SIGNS = (
-    (0x3400, 0x4DBF),  # CJK unified ideographs, extension A
-    (0x4E00, 0x9FFF),  # CJK unified ideographs
-    (0xAC00, 0xD7A3),  # Hangul syllables
-    (0xF900, 0xFAFF),  # CJK compatibility ideographs
-    (0x20000, 0x2FA1F),  # CJK extensions B-F and compatibility supplement
-)
-"""Signs that each stand for a syllable: read apart, since AnyAscii joins their readings."""
 _SIGNS_READ_AS_NOTHING = str.maketrans("", "", "'`\"")
 """AnyAscii's marks for soft and hard signs (`Ольга` -> `Ol'ga`), which Latin spellings drop."""
-
-
-def is_syllable_sign(char: str) -> bool:
-    """A Chinese character or a Hangul syllable (one sign per syllable)."""
-    point = ord(char)
-    return any(low <= point <= high for low, high in _SYLLABLE_SIGNS)
 
 
 @lru_cache(maxsize=100_000)

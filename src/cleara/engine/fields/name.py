@@ -431,8 +431,21 @@ def parse_person(text: str) -> _Parsed:
     return _family_given_patronymic(text) or _fast_parse(text) or _full_parse(text)
 
 
-_HAN_NAME = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]{2,4}")
-_HANGUL_NAME = re.compile(r"[\uac00-\ud7a3]{2,4}")
+_SYLLABLE_SIGNS = (
+    (0x3400, 0x4DBF),  # CJK unified ideographs, extension A
+    (0x4E00, 0x9FFF),  # CJK unified ideographs
+    (0xAC00, 0xD7A3),  # Hangul syllables
+    (0xF900, 0xFAFF),  # CJK compatibility ideographs
+    (0x20000, 0x2FA1F),  # CJK extensions B-F and compatibility supplement
+)
+
+
+def is_syllable_sign(char: str) -> bool:
+    """A Chinese character or a Hangul syllable (one sign per syllable)."""
+    point = ord(char)
+    return any(low <= point <= high for low, high in _SYLLABLE_SIGNS)
+
+
 _COMPOUND_SURNAMES = frozenset((
     "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文",
     "司徒", "夏侯", "轩辕", "令狐", "端木", "独孤", "南宫", "西门", "歐陽", "諸葛", "東方",
@@ -444,7 +457,7 @@ _COMPOUND_SURNAMES = frozenset((
 def _family_first_unspaced(text: str) -> tuple[str, str] | None:
     """(given, family) of a Chinese or Korean name written in its own script without a space
     (`王小明`: family name `王`, given name `小明`); None for other names."""
-    if not (_HAN_NAME.fullmatch(text) or _HANGUL_NAME.fullmatch(text)):
+    if not 2 <= len(text) <= 4 or not all(is_syllable_sign(char) for char in text):
         return None
     cut = 2 if text[:2] in _COMPOUND_SURNAMES and len(text) > 2 else 1
     return text[cut:], text[:cut]

@@ -83,6 +83,11 @@ _COMPILED: dict[str, re.Pattern[str]] = {
 _SENTENCE_CORE = re.compile(r"\w[\s,;]+\w+[\s,;]+\w+[\s,;]+\w")
 
 
+def looks_like_email(text: str) -> bool:
+    """Whether the text has the e-mail shape the `re_email` feature counts."""
+    return _COMPILED["email"].fullmatch(text) is not None
+
+
 def _is_sentence(text: str) -> bool:
     """`sentence`'s full match in linear time: without a line break, the pattern's `.*`
     around four words take any text, so finding the four words is enough."""

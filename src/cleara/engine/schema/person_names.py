@@ -33,7 +33,7 @@ from anyascii import anyascii
 from numpy.typing import NDArray
 
 from cleara.engine.fields.base import JsonScalar, as_text, is_null
-from cleara.engine.schema.features import GAZETTEERS, feature_names
+from cleara.engine.schema.features import GAZETTEERS, feature_names, looks_like_email
 from cleara.engine.schema.header_model import HeaderEvidence
 from cleara.engine.schema.types import SEMANTIC_TYPES
 
@@ -133,7 +133,6 @@ def _names_in_emails(
     _more_likely_a_person(probs, notes, f"{share:.0%} of the rows' e-mail addresses spell it")
 
 
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _LATIN_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+")
 """A word, or a capitalized part of one: AnyAscii runs a Chinese name's syllables together
 (`王小明` -> `WangXiaoMing`)."""
@@ -144,10 +143,10 @@ def _user_names(column: Sequence[JsonScalar]) -> list[str | None] | None:
     not one of e-mail addresses."""
     texts = [None if is_null(v) else as_text(v).strip() for v in column]
     present = [t for t in texts if t]
-    if not present or sum(1 for t in present if _EMAIL.fullmatch(t)) < EMAIL_SHARE * len(present):
+    if not present or sum(1 for t in present if looks_like_email(t)) < EMAIL_SHARE * len(present):
         return None
     return [
-        re.sub(r"[^a-z]", "", t.partition("@")[0].lower()) if t and _EMAIL.fullmatch(t) else None
+        re.sub(r"[^a-z]", "", t.partition("@")[0].lower()) if t and looks_like_email(t) else None
         for t in texts
     ]
 
