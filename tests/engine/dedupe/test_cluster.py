@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cleara.engine.dedupe.cluster import cluster_records, pairs_within
+from cleara.engine.dedupe.cluster import cluster_records, pairs_within, strongest_links
 
 SCORES = {(0, 1): 0.9, (1, 2): 0.9, (0, 2): 0.01, (3, 4): 0.95}
 
@@ -57,3 +57,18 @@ def test_pairs_not_eligible_do_not_join_records() -> None:
     result = cluster_records(5, left, right, _scorer(left, right), 0.5, _scorer, eligible=eligible)
     assert result.labels[3] != result.labels[4]
     assert result.labels[0] != result.labels[2]
+
+
+def test_strongest_links_join_each_group_with_its_best_pairs() -> None:
+    # Records 0-3 form one group (every pair scored), 4-5 another; 6 stands alone.
+    left = np.array([0, 0, 0, 1, 1, 2, 4], dtype=np.int64)
+    right = np.array([1, 2, 3, 2, 3, 3, 5], dtype=np.int64)
+    scores = np.array([0.9, 0.2, 0.3, 0.95, 0.1, 0.8, 0.0])
+    kept = strongest_links(7, left, right, scores)
+    links = {(int(a), int(b)) for a, b in zip(left[kept], right[kept], strict=True)}
+    assert links == {(0, 1), (1, 2), (2, 3), (4, 5)}
+
+
+def test_strongest_links_of_no_pairs() -> None:
+    empty = np.zeros(0, dtype=np.int64)
+    assert len(strongest_links(3, empty, empty, np.zeros(0))) == 0

@@ -60,6 +60,16 @@ def test_all_identical_records_form_one_cluster() -> None:
     assert len(result.pairs) == 25 * 24 // 2
 
 
+def test_a_large_cluster_reports_the_links_that_join_it_not_every_pair() -> None:
+    records = [{"name": "Ann Lee", "email": "ann@example.com", "city": "Paris"}] * 1000
+    result = dedupe(records)
+    assert [len(c.members) for c in result.clusters] == [1000]
+    assert len(result.pairs) == 999  # not 499,500
+    linked = {p.left_id for p in result.pairs} | {p.right_id for p in result.pairs}
+    assert linked == set(range(1000))
+    assert all(p.score >= result.threshold and p.explanation for p in result.pairs)
+
+
 def test_empty_fields_and_an_all_empty_column() -> None:
     records = [
         {**{k: v for k, v in row.items() if k != "city"}, "city": "", "notes": None}

@@ -16,7 +16,10 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.cluster.hierarchy import fcluster, linkage  # type: ignore[import-untyped]
 from scipy.sparse import coo_matrix  # type: ignore[import-untyped]
-from scipy.sparse.csgraph import connected_components  # type: ignore[import-untyped]
+from scipy.sparse.csgraph import (  # type: ignore[import-untyped]
+    connected_components,
+    minimum_spanning_tree,
+)
 
 from cleara.engine.dedupe.data import FloatArray, IntArray
 
@@ -106,6 +109,29 @@ def pairs_within(labels: IntArray) -> int:
         return 0
     sizes = np.bincount(labels)
     return int((sizes * (sizes - 1) // 2).sum())
+
+
+def strongest_links(
+    size: int, left: IntArray, right: IntArray, scores: FloatArray
+) -> NDArray[np.bool_]:
+    """The pairs of a maximum spanning forest: in each group of linked records, the
+    strongest links that still join every record (one fewer than its records).
+
+    Pairs are distinct, with `left < right`.
+    """
+    keep = np.zeros(len(left), dtype=bool)
+    if not len(left):
+        return keep
+    # Weights 1..2 (the stronger, the lighter) keep every edge, including scores of 0 or 1.
+    graph = coo_matrix((2.0 - scores, (left, right)), shape=(size, size)).tocsr()
+    tree = minimum_spanning_tree(graph).tocoo()
+    low = np.minimum(tree.row, tree.col).astype(np.int64)
+    high = np.maximum(tree.row, tree.col).astype(np.int64)
+    keys = left * size + right
+    order = np.argsort(keys, kind="stable")
+    found = np.searchsorted(keys[order], low * size + high)
+    keep[order[found]] = True
+    return keep
 
 
 def _inside_dense(

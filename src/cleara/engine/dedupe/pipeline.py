@@ -55,7 +55,8 @@ from cleara.engine.table import InputError, Record, Table, to_table
 _OVERMATCH = 2.0  # clusters holding twice the possible matches are implausible
 _AGREES = 0.9  # Fellegi-Sunter's F1 on the labels from which it may replace the classifier
 MAX_CLUSTER_PAIRS = 50
-"""Clusters with more members report only their matched edges, not every member pair."""
+"""Clusters with more members report only their strongest links (a maximum spanning tree,
+one pair fewer than the members), not every member pair."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -666,7 +667,7 @@ def _run(
     timings["clustering"] = time.perf_counter() - clock
     clock = time.perf_counter()
     clusters = _clusters(data, clustering, columns, link_table, options)
-    pairs = _pairs(data, clustering, scorer, options.explain, threshold)
+    pairs = _pairs(data, clustering, scorer, options.explain)
     timings["output"] = time.perf_counter() - clock
     stats = {
         "records": data.n_left,
@@ -980,14 +981,16 @@ def _renamed(
 
 
 def _pairs(
-    data: Dataset, clustering: Clustering, scorer: Scorer, explain: bool, threshold: float
+    data: Dataset, clustering: Clustering, scorer: Scorer, explain: bool
 ) -> list[MatchedPair]:
     left, right, scores = clustering.pair_left, clustering.pair_right, clustering.pair_score
+    if data.link:  # a link reports pairs across the two tables only
+        across = (left < data.n_left) & (right >= data.n_left)
+        left, right, scores = left[across], right[across], scores[across]
     sizes = np.bincount(clustering.labels)
     big = sizes[clustering.labels[left]] > MAX_CLUSTER_PAIRS if len(left) else np.zeros(0, bool)
-    keep = ~big | (scores >= threshold)
-    if data.link:  # a link reports pairs across the two tables only
-        keep &= (left < data.n_left) & (right >= data.n_left)
+    keep = ~big
+    keep[big] = cluster.strongest_links(data.size, left[big], right[big], scores[big])
     left, right, scores = left[keep], right[keep], scores[keep]
     order = np.lexsort((right, left))
     left, right, scores = left[order], right[order], scores[order]
