@@ -41,13 +41,27 @@ def test_accepts_uses_the_modules_shortcut() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["N/A", " n/a ", "N/A N/A", "N/A, N/A, N/A", "Unknown Unknown", "-;-", "null | NULL", "? ?"],
+    [
+        "N/A",
+        " n/a ",
+        "N/A N/A",
+        "N/A, N/A, N/A",
+        "Unknown Unknown",
+        "-;-",
+        "null | NULL",
+        "? ?",
+        "TBD",
+        "To be determined",
+        "Not applicable",
+    ],
 )
 def test_null_tokens_alone_or_joined_are_null(text: str) -> None:
     assert is_null(text)
 
 
-@pytest.mark.parametrize("text", ["N/A x", "none of them", "Nan Lee", "- 5", "n a", "unknown7"])
+@pytest.mark.parametrize(
+    "text", ["N/A x", "none of them", "Nan Lee", "- 5", "n a", "unknown7", "NA", "TBD Ltd"]
+)
 def test_other_text_with_null_words_is_not_null(text: str) -> None:
     assert not is_null(text)
 

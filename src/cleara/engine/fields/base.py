@@ -175,9 +175,13 @@ NULL_TOKENS = frozenset(
         "missing",
         "unknown",
         "not available",
+        "not applicable",
+        "tbd",
+        "to be determined",
         "<na>",
     }
 )
+"""`na` is not one: it is Namibia's country code and a family name."""
 
 
 # Null tokens joined into one value, as exports that glue fields together write them
