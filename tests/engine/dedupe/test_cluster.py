@@ -72,3 +72,27 @@ def test_strongest_links_join_each_group_with_its_best_pairs() -> None:
 def test_strongest_links_of_no_pairs() -> None:
     empty = np.zeros(0, dtype=np.int64)
     assert len(strongest_links(3, empty, empty, np.zeros(0))) == 0
+
+
+def _two_groups_and_a_bridge() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Records 0-2 and 3-5 match within their group (0.9); 2~3 is a weaker bridge (0.6)."""
+    left = np.array([0, 0, 1, 3, 3, 4, 2], dtype=np.int64)
+    right = np.array([1, 2, 2, 4, 5, 5, 3], dtype=np.int64)
+    return left, right, np.array([0.9] * 6 + [0.6])
+
+
+def test_an_oversized_component_is_split_at_its_weakest_links() -> None:
+    left, right, scores = _two_groups_and_a_bridge()
+    result = cluster_records(6, left, right, scores, 0.5, _scorer, max_dense=4)
+    assert result.oversized == 0
+    assert result.labels.tolist() in ([0, 0, 0, 1, 1, 1], [1, 1, 1, 0, 0, 0])
+    reported = set(zip(result.pair_left.tolist(), result.pair_right.tolist(), strict=True))
+    assert (2, 3) not in reported
+
+
+def test_an_oversized_component_of_equal_links_stays_whole() -> None:
+    left, right, _ = _two_groups_and_a_bridge()
+    scores = np.full(len(left), 0.9)
+    result = cluster_records(6, left, right, scores, 0.5, _scorer, max_dense=4)
+    assert result.oversized == 1
+    assert len(set(result.labels.tolist())) == 1

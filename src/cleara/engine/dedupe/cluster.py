@@ -27,8 +27,12 @@ Scorer = Callable[[IntArray, IntArray], FloatArray]
 """Match probabilities of arbitrary record pairs (left[i], right[i])."""
 
 MAX_DENSE = 1500
-"""Components larger than this keep their connected-component grouping (scoring all their
-pairs would be quadratic); the cluster result counts them."""
+"""Components larger than this are split first at their weakest links (scoring all their
+pairs would be quadratic); one that cannot be split (every link as strong: copies of one
+record) keeps its connected-component grouping, and the cluster result counts it."""
+
+_WEAKEST_SHARE = 0.1
+"""The share of an oversized component's links cut at each step of splitting it."""
 
 
 @dataclass(slots=True)
@@ -60,6 +64,8 @@ def cluster_records(
     if eligible is not None:
         matched &= eligible
     components = _components(size, left[matched], right[matched])
+    components = _split_oversized(components, left, right, scores, matched, max_dense)
+    matched &= components[left] == components[right]
     labels = components.copy()
     sizes = np.bincount(components, minlength=1) if size else np.zeros(0, dtype=np.int64)
     big = _members(components, sizes, 3, max_dense)
@@ -151,6 +157,52 @@ def _components(size: int, left: IntArray, right: IntArray) -> IntArray:
     graph = coo_matrix((np.ones(len(left), dtype=np.int8), (left, right)), shape=(size, size))
     _, labels = connected_components(graph, directed=False)
     result: IntArray = labels.astype(np.int64)
+    return result
+
+
+def _split_oversized(
+    components: IntArray,
+    left: IntArray,
+    right: IntArray,
+    scores: FloatArray,
+    matched: NDArray[np.bool_],
+    max_dense: int,
+) -> IntArray:
+    """Components relabelled so that each of more than `max_dense` records is split at its
+    weakest links (`_WEAKEST_SHARE` of them at a time, again in each still oversized part)
+    until its parts are small enough for average linkage or its links are all as strong."""
+    if not len(components):
+        return components
+    sizes = np.bincount(components)
+    if not (sizes > max_dense).any():
+        return components
+    labels = components.copy()
+    next_label = int(labels.max()) + 1
+    edges = np.flatnonzero(matched)
+    owner = components[left[edges]]
+    work = [edges[owner == c] for c in np.flatnonzero(sizes > max_dense).tolist()]
+    while work:
+        mine = work.pop()
+        strength = scores[mine]
+        stronger = strength > np.quantile(strength, _WEAKEST_SHARE)
+        if not stronger.any():
+            stronger = strength > strength.min()
+        if not stronger.any():
+            continue  # every link as strong: it stays one component
+        records = np.unique(np.concatenate([left[mine], right[mine]]))
+        kept = mine[stronger]
+        local = _components(
+            len(records),
+            np.searchsorted(records, left[kept]),
+            np.searchsorted(records, right[kept]),
+        )
+        labels[records] = next_label + local
+        next_label += int(local.max()) + 1
+        part_of_edge = local[np.searchsorted(records, left[kept])]
+        for part in np.flatnonzero(np.bincount(local) > max_dense).tolist():
+            work.append(kept[part_of_edge == part])
+    _, relabelled = np.unique(labels, return_inverse=True)
+    result: IntArray = relabelled.astype(np.int64)
     return result
 
 
