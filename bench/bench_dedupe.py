@@ -647,6 +647,7 @@ SCRIPT_COLUMNS = (
     ("name", "email", "city"),
     ("name", "phone", "city"),
     ("name", "city", "birth_date"),
+    ("name", "city"),
 )
 
 
@@ -684,7 +685,7 @@ def _entity_f1(rows: list[dict[str, Any]], entities: list[str]) -> list[Any]:
     started = time.perf_counter()
     result = dedupe(rows)
     seconds = time.perf_counter() - started
-    found = {tuple(sorted((int(p.left_id), int(p.right_id)))) for p in result.pairs}
+    found = _clustered_pairs(result, int)
     f1, precision, recall = _f1(found, truth)
     return [f"{f1:.4f}", f"{precision:.4f} / {recall:.4f}", len(found - truth),
             len(truth - found), f"{seconds:.1f}"]  # fmt: skip

@@ -8,7 +8,13 @@ from hypothesis import strategies as st
 
 from cleara.engine.fields import name
 from cleara.engine.fields.base import FieldOptions
-from cleara.engine.fields.name import FIELD, case_word, classify, given_and_family
+from cleara.engine.fields.name import (
+    FIELD,
+    case_word,
+    classify,
+    given_and_family,
+    person_name_form,
+)
 
 
 def _codes(text: str, options: FieldOptions | None = None) -> list[str]:
@@ -349,3 +355,26 @@ def test_a_very_long_value_is_rejected_for_its_length_before_any_pattern() -> No
     # length: a long value (an e-mail-like one too) is refused for its length first.
     for text in ("a" * 50_000, "x@y.com " + "a" * 300):
         assert [i.message for i in FIELD.validate(text).issues] == ["longer than 200 characters"]
+
+
+@pytest.mark.parametrize(
+    ("text", "form"),
+    [
+        ("Иван Петров", True),
+        ("Петров Иван Сергеевич", True),
+        ("Γιώργος Παπαδόπουλος", True),
+        ("王小明", True),
+        ("欧阳娜娜", True),  # a family name of two characters
+        ("김민준", True),
+        ("Сбербанк России", False),  # no family name's ending
+        ("ООО Ромашка", False),  # not capitalized as a name
+        ("Газпром", False),  # one word
+        ("ΑΛΦΑ ΑΕ", False),
+        ("华为技术有限公司", False),  # too long
+        ("北京", False),  # no common family name first
+        ("Ivan Petrov", None),  # Latin letters: not judged here
+        ("Иван Petrov", None),  # mixed scripts
+    ],
+)
+def test_person_name_form_in_its_own_script(text: str, form: bool | None) -> None:
+    assert person_name_form(text) is form

@@ -98,3 +98,25 @@ def test_a_second_email_column_judges_when_the_first_has_too_few_addresses() -> 
         for i, row in enumerate(_contacts())
     ]  # fmt: skip
     assert _type(rows) == "full_name"
+
+
+def test_names_by_their_form_in_their_own_script_are_people() -> None:
+    # No e-mail, birth date or gender to tell: a mixed list's names read as companies before.
+    rows = [
+        {"name": name, "phone": f"+7 912 555 {1000 + i}", "city": CITIES[i % len(CITIES)]}
+        for i, (name, _) in enumerate(RUSSIAN * 3)
+    ]
+    rows += [
+        {"name": name, "phone": f"+86 138 0013 {8000 + i}", "city": "Beijing"}
+        for i, name in enumerate(["李娜", "张伟", "陈静", "刘洋", "黄磊", "赵敏"] * 2)
+    ]
+    assert _type(rows) == "full_name"
+
+
+def test_company_names_in_chinese_and_cyrillic_are_not_read_as_people() -> None:
+    companies = [
+        "华为技术有限公司", "阿里巴巴集团控股有限公司", "中国石油天然气股份有限公司",
+        "腾讯控股有限公司", "ООО Ромашка", "Газпром", "Сбербанк России", "АО Северсталь",
+    ]  # fmt: skip
+    rows = [{"name": name, "city": CITIES[i % len(CITIES)]} for i, name in enumerate(companies * 3)]
+    assert _type(rows) not in ("full_name", "first_name", "last_name", "middle_name")

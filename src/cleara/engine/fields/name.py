@@ -488,6 +488,76 @@ def _family_given_patronymic(text: str) -> _Parsed | None:
     return _Parsed(tuple(zip(words, roles, strict=True)), inverted=True, ambiguous=False)
 
 
+_COMMON_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶"
+    "程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺"
+    "顾毛郝龚邵万钱严覃武戴莫孔向汤常康施牛洪文易乔赖柳"
+    "陳張劉楊黃趙吳孫馬鄭羅謝許韓馮鄧蕭葉蘇呂盧鍾譚陸賈韋鄒閆龍賀顧龔萬錢嚴湯喬賴"
+    "김이박최정강조윤장임한오서신권황안송류유전홍고문양손배백허남심노하곽성차주우구민진나지"
+    "엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용예경봉사부"
+    "리림라로"
+)
+"""The family names of most Chinese people (the hundred commonest, in simplified and
+traditional characters) and of most Koreans (in Hangul)."""
+_CYRILLIC_FAMILY_NAME = re.compile(
+    r"(?:ов|ова|ев|ева|ёв|ёва|ин|ина|ын|ына|ский|ская|цкий|цкая|енко|ук|юк|дзе|швили|ян"
+    r"|ич|вна|ична)$"
+)
+"""Endings of family names (Russian, Ukrainian, Belarusian; Georgian and Armenian names as
+Russian writes them) and of patronymics, in Cyrillic."""
+
+
+def person_name_form(text: str) -> bool | None:
+    """Whether a value written in Cyrillic, Greek, Chinese characters or Hangul has the form of
+    a person's name there; None for values in other scripts or mixing scripts.
+
+    Cyrillic and Greek: two or three capitalized words of letters, and in Cyrillic one of
+    them ending as a family name or patronymic does (`Иван Петров`, `Петров Иван
+    Сергеевич`). Chinese and Korean: two to four signs after a common family name (`王小明`,
+    `김민준`); longer values are companies and places (`华为技术有限公司`).
+    """
+    script = _script_of(text)
+    if script is None:
+        return None
+    words = text.split()
+    if script == "syllables":
+        joined = "".join(words)
+        if not 2 <= len(joined) <= 4 or not all(is_syllable_sign(char) for char in joined):
+            return False
+        return joined[:2] in _COMPOUND_SURNAMES or joined[0] in _COMMON_SURNAMES
+    if not 2 <= len(words) <= 3 or not all(_capitalized_word(word) for word in words):
+        return False
+    return script == "greek" or any(_CYRILLIC_FAMILY_NAME.search(w.lower()) for w in words)
+
+
+def _capitalized_word(word: str) -> bool:
+    return word.replace("-", "").isalpha() and word[0].isupper() and not word[1:].isupper()
+
+
+_Script = Literal["cyrillic", "greek", "syllables"]
+
+
+def _script_of(text: str) -> _Script | None:
+    """The one script of a value's letters among Cyrillic, Greek and the syllable signs of
+    Chinese and Korean; None for any other letter or a mix."""
+    scripts: set[_Script] = set()
+    for char in text:
+        if not char.isalpha():
+            continue
+        point = ord(char)
+        if 0x0400 <= point <= 0x04FF:
+            scripts.add("cyrillic")
+        elif 0x0370 <= point <= 0x03FF or 0x1F00 <= point <= 0x1FFF:
+            scripts.add("greek")
+        elif is_syllable_sign(char):
+            scripts.add("syllables")
+        else:
+            return None
+        if len(scripts) > 1:
+            return None
+    return scripts.pop() if scripts else None
+
+
 def given_and_family(text: str) -> tuple[str | None, str | None]:
     """A person name's given and family name as written, by the parser alone (no casing,
     validation or organization check: about 1 µs for a plain name)."""

@@ -1,4 +1,4 @@
-"""Three checks for columns of people's names that the value classifier reads as places or
+"""Four checks for columns of people's names that the value classifier reads as places or
 companies.
 
 The classifier learned the look of people's and places' names from Western European
@@ -20,6 +20,12 @@ names no person (`town`), nothing changes.
   `MIN_EMAIL_SHARE` of the rows, the person-name types become likelier. A company's
   addresses rarely do (`info@`, `sales@`), and where they do (`acmeplumbing@gmail.com`)
   the company's own evidence outweighs it: each rule multiplies odds by `PERSON_ODDS`.
+- Names in Cyrillic, Greek, Chinese characters or Hangul have forms of their own
+  (`fields.name.person_name_form`): a family name's ending in Cyrillic (`Петров`), two or
+  three capitalized words, a common Chinese or Korean family name before one to three signs
+  (`王小明`). Where at least `MIN_NAME_FORM_SHARE` of the values in those scripts have such a
+  form, and they are enough to judge, the person-name types become likelier: without an
+  e-mail or a birth date beside it, a mixed list's `name` column read as companies.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ from anyascii import anyascii
 from numpy.typing import NDArray
 
 from cleara.engine.fields.base import JsonScalar, as_text, is_null
+from cleara.engine.fields.name import person_name_form
 from cleara.engine.schema.features import GAZETTEERS, feature_names, looks_like_email
 from cleara.engine.schema.header_model import HeaderEvidence
 from cleara.engine.schema.types import SEMANTIC_TYPES
@@ -55,6 +62,13 @@ PERSON_ODDS = 100.0
 """How much the odds of each person-name type grow in a column past that share."""
 EMAIL_SHARE = 0.5
 """The share of a column's values that must be e-mail addresses for it to be read as one."""
+MIN_NAME_FORM_SHARE = 0.6
+"""The share of a column's values in Cyrillic, Greek, Chinese characters or Hangul with the
+form of a person's name there, from which the column is likelier a person's name."""
+MIN_FORM_ROWS = 10
+"""Values in those scripts needed to judge that share; they must also be at least
+`MIN_FORM_PRESENCE` of the column's values."""
+MIN_FORM_PRESENCE = 0.2
 NOTED_PROBABILITY = 0.05
 """A column's evidence notes the check only where a place type was at least this likely."""
 
@@ -66,7 +80,7 @@ def apply_person_names(
     values: Sequence[Sequence[JsonScalar]],
     notes: list[list[str]],
 ) -> list[NDArray[np.float64]]:
-    """Each column's probabilities after the three checks, under headers that can name a person;
+    """Each column's probabilities after the four checks, under headers that can name a person;
     a note says what changed in `notes`. `values` holds each column's sampled values, row by
     row alike."""
     adjusted = [np.asarray(p, dtype=np.float64).copy() for p in probabilities]
@@ -82,7 +96,24 @@ def apply_person_names(
                 _more_likely_a_person(
                     probs, notes[column], f"the table holds a {_top(adjusted[told])}"
                 )
+            _names_by_their_form(probs, values[column], notes[column])
     return adjusted
+
+
+def _names_by_their_form(
+    probs: NDArray[np.float64], column: Sequence[JsonScalar], notes: list[str]
+) -> None:
+    texts = [as_text(v).strip() for v in column if not is_null(v)]
+    verdicts = [v for v in map(person_name_form, texts) if v is not None]
+    if len(verdicts) < max(MIN_FORM_ROWS, MIN_FORM_PRESENCE * len(texts)):
+        return
+    share = sum(verdicts) / len(verdicts)
+    if share >= MIN_NAME_FORM_SHARE:
+        _more_likely_a_person(
+            probs,
+            notes,
+            f"{share:.0%} of its Cyrillic, Greek, Chinese or Korean values have a name's form",
+        )
 
 
 def _top(probs: NDArray[np.float64]) -> str:
