@@ -437,3 +437,24 @@ def test_first_name_last_name_and_city_find_duplicates_among_namesakes() -> None
     found = {(int(p.left_id), int(p.right_id)) for p in dedupe(records).pairs}
     assert len(found & truth) >= 0.9 * len(found)
     assert len(found & truth) >= 0.75 * len(truth)
+
+
+def _session(m_different: list[float]) -> fs.FellegiSunterModel:
+    """A session blocked on field a; its match class's share of "different" per field."""
+    m = [[1.0 - d, 0.0, d] for d in m_different]
+    return fs.FellegiSunterModel(["a", "b", "c", "d"], ["code"] * 4, m, U, 0.3)
+
+
+def test_a_session_whose_matches_disagree_on_every_distinctive_field_learned_no_matches() -> None:
+    # Its "matches" were people of one first name and city: other last names, birth dates.
+    assert not fs._learned_matches(_session([0.0, 0.72, 0.81, 0.9]), 0)
+
+
+def test_a_session_whose_matches_agree_on_one_distinctive_field_learned_matches() -> None:
+    assert fs._learned_matches(_session([0.0, 0.72, 0.2, 0.9]), 0)
+
+
+def test_a_session_with_no_other_distinctive_field_is_kept() -> None:
+    session = _session([0.0, 0.9, 0.9, 0.9])
+    session.u = [U[0], [0.5, 0.0, 0.5], [0.5, 0.0, 0.5], [0.5, 0.0, 0.5]]
+    assert fs._learned_matches(session, 0)

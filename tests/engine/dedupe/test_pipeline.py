@@ -743,12 +743,14 @@ def test_a_vendor_list_tells_sister_companies_of_one_website_apart() -> None:
     assert _pairwise_f1(dedupe(rows), entity) > 0.995
 
 
-def _two_scripts(columns: tuple[str, ...]) -> tuple[list[dict[str, object]], dict[str, str]]:
-    """1,000 people of a list whose copies write the name in another script
+def _two_scripts(
+    columns: tuple[str, ...], size: int = 1000, seed: int = 2
+) -> tuple[list[dict[str, object]], dict[str, str]]:
+    """`size` people of a list whose copies write the name in another script
     (`bench.script_data`), with the given columns; and the entity of each record."""
     from bench.script_data import generate
 
-    people = generate(1000, seed=2)
+    people = generate(size, seed=seed)
     rows = [{c: person[c] for c in columns} for person in people]
     return rows, {str(i): str(person["entity_id"]) for i, person in enumerate(people)}
 
@@ -764,3 +766,11 @@ def _two_scripts(columns: tuple[str, ...]) -> tuple[list[dict[str, object]], dic
 def test_names_written_in_two_scripts_are_matched(columns: tuple[str, ...], least: float) -> None:
     rows, entity = _two_scripts(columns)
     assert _pairwise_f1(dedupe(rows), entity) > least
+
+
+def test_namesakes_in_two_scripts_are_told_apart_by_their_birth_dates() -> None:
+    # Every copy writes the name in the other script, so candidates agreeing exactly on a
+    # first name are other people; the EM session on first names had learned that 81% of
+    # matches have another birth date (F1 0.923 at 5,000 people; 0.968 without that session).
+    rows, entity = _two_scripts(("name", "city", "birth_date"), size=5000, seed=1)
+    assert _pairwise_f1(dedupe(rows), entity) > 0.95

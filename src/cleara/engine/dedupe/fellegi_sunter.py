@@ -587,6 +587,8 @@ def _session_estimates(
             tolerance,
             learn_moved=learn_moved,
         )
+        if not _learned_matches(session, g):
+            continue
         if learn_moved:
             moved += pairs * session.moved
             moved_pairs += pairs
@@ -598,6 +600,18 @@ def _session_estimates(
         return None
     m = [_normalized(totals[f]) if weights[f] else list(model.m[f]) for f in range(fields)]
     return m, moved / max(moved_pairs, 1.0)
+
+
+def _learned_matches(session: FellegiSunterModel, blocked: int) -> bool:
+    """Whether a session's match class is one of matches: it agrees, more often than not, on
+    at least one distinctive field besides the one the session is blocked on.
+
+    A session can hold next to no matches: when every duplicate writes its name in another
+    script, candidates agreeing exactly on a first name are other people. EM still splits
+    them in two, and its "matches" were people of one first name and city, with other last
+    names (72%) and birth dates (81%); their m made a different birth date weigh little."""
+    others = [f for f in range(len(session.m)) if f != blocked and session.u[f][0] < _SESSION_MAX_U]
+    return not others or any(session.m[f][-1] <= 0.5 for f in others)
 
 
 def _session_fields(
