@@ -96,3 +96,17 @@ def test_an_oversized_component_of_equal_links_stays_whole() -> None:
     result = cluster_records(6, left, right, scores, 0.5, _scorer, max_dense=4)
     assert result.oversized == 1
     assert len(set(result.labels.tolist())) == 1
+
+
+def test_where_most_links_are_the_strongest_every_weaker_one_is_cut_at_once() -> None:
+    # A chain of 4,000 records: 200 weaker links, each of its own strength. Cutting one
+    # strength at a time took a pass over the component per strength.
+    size = 4000
+    left = np.arange(size - 1, dtype=np.int64)
+    right = left + 1
+    scores = np.full(size - 1, 0.99)
+    weak = np.random.default_rng(0).choice(size - 1, 200, replace=False)
+    scores[weak] = np.linspace(0.6, 0.9, 200)
+    result = cluster_records(size, left, right, scores, 0.5, lambda a, b: np.full(len(a), 0.99))
+    assert result.oversized == 0
+    assert (result.labels[left[weak]] != result.labels[right[weak]]).all()

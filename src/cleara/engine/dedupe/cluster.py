@@ -184,10 +184,10 @@ def _split_oversized(
     while work:
         mine = work.pop()
         strength = scores[mine]
-        stronger = strength > np.quantile(strength, _WEAKEST_SHARE)
-        if not stronger.any():
-            stronger = strength > strength.min()
-        if not stronger.any():
+        cut, strongest = np.quantile(strength, _WEAKEST_SHARE), strength.max()
+        # Where most links are the strongest, every weaker one goes at once.
+        stronger = strength > cut if cut < strongest else strength >= strongest
+        if stronger.all():
             continue  # every link as strong: it stays one component
         records = np.unique(np.concatenate([left[mine], right[mine]]))
         kept = mine[stronger]
