@@ -363,6 +363,11 @@ def test_a_very_long_value_is_rejected_for_its_length_before_any_pattern() -> No
         ("Иван Петров", True),
         ("Петров Иван Сергеевич", True),
         ("Γιώργος Παπαδόπουλος", True),
+        ("ИВАН ПЕТРОВ", True),  # in capitals, as passports and exports write names
+        ("ΓΙΩΡΓΟΣ ΠΑΠΑΔΟΠΟΥΛΟΣ", True),
+        ("ООО ПЕТРОВ", False),  # a company: a legal form
+        ("Иван ПЕТРОВ", True),
+        ("Иван петров", False),  # cased unlike a name
         ("王小明", True),
         ("欧阳娜娜", True),  # a family name of two characters
         ("김민준", True),

@@ -511,9 +511,9 @@ def person_name_form(text: str) -> bool | None:
     """Whether a value written in Cyrillic, Greek, Chinese characters or Hangul has the form of
     a person's name there; None for values in other scripts or mixing scripts.
 
-    Cyrillic and Greek: two or three capitalized words of letters, and in Cyrillic one of
-    them ending as a family name or patronymic does (`Иван Петров`, `Петров Иван
-    Сергеевич`). Chinese and Korean: two to four signs after a common family name (`王小明`,
+    Cyrillic and Greek: two or three words of letters, capitalized or in capitals and none a
+    legal form, and in Cyrillic one of them ending as a family name or patronymic does
+    (`Иван Петров`, `ПЕТРОВ Иван Сергеевич`). Chinese and Korean: two to four signs after a common family name (`王小明`,
     `김민준`); longer values are companies and places (`华为技术有限公司`).
     """
     script = _script_of(text)
@@ -525,13 +525,23 @@ def person_name_form(text: str) -> bool | None:
         if not 2 <= len(joined) <= 4 or not all(is_syllable_sign(char) for char in joined):
             return False
         return joined[:2] in _COMPOUND_SURNAMES or joined[0] in _COMMON_SURNAMES
-    if not 2 <= len(words) <= 3 or not all(_capitalized_word(word) for word in words):
+    if not 2 <= len(words) <= 3 or not _written_as_a_name(words, 3 if script == "greek" else 2):
         return False
     return script == "greek" or any(_CYRILLIC_FAMILY_NAME.search(w.lower()) for w in words)
 
 
-def _capitalized_word(word: str) -> bool:
-    return word.replace("-", "").isalpha() and word[0].isupper() and not word[1:].isupper()
+_LEGAL_FORMS = frozenset({"ооо", "зао", "оао", "пао", "ао", "ип", "тоо", "чп", "ае", "епе", "ικε"})
+"""Cyrillic and Greek legal forms that a company's name holds as a word."""
+
+
+def _written_as_a_name(words: list[str], shortest: int) -> bool:
+    """Words of letters (hyphens allowed) of at least `shortest` letters, each capitalized or
+    in capitals (`Иван Петров`, `Иван ПЕТРОВ`), none a legal form (`ООО ПЕТРОВ`)."""
+    letters = [word.replace("-", "") for word in words]
+    return all(
+        w.isalpha() and len(w) >= shortest and w[0].isupper() and w.lower() not in _LEGAL_FORMS
+        for w in letters
+    )
 
 
 _Script = Literal["cyrillic", "greek", "syllables"]
