@@ -513,8 +513,9 @@ def person_name_form(text: str) -> bool | None:
 
     Cyrillic and Greek: two or three words of letters, capitalized or in capitals and none a
     legal form, and in Cyrillic one of them ending as a family name or patronymic does
-    (`Иван Петров`, `ПЕТРОВ Иван Сергеевич`). Chinese and Korean: two to four signs after a common family name (`王小明`,
-    `김민준`); longer values are companies and places (`华为技术有限公司`).
+    (`Иван Петров`, `ПЕТРОВ Иван Сергеевич`). Chinese and Korean: two to four signs after a
+    common family name (`王小明`, `김민준`); longer values are companies and places
+    (`华为技术有限公司`).
     """
     script = _script_of(text)
     if script is None:
