@@ -70,6 +70,15 @@ def test_a_large_cluster_reports_the_links_that_join_it_not_every_pair() -> None
     assert all(p.score >= result.threshold and p.explanation for p in result.pairs)
 
 
+def test_identical_records_in_two_tables_are_linked_into_one_cluster() -> None:
+    # Left first, a block of copies met the other table only at its edge: 159 clusters.
+    record = {"name": "Ann Lee", "email": "ann@example.com"}
+    result = dedupe([record] * 100, link_records=[record] * 80)
+    assert [len(c.members) for c in result.clusters] == [180]
+    assert len(result.pairs) == 179
+    assert all(p.left_index < 100 <= p.right_index for p in result.pairs)
+
+
 def test_empty_fields_and_an_all_empty_column() -> None:
     records = [
         {**{k: v for k, v in row.items() if k != "city"}, "city": "", "notes": None}

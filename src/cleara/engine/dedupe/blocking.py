@@ -280,7 +280,7 @@ def candidate_pairs(
     embedding neighbours of text fields and the whole-record TF-IDF neighbours."""
     rules = list(rules) if rules is not None else choose_rules(data)
     cache: dict[Key, IntArray] = {}
-    by_tiebreak = np.argsort(_tiebreak(data), kind="stable")
+    by_tiebreak = _tiebreak_order(data)
     n_left = data.n_left if data.link else None
     lefts: list[IntArray] = []
     rights: list[IntArray] = []
@@ -300,6 +300,22 @@ def candidate_pairs(
     rights.append(j)
     left, right = unique_pairs(lefts, rights, data.size)
     return Candidates(left, right, rules)
+
+
+def _tiebreak_order(data: Dataset) -> IntArray:
+    """Records in `_tiebreak` order. When linking, records of equal rank alternate between
+    the tables (by their relative position in their own table): left first, a block of
+    identical records larger than the window would meet the other table only at its edge."""
+    ranks = _tiebreak(data)
+    if not data.link:
+        return np.argsort(ranks, kind="stable")
+    index = np.arange(data.size, dtype=np.float64)
+    n_right = max(data.size - data.n_left, 1)
+    position = np.where(
+        index < data.n_left, index / max(data.n_left, 1), (index - data.n_left) / n_right
+    )
+    order: IntArray = np.lexsort((position, ranks))
+    return order
 
 
 def _tiebreak(data: Dataset) -> IntArray:
