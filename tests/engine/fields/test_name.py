@@ -371,6 +371,10 @@ def test_a_very_long_value_is_rejected_for_its_length_before_any_pattern() -> No
         ("王小明", True),
         ("欧阳娜娜", True),  # a family name of two characters
         ("김민준", True),
+        ("佐藤 花子", True),  # Japanese: a family name of two kanji
+        ("佐々木健太", True),  # the iteration mark repeats the kanji before it
+        ("山田電機", False),  # a company named after its founder
+        ("佐藤 さゆり", None),  # kana: not judged
         ("Сбербанк России", False),  # no family name's ending
         ("ООО Ромашка", False),  # not capitalized as a name
         ("Газпром", False),  # one word

@@ -120,3 +120,15 @@ def test_company_names_in_chinese_and_cyrillic_are_not_read_as_people() -> None:
     ]  # fmt: skip
     rows = [{"name": name, "city": CITIES[i % len(CITIES)]} for i, name in enumerate(companies * 3)]
     assert _type(rows) not in ("full_name", "first_name", "last_name", "middle_name")
+
+
+def test_japanese_names_in_kanji_are_people() -> None:
+    names = [
+        "佐藤 花子", "鈴木 一郎", "高橋 直樹", "田中 太郎", "渡辺 美咲", "伊藤 健",
+        "山本 裕子", "中村 翔太", "小林 恵", "加藤 大輔", "吉田 真由美", "佐々木 健太",
+    ]  # fmt: skip
+    rows = [
+        {"name": name, "phone": f"+81 3 5555 {1000 + i}", "city": "Tokyo"}
+        for i, name in enumerate(names * 2)
+    ]
+    assert _type(rows) == "full_name"

@@ -499,6 +499,21 @@ _COMMON_SURNAMES = frozenset(
 )
 """The family names of most Chinese people (the hundred commonest, in simplified and
 traditional characters) and of most Koreans (in Hangul)."""
+_JAPANESE_SURNAMES = frozenset((
+    "佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "渡部", "渡邊", "渡邉",
+    "山本", "中村", "小林", "加藤", "吉田", "山田", "佐佐木", "山口", "松本",
+    "井上", "木村", "斎藤", "斉藤", "清水", "山崎", "池田", "橋本", "阿部",
+    "石川", "山下", "中島", "石井", "小川", "前田", "岡田", "長谷川", "藤田",
+    "後藤", "近藤", "村上", "遠藤", "青木", "坂本", "福田", "太田", "西村",
+    "藤井", "金子", "岡本", "藤原", "中野", "三浦", "原田", "中川", "松田",
+    "竹内", "小野", "田村", "中山", "和田", "石田", "森田", "上田", "柴田",
+    "酒井", "工藤", "横山", "宮崎", "宮本", "内田", "高木", "安藤", "島田",
+    "谷口", "大野", "丸山", "今井", "高田", "藤本", "武田", "村田", "上野",
+    "杉山", "増田", "小山", "大塚", "平野", "菅原", "久保", "松井", "千葉",
+    "岩崎", "桜井", "木下", "野口", "松尾", "菊地", "菊池", "野村", "新井",
+    "吉川", "山内", "西田", "北村", "安田", "中田", "川口",
+))  # fmt: skip
+"""The commonest Japanese family names in kanji (`佐々木` read as `佐佐木`)."""
 _CYRILLIC_FAMILY_NAME = re.compile(
     r"(?:ов|ова|ев|ева|ёв|ёва|ин|ина|ын|ына|ский|ская|цкий|цкая|енко|ук|юк|дзе|швили|ян"
     r"|ич|вна|ична)$"
@@ -508,27 +523,48 @@ Russian writes them) and of patronymics, in Cyrillic."""
 
 
 def person_name_form(text: str) -> bool | None:
-    """Whether a value written in Cyrillic, Greek, Chinese characters or Hangul has the form of
-    a person's name there; None for values in other scripts or mixing scripts.
+    """Whether a value written in Cyrillic, Greek, Chinese characters (kanji) or Hangul has
+    the form of a person's name there; None for values in other scripts or mixing scripts.
 
     Cyrillic and Greek: two or three words of letters, capitalized or in capitals and none a
     legal form, and in Cyrillic one of them ending as a family name or patronymic does
     (`Иван Петров`, `ПЕТРОВ Иван Сергеевич`). Chinese and Korean: two to four signs after a
-    common family name (`王小明`, `김민준`); longer values are companies and places
-    (`华为技术有限公司`).
+    common family name (`王小明`, `김민준`); Japanese: one to three kanji after a common
+    family name (`佐藤 花子`, `佐々木健太`). Longer values are companies and places
+    (`华为技术有限公司`). Names in kana are not judged.
     """
+    text = _ITERATION_MARK.sub(lambda mark: mark.group(1) * 2, text)  # 佐々木 -> 佐佐木
     script = _script_of(text)
     if script is None:
         return None
     words = text.split()
     if script == "syllables":
-        joined = "".join(words)
-        if not 2 <= len(joined) <= 4 or not all(is_syllable_sign(char) for char in joined):
-            return False
-        return joined[:2] in _COMPOUND_SURNAMES or joined[0] in _COMMON_SURNAMES
+        return _signs_of_a_name("".join(words))
     if not 2 <= len(words) <= 3 or not _written_as_a_name(words, 3 if script == "greek" else 2):
         return False
     return script == "greek" or any(_CYRILLIC_FAMILY_NAME.search(w.lower()) for w in words)
+
+
+_ITERATION_MARK = re.compile(r"(.)々")
+_JAPANESE_BUSINESS_WORDS = (
+    "電機", "工業", "商店", "商事", "建設", "産業", "製作", "銀行", "病院", "医院", "会社",
+    "興業", "運輸", "食品", "物産", "工務", "不動産", "薬局", "書店", "組",
+)  # fmt: skip
+
+
+def _signs_of_a_name(signs: str) -> bool:
+    """Chinese, Korean or Japanese: a common family name and a given name of one to three
+    signs (Japanese names, after a family name of two or three kanji, one to three too)."""
+    if not all(is_syllable_sign(char) for char in signs):
+        return False
+    if signs[:2] in _JAPANESE_SURNAMES or signs[:3] in _JAPANESE_SURNAMES:
+        family = 2 if signs[:2] in _JAPANESE_SURNAMES else 3
+        if any(word in signs[family:] for word in _JAPANESE_BUSINESS_WORDS):
+            return False  # 山田電機, 鈴木工業: companies named after their founder
+        return family + 1 <= len(signs) <= family + 3
+    if not 2 <= len(signs) <= 4:
+        return False
+    return signs[:2] in _COMPOUND_SURNAMES or signs[0] in _COMMON_SURNAMES
 
 
 _LEGAL_FORMS = frozenset({"ооо", "зао", "оао", "пао", "ао", "ип", "тоо", "чп", "ае", "епе", "ικε"})
