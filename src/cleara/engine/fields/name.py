@@ -515,11 +515,19 @@ _JAPANESE_SURNAMES = frozenset((
 ))  # fmt: skip
 """The commonest Japanese family names in kanji (`佐々木` read as `佐佐木`)."""
 _CYRILLIC_FAMILY_NAME = re.compile(
-    r"(?:ов|ова|ев|ева|ёв|ёва|ин|ина|ын|ына|ский|ская|цкий|цкая|енко|ук|юк|дзе|швили|ян"
-    r"|ич|вна|ична)$"
+    r"(?:ов|ова|ев|ева|ёв|ёва|ин|ина|ын|ына|ский|ская|цкий|цкая|енко|ук|юк|дзе|швили|ян)$"
 )
-"""Endings of family names (Russian, Ukrainian, Belarusian; Georgian and Armenian names as
-Russian writes them) and of patronymics, in Cyrillic."""
+"""Endings of family names in Cyrillic (Russian, Ukrainian, Belarusian; Georgian and
+Armenian names as Russian writes them); patronymics end as `_PATRONYMIC` says."""
+_ITERATION_MARK = re.compile(r"(.)々")
+"""A kanji's iteration mark, which repeats the kanji before it."""
+_JAPANESE_BUSINESS_WORDS = (
+    "電機", "工業", "商店", "商事", "建設", "産業", "製作", "銀行", "病院", "医院", "会社",
+    "興業", "運輸", "食品", "物産", "工務", "不動産", "薬局", "書店", "組",
+)  # fmt: skip
+"""Words after a family name that make it a company's name (`山田電機`, `鈴木工業`)."""
+_LEGAL_FORMS = frozenset({"ооо", "зао", "оао", "пао", "ао", "ип", "тоо", "чп", "ае", "епе", "ικε"})
+"""Cyrillic and Greek legal forms that a company's name holds as a word."""
 
 
 def person_name_form(text: str) -> bool | None:
@@ -542,33 +550,23 @@ def person_name_form(text: str) -> bool | None:
         return _signs_of_a_name("".join(words))
     if not 2 <= len(words) <= 3 or not _written_as_a_name(words, 3 if script == "greek" else 2):
         return False
-    return script == "greek" or any(_CYRILLIC_FAMILY_NAME.search(w.lower()) for w in words)
-
-
-_ITERATION_MARK = re.compile(r"(.)々")
-_JAPANESE_BUSINESS_WORDS = (
-    "電機", "工業", "商店", "商事", "建設", "産業", "製作", "銀行", "病院", "医院", "会社",
-    "興業", "運輸", "食品", "物産", "工務", "不動産", "薬局", "書店", "組",
-)  # fmt: skip
+    return script == "greek" or any(
+        _CYRILLIC_FAMILY_NAME.search(w) or _PATRONYMIC.search(w) for w in map(str.lower, words)
+    )
 
 
 def _signs_of_a_name(signs: str) -> bool:
-    """Chinese, Korean or Japanese: a common family name and a given name of one to three
-    signs (Japanese names, after a family name of two or three kanji, one to three too)."""
+    """Chinese, Korean or Japanese: a common family name, then a given name of one to three
+    signs (after a Chinese or Korean family name, two to four signs in all)."""
     if not all(is_syllable_sign(char) for char in signs):
         return False
-    if signs[:2] in _JAPANESE_SURNAMES or signs[:3] in _JAPANESE_SURNAMES:
-        family = 2 if signs[:2] in _JAPANESE_SURNAMES else 3
-        if any(word in signs[family:] for word in _JAPANESE_BUSINESS_WORDS):
-            return False  # 山田電機, 鈴木工業: companies named after their founder
-        return family + 1 <= len(signs) <= family + 3
+    japanese = next((n for n in (3, 2) if signs[:n] in _JAPANESE_SURNAMES), 0)
+    if japanese:
+        given = signs[japanese:]
+        return 1 <= len(given) <= 3 and not any(w in given for w in _JAPANESE_BUSINESS_WORDS)
     if not 2 <= len(signs) <= 4:
         return False
     return signs[:2] in _COMPOUND_SURNAMES or signs[0] in _COMMON_SURNAMES
-
-
-_LEGAL_FORMS = frozenset({"ооо", "зао", "оао", "пао", "ао", "ип", "тоо", "чп", "ае", "епе", "ικε"})
-"""Cyrillic and Greek legal forms that a company's name holds as a word."""
 
 
 def _written_as_a_name(words: list[str], shortest: int) -> bool:
@@ -586,7 +584,7 @@ _Script = Literal["cyrillic", "greek", "syllables"]
 
 def _script_of(text: str) -> _Script | None:
     """The one script of a value's letters among Cyrillic, Greek and the syllable signs of
-    Chinese and Korean; None for any other letter or a mix."""
+    Chinese, Japanese kanji and Korean; None for any other letter or a mix."""
     scripts: set[_Script] = set()
     for char in text:
         if not char.isalpha():

@@ -22,11 +22,11 @@ names no person (`town`), nothing changes.
   the company's own evidence outweighs it: each rule multiplies odds by `PERSON_ODDS`.
 - Names in Cyrillic, Greek, Chinese characters or Hangul have forms of their own
   (`fields.name.person_name_form`): a family name's ending in Cyrillic (`Петров`), two or
-  three capitalized words with no legal form, a common Chinese or Korean family name before
-  one to three signs (`王小明`). Where at least `MIN_NAME_FORM_SHARE` of the values in those
-  scripts have such a form, and they are enough to judge, the person-name types become
-  likelier: without an e-mail or a birth date beside it, a mixed list's `name` column read
-  as companies.
+  three capitalized words with no legal form, a common Chinese, Japanese or Korean family
+  name before one to three signs (`王小明`, `佐藤 花子`). Where at least
+  `MIN_NAME_FORM_SHARE` of the values in those scripts have such a form, and they are
+  enough to judge, the person-name types become likelier: without an e-mail or a birth
+  date beside it, a mixed list's `name` column read as companies.
 """
 
 from __future__ import annotations
@@ -113,7 +113,8 @@ def _names_by_their_form(
         _more_likely_a_person(
             probs,
             notes,
-            f"{share:.0%} of its Cyrillic, Greek, Chinese or Korean values have a name's form",
+            f"{share:.0%} of its values in Cyrillic, Greek, Chinese, Japanese or Korean"
+            " have a name's form",
         )
 
 
